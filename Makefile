@@ -1,0 +1,64 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+# Development defaults; production sets its own environment (see README).
+export DEBUG ?= true
+
+.PHONY: run test install install-test assets migrate seed lint bench key clean ci
+
+run: install assets migrate seed ## Set up and serve on http://127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-test assets chromium ## Install test dependencies and run the whole suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json
+	npm install --no-audit --no-fund
+	touch $@
+
+static/build/main.css: node_modules/.package-lock.json assets/scss/main.scss
+	npm run build
+
+assets: static/build/main.css
+
+# Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: install
+	$(PY) manage.py seed_demo
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install assets
+	$(PY) -m benchmarks
+
+key: install ## Print a new data encryption key
+	@$(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

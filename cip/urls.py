@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cip import views
+from teams.views import dashboard
+
+admin.site.site_header = "Community Insights administration"
+admin.site.site_title = "Community Insights admin"
+
+urlpatterns = [
+    path("", include("landing.urls")),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("", include("teams.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+handler400 = "cip.views.bad_request"
+handler403 = "cip.views.permission_denied"
+handler404 = "cip.views.page_not_found"
+handler500 = "cip.views.server_error"

@@ -1,0 +1,65 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from cip.access import requires
+
+logger = logging.getLogger(__name__)
+
+
+@require_safe
+@never_cache
+@requires("cip.view_health")
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: the database, and the broker when one is configured."""
+    checks = {"database": _database_ok()}
+    if settings.CELERY_BROKER_URL:
+        checks["broker"] = _broker_ok()
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"} | {
+        name: "ok" if ok else "unavailable" for name, ok in checks.items()
+    }
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("Health check: database unavailable")
+        return False
+
+
+def _broker_ok() -> bool:
+    from cip.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("Health check: broker unavailable")
+        return False
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "errors/500.html", status=500)

@@ -1,0 +1,70 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from teams.models import Membership, Organisation, Programme, User
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "programme"]
+    fields = ["programme", "user", "role", "started_at", "ended_at"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "display_name", "organisation", "is_active", "is_staff", "last_login"]
+    list_filter = ["groups", "is_active", "is_staff", "is_superuser", "organisation__kind"]
+    search_fields = ["email", "display_name", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Personal info"), {"fields": ("display_name", "organisation")}),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "display_name", "organisation", "password1", "password2"),
+            },
+        ),
+    )
+    filter_horizontal = ["groups"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "verified", "created_at"]
+    list_filter = ["kind", "verified"]
+    search_fields = ["name"]
+    actions = ["mark_verified"]
+
+    @admin.action(description="Confirm the selected organisations")
+    def mark_verified(self, request, queryset):
+        updated = queryset.update(verified=True)
+        self.message_user(request, f"{updated} organisation(s) confirmed.")
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ["name", "place", "slug", "lead_organisation"]
+    search_fields = ["name", "place"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["lead_organisation"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "programme", "started_at", "ended_at"]
+    list_filter = ["programme", "role", ("ended_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "user__display_name", "programme__name"]
+    list_select_related = ["user", "programme"]
+    autocomplete_fields = ["user", "programme"]

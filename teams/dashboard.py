@@ -1,0 +1,69 @@
+"""Dashboard tasks about a person's own account and the programmes they run."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cip.dashboard import Task, register
+from teams.models import Membership, Organisation, Programme, Role
+from teams.rules import is_admin
+
+CORE_ROLES = [
+    Role.FACILITATOR,
+    Role.DELIVERY_LEAD,
+    Role.DATA_ANALYST,
+    Role.VCS_MEMBER_LEAD,
+    Role.COMMUNITIES_REPRESENTATIVE,
+    Role.ADVISORY_PANEL,
+]
+
+
+@register
+def profile_tasks(request: HttpRequest) -> Iterator[Task]:
+    user = request.user
+    if not user.display_name or not user.organisation_id:
+        yield Task(
+            title="Tell us your name and organisation",
+            url=reverse("teams:profile"),
+            hint="Other people on the programme see who you are and who you work for.",
+        )
+
+
+@register
+def facilitator_tasks(request: HttpRequest) -> Iterator[Task]:
+    """Programmes the person facilitates whose core team still has empty roles."""
+    programmes = Programme.objects.filter(
+        memberships__user=request.user,
+        memberships__role=Role.FACILITATOR,
+        memberships__ended_at__isnull=True,
+    ).distinct()
+    filled = set(
+        Membership.objects.active()
+        .filter(programme__in=programmes)
+        .values_list("programme_id", "role")
+    )
+    for programme in programmes:
+        empty = [role.label for role in CORE_ROLES if (programme.pk, role.value) not in filled]
+        if empty:
+            yield Task(
+                title=f"Fill the core team of {programme.name}",
+                url=programme.get_absolute_url(),
+                hint="Nobody holds these roles yet: " + ", ".join(empty) + ".",
+            )
+
+
+@register
+def admin_tasks(request: HttpRequest) -> Iterator[Task]:
+    if not is_admin(request.user):
+        return
+    counts = Organisation.objects.aggregate(unverified=Count("pk", filter=Q(verified=False)))
+    if counts["unverified"]:
+        yield Task(
+            title=f"Confirm {counts['unverified']} organisation(s) named at sign-up",
+            url=reverse("admin:teams_organisation_changelist") + "?verified__exact=0",
+            hint="Check each is a real organisation before people rely on it.",
+        )

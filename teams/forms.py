@@ -1,0 +1,79 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cip.forms import BaseForm, BaseModelForm
+from teams.models import Organisation, Programme, User
+
+
+class OrganisationChoiceMixin(forms.Form):
+    """Pick a known organisation, or name one that an admin will confirm."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(verified=True),
+        required=False,
+        empty_label="My organisation is not listed",
+        help_text="Choose the organisation you work or volunteer for.",
+    )
+    new_organisation = forms.CharField(
+        label="If your organisation is not listed, what is it called?",
+        max_length=200,
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("organisation") and not cleaned.get("new_organisation", "").strip():
+            self.add_error("organisation", "Choose your organisation, or enter its name below")
+        return cleaned
+
+    def chosen_organisation(self) -> Organisation:
+        if self.cleaned_data.get("organisation"):
+            return self.cleaned_data["organisation"]
+        name = self.cleaned_data["new_organisation"].strip()
+        existing = Organisation.objects.filter(name__iexact=name).first()
+        return existing or Organisation.objects.create(name=name, kind=Organisation.Kind.VCS)
+
+
+class SignupDetailsForm(OrganisationChoiceMixin):
+    """Extra questions on allauth's sign-up form."""
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=150,
+        help_text="Shown to other people working on the programme.",
+        error_messages={"required": "Enter your name"},
+    )
+
+    field_order = ["display_name", "organisation", "new_organisation"]
+
+    def signup(self, request, user: User) -> None:
+        user.display_name = self.cleaned_data["display_name"].strip()
+        user.organisation = self.chosen_organisation()
+        user.save(update_fields=["display_name", "organisation"])
+
+
+class ProfileForm(OrganisationChoiceMixin, BaseForm):
+    submit_label = "Save changes"
+
+    display_name = forms.CharField(
+        label="Your name", max_length=150, error_messages={"required": "Enter your name"}
+    )
+    field_order = ["display_name", "organisation", "new_organisation"]
+
+
+class ProgrammeForm(BaseModelForm):
+    submit_label = "Save changes"
+
+    class Meta:
+        model = Programme
+        fields = ["name", "place", "introduction"]
+        error_messages = {
+            "name": {"required": "Enter the programme name"},
+            "place": {"required": "Enter the place the programme serves"},
+        }
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise ValidationError("Enter the programme name")
+        return name

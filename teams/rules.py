@@ -1,0 +1,67 @@
+"""Who may do what with people and programmes. Templates ask the same predicates."""
+
+from __future__ import annotations
+
+import rules
+
+from teams.models import Role, SiteGroup
+
+# Roles whose holders handle sensitive decisions, so they must sign in with a second factor.
+MFA_ROLES = frozenset({Role.FACILITATOR, Role.INFORMATION_RIGHTS})
+
+
+def _active_roles(user, programme) -> set[str]:
+    """The user's active roles on a programme, cached on the user for the request."""
+    cache = user.__dict__.setdefault("_programme_roles", {})
+    if programme.pk not in cache:
+        cache[programme.pk] = set(
+            user.memberships.active().filter(programme=programme).values_list("role", flat=True)
+        )
+    return cache[programme.pk]
+
+
+@rules.predicate
+def is_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.in_group(SiteGroup.ADMIN))
+
+
+@rules.predicate
+def is_site_facilitator(user) -> bool:
+    return user.is_authenticated and user.in_group(SiteGroup.FACILITATOR)
+
+
+@rules.predicate
+def is_staff_member(user) -> bool:
+    return user.is_authenticated and user.in_group(SiteGroup.STAFF)
+
+
+@rules.predicate
+def is_vcs_partner(user) -> bool:
+    return user.is_authenticated and user.in_group(SiteGroup.VCS_PARTNER)
+
+
+@rules.predicate
+def is_programme_member(user, programme) -> bool:
+    return user.is_authenticated and bool(_active_roles(user, programme))
+
+
+@rules.predicate
+def is_programme_facilitator(user, programme) -> bool:
+    return user.is_authenticated and Role.FACILITATOR in _active_roles(user, programme)
+
+
+def requires_mfa(user) -> bool:
+    """Admins, facilitators and information-rights reviewers must use a second factor."""
+    if not user.is_authenticated:
+        return False
+    if is_admin(user) or is_site_facilitator(user):
+        return True
+    return user.memberships.active().filter(role__in=MFA_ROLES).exists()
+
+
+rules.add_perm("teams.view_dashboard", rules.is_authenticated)
+# Programme pages: signed-in people pass the gate, then the object rules below decide.
+rules.add_perm("teams.open_programme_pages", rules.is_authenticated)
+rules.add_perm("teams.change_own_profile", rules.is_authenticated)
+rules.add_perm("teams.view_programme", is_programme_member | is_admin)
+rules.add_perm("teams.change_programme", is_programme_facilitator | is_admin)
