@@ -1,4 +1,4 @@
-"""What is waiting for each person. Apps register providers; the dashboard lists what they return."""
+"""What is waiting for each person: apps register providers, the dashboard lists their tasks."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ _ALWAYS_OPEN = ("/accounts/", "/healthz", "/static/")
 
 
 class RequireMFAMiddleware:
-    """Send admins, facilitators and information-rights reviewers to set up MFA before anything else."""
+    """Send admins, facilitators and information-rights reviewers to set up MFA first."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response

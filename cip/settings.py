@@ -1,13 +1,14 @@
 """The one settings module. Everything that differs between machines comes from the environment.
 
-With nothing set (and DEBUG on) it runs on SQLite with Celery tasks in-process, so `make run` works on a
-bare machine. With DATABASE_URL and CELERY_BROKER_URL it runs on PostgreSQL and Redis. With DEBUG off
-(the default) it refuses to start without its secrets.
+With nothing set (and DEBUG on) it runs on SQLite with Celery tasks in-process, so `make run`
+works on a bare machine. With DATABASE_URL and CELERY_BROKER_URL it runs on PostgreSQL and Redis.
+With DEBUG off (the default) it refuses to start without its secrets.
 """
 
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -36,6 +37,12 @@ SECRET_KEY = _required_in_production(
 DATA_ENCRYPTION_KEY = _required_in_production(
     "DATA_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
 )
+try:
+    Fernet(DATA_ENCRYPTION_KEY)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "DATA_ENCRYPTION_KEY must be 32 url-safe base64 bytes: generate one with `make key`."
+    ) from error
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,8 @@ from teams.views import dashboard
 
 admin.site.site_header = "Community Insights administration"
 admin.site.site_title = "Community Insights admin"
+# Admins sign in through the service's own login, so MFA and rate limits apply to them too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("landing.urls")),

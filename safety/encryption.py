@@ -1,0 +1,143 @@
+"""Streaming encryption for sensitive files at rest.
+
+Files can be hundreds of megabytes, so they are encrypted in 1 MiB chunks with AES-256-GCM (the
+STREAM construction): each chunk's nonce is a random per-file prefix plus the chunk's number, and
+the last chunk is marked, so chunks cannot be reordered, dropped or truncated without detection.
+The AES key is derived from DATA_ENCRYPTION_KEY with HKDF, so one setting serves every purpose.
+
+File layout: MAGIC (8 bytes) | nonce prefix (7 bytes) | chunks, each a 4-byte big-endian length
+followed by that many bytes of ciphertext (plaintext chunk + 16-byte tag).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import struct
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+MAGIC = b"CIPENC01"
+CHUNK_SIZE = 1024 * 1024
+_PREFIX_SIZE = 7
+_LENGTH = struct.Struct(">I")
+_TAG_SIZE = 16
+
+
+class DecryptionError(Exception):
+    """The file was altered, truncated, or encrypted with another key."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str  # of the plaintext, to recognise the same upload twice
+    size: int  # plaintext bytes
+
+
+def derive_key(secret: str | bytes) -> bytes:
+    material = secret.encode() if isinstance(secret, str) else secret
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"cip file encryption v1")
+    return hkdf.derive(material)
+
+
+def _nonce(prefix: bytes, counter: int, last: bool) -> bytes:
+    return prefix + struct.pack(">I", counter) + (b"\x01" if last else b"\x00")
+
+
+def encrypt_to_path(source: BinaryIO, destination: Path, key: bytes) -> StoredFile:
+    """Encrypt `source` into `destination` atomically: a failure leaves no file behind."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    aead = AESGCM(key)
+    prefix = os.urandom(_PREFIX_SIZE)
+    digest = hashlib.sha256()
+    size = 0
+    fd, temp_name = tempfile.mkstemp(dir=destination.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(MAGIC + prefix)
+            counter = 0
+            chunk = source.read(CHUNK_SIZE)
+            while True:
+                following = source.read(CHUNK_SIZE) if chunk else b""
+                last = not following
+                digest.update(chunk)
+                size += len(chunk)
+                sealed = aead.encrypt(_nonce(prefix, counter, last), chunk, None)
+                out.write(_LENGTH.pack(len(sealed)) + sealed)
+                if last:
+                    break
+                chunk, counter = following, counter + 1
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp_name, destination)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return StoredFile(sha256=digest.hexdigest(), size=size)
+
+
+def iter_decrypted(path: Path, key: bytes) -> Iterator[bytes]:
+    """Yield the plaintext chunk by chunk, raising DecryptionError on any tampering."""
+    aead = AESGCM(key)
+    with open(path, "rb") as encrypted:
+        header = encrypted.read(len(MAGIC) + _PREFIX_SIZE)
+        if len(header) != len(MAGIC) + _PREFIX_SIZE or not header.startswith(MAGIC):
+            raise DecryptionError("Not an encrypted Community Insights file")
+        prefix = header[len(MAGIC) :]
+        counter = 0
+        length_bytes = encrypted.read(_LENGTH.size)
+        while length_bytes:
+            sealed = _read_exactly(encrypted, _LENGTH.unpack(length_bytes)[0])
+            length_bytes = encrypted.read(_LENGTH.size)
+            last = not length_bytes
+            try:
+                yield aead.decrypt(_nonce(prefix, counter, last), sealed, None)
+            except InvalidTag as error:
+                raise DecryptionError("The file is damaged or the key is wrong") from error
+            counter += 1
+        if counter == 0:
+            raise DecryptionError("The encrypted file is truncated")
+
+
+def _read_exactly(stream: BinaryIO, length: int) -> bytes:
+    if length > CHUNK_SIZE + _TAG_SIZE:
+        raise DecryptionError("The encrypted file is damaged")
+    data = stream.read(length)
+    if len(data) != length:
+        raise DecryptionError("The encrypted file is truncated")
+    return data
+
+
+class DecryptingReader(io.RawIOBase):
+    """A read-only file object over an encrypted file, for readers such as pandas and csv."""
+
+    def __init__(self, path: Path, key: bytes) -> None:
+        self._chunks = iter_decrypted(path, key)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not self._buffer:
+            try:
+                self._buffer = next(self._chunks)
+            except StopIteration:
+                return 0
+        size = min(len(target), len(self._buffer))
+        target[:size] = self._buffer[:size]
+        self._buffer = self._buffer[size:]
+        return size
+
+
+def open_decrypted(path: Path, key: bytes) -> io.BufferedReader:
+    return io.BufferedReader(DecryptingReader(path, key), buffer_size=CHUNK_SIZE)
