@@ -239,6 +239,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Outside production, serve straight from the app and asset folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEBUG or env.bool("TESTING", default=False)
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 # Uploaded files are private: kept outside the static tree and never served by URL.
 PRIVATE_STORAGE_ROOT = Path(
     env.str("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private"))
@@ -250,7 +253,9 @@ CRISPY_FAIL_SILENTLY = not DEBUG
 
 # Celery: tasks run in-process unless CELERY_BROKER_URL is set (redis://host:6379/0).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# The test suite may keep tasks in-process even with a broker configured (tests/test_services.py
+# sends its own through the broker to a real worker).
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not CELERY_BROKER_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ACKS_LATE = True
@@ -263,6 +268,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Beat's DatabaseScheduler copies these entries into its PeriodicTask table each time it starts.
+CELERY_BEAT_SCHEDULE = {
+    "worker-heartbeat": {"task": "cip.tasks.record_heartbeat", "schedule": 60.0},
+}
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

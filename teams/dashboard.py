@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cip.dashboard import Task, register
-from teams.models import Membership, Organisation, Programme, Role
+from teams.models import Membership, Organisation, Programme, Role, WaysOfWorking
 from teams.rules import is_admin
 
 CORE_ROLES = [
@@ -31,6 +31,12 @@ def profile_tasks(request: HttpRequest) -> Iterator[Task]:
             url=reverse("teams:profile"),
             hint="Other people on the programme see who you are and who you work for.",
         )
+    elif not user.introduction and user.memberships.active().exists():
+        yield Task(
+            title="Introduce yourself to your team",
+            url=reverse("teams:profile"),
+            hint="A few sentences about your work and what you bring help the team get started.",
+        )
 
 
 @register
@@ -46,7 +52,19 @@ def facilitator_tasks(request: HttpRequest) -> Iterator[Task]:
         .filter(programme__in=programmes)
         .values_list("programme_id", "role")
     )
+    agreed = set(
+        WaysOfWorking.objects.filter(programme__in=programmes).values_list(
+            "programme_id", flat=True
+        )
+    )
     for programme in programmes:
+        if programme.pk not in agreed:
+            yield Task(
+                title=f"Agree ways of working for {programme.name}",
+                url=reverse("teams:ways_of_working_edit", kwargs={"slug": programme.slug}),
+                hint="How often you meet, how you keep in touch, timelines and when people "
+                "are needed.",
+            )
         empty = [role.label for role in CORE_ROLES if (programme.pk, role.value) not in filled]
         if empty:
             yield Task(

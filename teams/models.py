@@ -62,6 +62,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
+    introduction = models.TextField(
+        "About you",
+        max_length=600,
+        blank=True,
+        help_text="A few sentences for the people you will work with: your work and interests.",
+    )
+    what_they_bring = models.CharField(
+        "What you bring to the team",
+        max_length=300,
+        blank=True,
+        help_text="For example: knows the food bank's referral data, runs a tenants' group.",
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Can sign in to Django admin (admins only)."
     )
@@ -147,6 +159,14 @@ class Membership(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=40, choices=Role.choices)
+    committed_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days per project this person has agreed to give in this role.",
+    )
+    listed_publicly = models.BooleanField(
+        default=False, help_text="They agreed to be named on the programme's public page."
+    )
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -170,6 +190,50 @@ class Membership(models.Model):
         return self.role in COMPLEMENTARY_ROLES
 
 
+class WaysOfWorking(models.Model):
+    """How a programme's team agreed to work together. Changes are kept in the audit log."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="ways_of_working"
+    )
+    meeting_frequency = models.CharField(
+        "How often the team meets",
+        max_length=200,
+        blank=True,
+        help_text="For example: a short check-in every Tuesday and a fortnightly show and tell.",
+    )
+    channels = models.TextField(
+        "How the team keeps in touch",
+        blank=True,
+        help_text="The channels you agreed, and what each is for.",
+    )
+    target_timelines = models.TextField(
+        "Target timelines",
+        blank=True,
+        help_text="When you aim to finish each phase.",
+    )
+    time_needed = models.TextField(
+        "When people's time will be needed",
+        blank=True,
+        help_text="So everyone can plan: who is needed, for what, and when.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "ways of working"
+
+    def __str__(self) -> str:
+        return f"Ways of working for {self.programme}"
+
+    @classmethod
+    def for_programme(cls, programme: Programme) -> WaysOfWorking:
+        """The programme's agreement, or a blank unsaved one until someone writes it."""
+        return cls.objects.filter(programme=programme).first() or cls(programme=programme)
+
+
 def _register_audit_log() -> None:
     from auditlog.registry import auditlog
 
@@ -177,6 +241,10 @@ def _register_audit_log() -> None:
     auditlog.register(Organisation)
     auditlog.register(Programme)
     auditlog.register(Membership)
+    auditlog.register(
+        WaysOfWorking,
+        include_fields=["meeting_frequency", "channels", "target_timelines", "time_needed"],
+    )
 
 
 _register_audit_log()
