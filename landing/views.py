@@ -1,9 +1,21 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
-from cip.access import requires
+from cip.access import get_for_user, requires
+from landing import services
+from landing.feeds import ProgrammeNewsFeed
+from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
+from landing.models import NewsPost, UpdateSubscription
 from teams.models import Programme
+
+news_feed = require_safe(requires("landing.view_public_pages")(ProgrammeNewsFeed()))
+
+
+def _managed_programme(request: HttpRequest, slug: str, perm: str) -> Programme:
+    return get_for_user(request, Programme, view_perm="teams.view_programme", perm=perm, slug=slug)
 
 
 @require_safe
@@ -11,3 +23,130 @@ from teams.models import Programme
 def home(request: HttpRequest) -> HttpResponse:
     """The public front page: what the service is and the programmes it hosts."""
     return render(request, "landing/home.html", {"programmes": Programme.objects.all()})
+
+
+@require_safe
+@requires("landing.view_public_pages")
+def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A programme's public landing page."""
+    programme = get_object_or_404(Programme, slug=slug)
+    listed = (
+        programme.memberships.active()
+        .filter(listed_publicly=True)
+        .select_related("user__organisation")
+    )
+    context = {
+        "programme": programme,
+        "principles": programme.principles.all(),
+        "team": listed,
+        "news": NewsPost.objects.published()
+        .filter(programme=programme)
+        .select_related("programme")[:3],
+        "subscribe_form": SubscribeForm(),
+    }
+    return render(request, "landing/programme.html", context)
+
+
+@require_safe
+@requires("landing.view_public_pages")
+def news(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    posts = NewsPost.objects.published().filter(programme=programme).select_related("programme")
+    drafts = (
+        programme.news.filter(published_at__isnull=True)
+        if request.user.has_perm("landing.manage_news", programme)
+        else NewsPost.objects.none()
+    )
+    return render(
+        request, "landing/news.html", {"programme": programme, "posts": posts, "drafts": drafts}
+    )
+
+
+@require_safe
+@requires("landing.view_public_pages")
+def news_post(request: HttpRequest, slug: str, post: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    item = get_object_or_404(programme.news, slug=post)
+    if item.published_at is None and not request.user.has_perm("landing.manage_news", programme):
+        raise Http404
+    return render(request, "landing/news_post.html", {"programme": programme, "post": item})
+
+
+@requires("teams.open_programme_pages")
+@require_http_methods(["GET", "POST"])
+def news_edit(request: HttpRequest, slug: str, post: str | None = None) -> HttpResponse:
+    """Write a new update, or change one; publishing emails subscribers once."""
+    programme = _managed_programme(request, slug, "landing.manage_news")
+    instance = (
+        get_object_or_404(programme.news, slug=post)
+        if post
+        else NewsPost(programme=programme, author=request.user)
+    )
+    form = NewsPostForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        saved = services.news_post_save(
+            post=form.save(commit=False), publish=form.cleaned_data.get("publish", False)
+        )
+        messages.success(
+            request,
+            "The update has been published." if saved.published_at else "The draft has been saved.",
+        )
+        return redirect(saved)
+    return render(
+        request, "landing/news_edit.html", {"programme": programme, "form": form, "post": post}
+    )
+
+
+@requires("teams.open_programme_pages")
+@require_http_methods(["GET", "POST"])
+def principle_edit(request: HttpRequest, slug: str, position: int) -> HttpResponse:
+    programme = _managed_programme(request, slug, "landing.change_principles")
+    principle = get_object_or_404(programme.principles, position=position)
+    form = PrincipleForm(request.POST or None, instance=principle)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Principle {position} has been saved.")
+        return redirect(reverse("landing:programme", args=[slug]) + "#principles")
+    return render(
+        request,
+        "landing/principle_edit.html",
+        {"programme": programme, "form": form, "principle": principle},
+    )
+
+
+@requires("landing.subscribe_to_updates")
+@require_http_methods(["GET", "POST"])
+def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.subscription_request(programme=programme, email=form.cleaned_data["email"])
+        return render(request, "landing/subscribe_sent.html", {"programme": programme})
+    return render(request, "landing/subscribe.html", {"programme": programme, "form": form})
+
+
+@requires("landing.subscribe_to_updates")
+@require_http_methods(["GET", "POST"])
+def subscription_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    """Confirm by pressing a button: mail scanners that follow links must not subscribe anyone."""
+    subscription = get_object_or_404(
+        UpdateSubscription.objects.select_related("programme"), programme__slug=slug, token=token
+    )
+    if request.method == "POST":
+        services.subscription_confirm(subscription=subscription)
+        messages.success(request, "You will now get email updates.")
+        return redirect("landing:programme", slug=slug)
+    return render(request, "landing/subscription_confirm.html", {"subscription": subscription})
+
+
+@requires("landing.subscribe_to_updates")
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, slug: str, token: str) -> HttpResponse:
+    subscription = get_object_or_404(
+        UpdateSubscription.objects.select_related("programme"), programme__slug=slug, token=token
+    )
+    if request.method == "POST":
+        services.subscription_cancel(subscription=subscription)
+        messages.success(request, "You will not get any more email updates.")
+        return redirect("landing:programme", slug=slug)
+    return render(request, "landing/unsubscribe.html", {"subscription": subscription})

@@ -1,0 +1,44 @@
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from landing.models import NewsPost
+from teams.models import Programme
+
+
+class ProgrammeNewsFeed(Feed):
+    """An Atom feed of a programme's published updates."""
+
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug: str) -> Programme:
+        return get_object_or_404(Programme, slug=slug)
+
+    def title(self, programme: Programme) -> str:
+        return f"{programme.name}: updates"
+
+    def link(self, programme: Programme) -> str:
+        return reverse("landing:news", kwargs={"slug": programme.slug})
+
+    def subtitle(self, programme: Programme) -> str:
+        return f"News from the Community Insights programme in {programme.place}."
+
+    def items(self, programme: Programme):
+        return (
+            NewsPost.objects.published()
+            .filter(programme=programme)
+            .select_related("programme")[:20]
+        )
+
+    def item_title(self, post: NewsPost) -> str:
+        return post.title
+
+    def item_description(self, post: NewsPost) -> str:
+        return post.summary
+
+    def item_pubdate(self, post: NewsPost):
+        return post.published_at
+
+    def item_updateddate(self, post: NewsPost):
+        return post.updated_at

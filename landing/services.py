@@ -1,0 +1,123 @@
+"""Writes for the public site: update-email subscriptions and news posts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from landing.models import NewsPost, UpdateSubscription, _new_token
+from teams.models import Programme
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _send(template: str, *, to: str, context: dict) -> None:
+    subject, _, body = render_to_string(template, context).strip().partition("\n")
+    send_mail(subject.strip(), body.strip() + "\n", None, [to])
+
+
+def subscription_request(*, programme: Programme, email: str) -> None:
+    """Start double opt-in: email a confirmation link, or a reminder if already subscribed.
+
+    The page shown afterwards is the same whatever happened, so it reveals nobody's address.
+    """
+    email = email.strip().lower()
+    subscription, _ = UpdateSubscription.objects.get_or_create(programme=programme, email=email)
+    if subscription.unsubscribed_at is not None:
+        subscription.token = _new_token()
+        subscription.confirmed_at = subscription.unsubscribed_at = None
+        subscription.save(update_fields=["token", "confirmed_at", "unsubscribed_at"])
+    context = {
+        "programme": programme,
+        "confirm_url": _absolute(
+            reverse("landing:subscription_confirm", args=[programme.slug, subscription.token])
+        ),
+        "unsubscribe_url": _unsubscribe_url(subscription),
+    }
+    template = (
+        "landing/email/already_subscribed.txt"
+        if subscription.is_active
+        else "landing/email/confirm_subscription.txt"
+    )
+    transaction.on_commit(lambda: _send(template, to=email, context=context))
+
+
+def subscription_confirm(*, subscription: UpdateSubscription) -> None:
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.unsubscribed_at = None
+        subscription.save(update_fields=["confirmed_at", "unsubscribed_at"])
+
+
+def subscription_cancel(*, subscription: UpdateSubscription) -> None:
+    if subscription.unsubscribed_at is None:
+        subscription.unsubscribed_at = timezone.now()
+        subscription.save(update_fields=["unsubscribed_at"])
+
+
+def _unsubscribe_url(subscription: UpdateSubscription) -> str:
+    return _absolute(
+        reverse("landing:unsubscribe", args=[subscription.programme.slug, subscription.token])
+    )
+
+
+def news_post_save(*, post: NewsPost, publish: bool) -> NewsPost:
+    """Save a post; publishing it for the first time emails the programme's subscribers."""
+    if not post.slug:
+        post.slug = _unique_slug(post)
+    first_publication = publish and post.published_at is None
+    if first_publication:
+        post.published_at = timezone.now()
+    post.save()
+    if first_publication:
+        from landing.tasks import email_news_post
+
+        transaction.on_commit(lambda: email_news_post.delay(post.pk))
+    return post
+
+
+# Paths under news/ that a post's slug must not take.
+RESERVED_SLUGS = frozenset({"new", "feed"})
+
+
+def _unique_slug(post: NewsPost) -> str:
+    base = slugify(post.title)[:70] or "update"
+    taken = RESERVED_SLUGS | set(
+        NewsPost.objects.filter(programme=post.programme, slug__startswith=base).values_list(
+            "slug", flat=True
+        )
+    )
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def news_post_email(*, post_id: int) -> int:
+    """Email a published post to every active subscriber, once. Returns how many were sent."""
+    claimed = NewsPost.objects.filter(
+        pk=post_id, published_at__isnull=False, emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
+    if not claimed:
+        return 0  # already sent, or not published: running twice sends nothing twice
+    post = NewsPost.objects.select_related("programme").get(pk=post_id)
+    subscribers = post.programme.subscriptions.filter(
+        confirmed_at__isnull=False, unsubscribed_at__isnull=True
+    )
+    sent = 0
+    for subscription in subscribers.iterator():
+        context = {
+            "post": post,
+            "post_url": _absolute(post.get_absolute_url()),
+            "unsubscribe_url": _unsubscribe_url(subscription),
+        }
+        _send("landing/email/news_post.txt", to=subscription.email, context=context)
+        sent += 1
+    return sent

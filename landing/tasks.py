@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from landing import services
+
+
+@shared_task(acks_late=True, soft_time_limit=25 * 60, time_limit=30 * 60)
+def email_news_post(post_id: int) -> int:
+    """Email a newly published post to the programme's subscribers (safe to run twice)."""
+    return services.news_post_email(post_id=post_id)
