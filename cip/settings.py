@@ -54,6 +54,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = "Community Insights"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Who runs this deployment, named in the privacy notice and accessibility statement.
+SERVICE_OWNER = env.str("SERVICE_OWNER", default="the council that runs this service")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="insights@example.org")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -5,6 +5,9 @@ from landing import views
 app_name = "landing"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
     path("programmes/<slug:slug>/", views.programme_page, name="programme"),
     path(
         "programmes/<slug:slug>/principles/<int:position>/edit/",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +24,26 @@ def _managed_programme(request: HttpRequest, slug: str, perm: str) -> Programme:
 def home(request: HttpRequest) -> HttpResponse:
     """The public front page: what the service is and the programmes it hosts."""
     return render(request, "landing/home.html", {"programmes": Programme.objects.all()})
+
+
+@require_safe
+@requires("landing.view_public_pages")
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "landing/accessibility.html")
+
+
+@require_safe
+@requires("landing.view_public_pages")
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "landing/privacy.html")
+
+
+@require_safe
+@requires("landing.view_public_pages")
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "landing/cookies.html", {"session_minutes": settings.SESSION_COOKIE_AGE // 60}
+    )
 
 
 @require_safe

@@ -193,3 +193,19 @@ def test_public_page_query_count_does_not_grow_with_the_team(
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("accessibility", "Accessibility statement for Community Insights"),
+        ("privacy", "data controller"),
+        ("cookies", "sessionid"),
+    ],
+)
+def test_statutory_pages_are_public_and_linked_from_every_page(client, db, name, text):
+    url = reverse(f"landing:{name}")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert text in response.content.decode()
+    assert f'href="{url}"' in client.get(reverse("landing:home")).content.decode()
