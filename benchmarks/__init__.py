@@ -1,0 +1,1 @@
+"""Speed and quality benchmark of the personal-data engine: ``python -m benchmarks [--rows N]``."""

@@ -1,0 +1,36 @@
+"""``manage.py scan_dataset PATH --json``: report personal data, small cells and k-anonymity."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from ._options import add_common_arguments, run_scan
+
+
+class Command(BaseCommand):
+    help = "Scan a CSV or XLSX file for personal data (no database needed)."
+    requires_system_checks: list = []
+    requires_migrations_checks = False
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--json", action="store_true", help="Print one JSON object.")
+        add_common_arguments(parser)
+
+    def handle(self, *args, **options) -> None:
+        result = run_scan(options["path"], options)
+        report = result.report
+        if options["json"]:
+            self.stdout.write(json.dumps(report))
+            return
+        self.stdout.write(f"{report['rows']} rows")
+        for column in report["columns"]:
+            types = ", ".join(column["pii_types"]) or "-"
+            self.stdout.write(
+                f"{column['name']}: {types}; {column['matches']} cells; {column['action']}"
+            )
+        k = report["k_anonymity"]
+        self.stdout.write(
+            f"k-anonymity over {', '.join(k['quasi_identifiers']) or 'nothing'}: k={k['k']}, "
+            f"{k['records_below_threshold']} records in groups below {report['min_cell_count']}"
+        )
