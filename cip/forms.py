@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
+from django.http import HttpRequest, QueryDict
 
 
 class GovukFormMixin:
@@ -23,3 +24,8 @@ class BaseForm(GovukFormMixin, forms.Form):
 
 class BaseModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """Form data when the request is a POST, even an empty one, so empty forms show errors."""
+    return request.POST if request.method == "POST" else None

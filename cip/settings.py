@@ -171,6 +171,7 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "teams.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = SITE_NAME
 MFA_PASSKEY_LOGIN_ENABLED = False
 
@@ -274,6 +275,11 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat's DatabaseScheduler copies these entries into its PeriodicTask table each time it starts.
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cip.tasks.record_heartbeat", "schedule": 60.0},
+    # Office-hours reminders go out 24 hours ahead; each run claims what it sends (teams.services).
+    "office-hour-reminders": {
+        "task": "teams.tasks.send_office_hour_reminders",
+        "schedule": 15 * 60.0,
+    },
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -6,11 +6,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import get_for_user, requires
+from cip.forms import posted
 from landing import services
 from landing.feeds import ProgrammeNewsFeed
 from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
 from landing.models import NewsPost, UpdateSubscription
 from teams.models import Programme
+
+# The landing page lists the next few bookable office-hours sessions.
+OFFICE_HOURS_SHOWN = 12
 
 news_feed = require_safe(requires("landing.view_public_pages")(ProgrammeNewsFeed()))
 
@@ -64,6 +68,7 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(programme=programme)
         .select_related("programme")[:3],
         "subscribe_form": SubscribeForm(),
+        "office_hours": programme.office_hours.bookable().with_places()[:OFFICE_HOURS_SHOWN],
     }
     return render(request, "landing/programme.html", context)
 
@@ -103,7 +108,7 @@ def news_edit(request: HttpRequest, slug: str, post: str | None = None) -> HttpR
         if post
         else NewsPost(programme=programme, author=request.user)
     )
-    form = NewsPostForm(request.POST or None, instance=instance)
+    form = NewsPostForm(posted(request), instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = services.news_post_save(
             post=form.save(commit=False), publish=form.cleaned_data.get("publish", False)
@@ -123,7 +128,7 @@ def news_edit(request: HttpRequest, slug: str, post: str | None = None) -> HttpR
 def principle_edit(request: HttpRequest, slug: str, position: int) -> HttpResponse:
     programme = _managed_programme(request, slug, "landing.change_principles")
     principle = get_object_or_404(programme.principles, position=position)
-    form = PrincipleForm(request.POST or None, instance=principle)
+    form = PrincipleForm(posted(request), instance=principle)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Principle {position} has been saved.")
@@ -139,7 +144,7 @@ def principle_edit(request: HttpRequest, slug: str, position: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
-    form = SubscribeForm(request.POST or None)
+    form = SubscribeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.subscription_request(programme=programme, email=form.cleaned_data["email"])
         return render(request, "landing/subscribe_sent.html", {"programme": programme})

@@ -209,3 +209,8 @@ def test_statutory_pages_are_public_and_linked_from_every_page(client, db, name,
     assert response.status_code == 200
     assert text in response.content.decode()
     assert f'href="{url}"' in client.get(reverse("landing:home")).content.decode()
+
+
+def test_an_empty_subscription_form_says_what_is_missing(client, programme_a):
+    response = client.post(_url("subscribe", programme_a), {})
+    assert "Enter your email address" in response.content.decode()
