@@ -2,7 +2,14 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from teams.models import Membership, Organisation, Programme, User
+from teams.models import (
+    Membership,
+    OfficeHourBooking,
+    OfficeHourSlot,
+    Organisation,
+    Programme,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -68,3 +75,45 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "programme__name"]
     list_select_related = ["user", "programme"]
     autocomplete_fields = ["user", "programme"]
+
+
+class OfficeHourBookingInline(admin.TabularInline):
+    model = OfficeHourBooking
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+    fields = ["user", "organisation", "status", "attendance", "topic"]
+    show_change_link = True
+
+
+@admin.register(OfficeHourSlot)
+class OfficeHourSlotAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "ends_at", "programme", "capacity", "waitlist", "cancelled_at"]
+    list_filter = [
+        "programme",
+        "waitlist",
+        ("cancelled_at", admin.EmptyFieldListFilter),
+        "starts_at",
+    ]
+    search_fields = ["programme__name", "place", "online_link"]
+    list_select_related = ["programme"]
+    autocomplete_fields = ["programme", "created_by"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["bookings_close_at", "series", "created_at"]
+    inlines = [OfficeHourBookingInline]
+
+
+@admin.register(OfficeHourBooking)
+class OfficeHourBookingAdmin(admin.ModelAdmin):
+    list_display = ["user", "slot", "organisation", "status", "attendance", "created_at"]
+    list_filter = ["status", "attendance", "slot__programme"]
+    search_fields = ["user__email", "user__display_name", "organisation__name", "topic"]
+    list_select_related = ["user", "organisation", "slot__programme"]
+    autocomplete_fields = ["user", "organisation", "slot"]
+    readonly_fields = [
+        "uid",
+        "sequence",
+        "created_at",
+        "confirmed_at",
+        "cancelled_at",
+        "reminder_sent_at",
+    ]

@@ -7,9 +7,18 @@ from collections.abc import Iterator
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from cip.dashboard import Task, register
-from teams.models import Membership, Organisation, Programme, Role, WaysOfWorking
+from teams.models import (
+    Membership,
+    OfficeHourBooking,
+    OfficeHourSlot,
+    Organisation,
+    Programme,
+    Role,
+    WaysOfWorking,
+)
 from teams.rules import is_admin
 
 CORE_ROLES = [
@@ -84,4 +93,52 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
             title=f"Confirm {counts['unverified']} organisation(s) named at sign-up",
             url=reverse("admin:teams_organisation_changelist") + "?verified__exact=0",
             hint="Check each is a real organisation before people rely on it.",
+        )
+
+
+@register
+def office_hours_tasks(request: HttpRequest) -> Iterator[Task]:
+    """A person's upcoming office hours; for facilitators, sessions to publish or to record."""
+    now = timezone.now()
+    bookings = (
+        OfficeHourBooking.objects.active()
+        .filter(user=request.user, slot__ends_at__gt=now, slot__cancelled_at__isnull=True)
+        .select_related("slot__programme")[:5]
+    )
+    for booking in bookings:
+        yield Task(
+            title=f"Office hours with {booking.slot.programme.name}",
+            url=booking.get_absolute_url(),
+            hint=booking.slot.when,
+            status=booking.get_status_display(),
+        )
+    facilitated = Programme.objects.filter(
+        memberships__user=request.user,
+        memberships__role=Role.FACILITATOR,
+        memberships__ended_at__isnull=True,
+    )
+    for programme in facilitated.exclude(office_hours__in=OfficeHourSlot.objects.upcoming(now)):
+        yield Task(
+            title=f"Publish office hours for {programme.name}",
+            url=reverse("teams:office_hours_publish", kwargs={"slug": programme.slug}),
+            hint="Times when local organisations can book a conversation with the team.",
+        )
+    to_record = (
+        OfficeHourSlot.objects.live()
+        .filter(
+            programme__in=facilitated,
+            ends_at__lte=now,
+            bookings__status=OfficeHourBooking.Status.CONFIRMED,
+            bookings__attendance=OfficeHourBooking.Attendance.UNKNOWN,
+        )
+        .select_related("programme")
+        .distinct()
+        .order_by("-starts_at")[:5]
+    )
+    for slot in to_record:
+        yield Task(
+            title=f"Record who came to office hours on {slot.when}",
+            url=reverse("teams:office_hours", kwargs={"slug": slot.programme.slug})
+            + f"#slot-{slot.pk}",
+            hint=f"{slot.programme.name}: attendance and your notes on each conversation.",
         )

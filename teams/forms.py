@@ -1,8 +1,22 @@
+import re
+from datetime import time
+
+from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm
-from teams.models import Organisation, Programme, Role, User, WaysOfWorking
+from teams.models import (
+    OfficeHourBooking,
+    OfficeHourSlot,
+    Organisation,
+    Programme,
+    Role,
+    User,
+    WaysOfWorking,
+)
+from teams.services import local_start
 
 
 class OrganisationChoiceMixin(forms.Form):
@@ -143,3 +157,228 @@ class WaysOfWorkingForm(BaseModelForm):
             field: forms.Textarea(attrs={"rows": 4})
             for field in ["channels", "target_timelines", "time_needed"]
         }
+
+
+# --- Office hours ------------------------------------------------------------------------------
+
+_TIME = re.compile(r"^(?P<hour>\d{1,2})(?:[:.](?P<minute>\d{2}))?\s*(?P<half>am|pm)?$")
+
+
+def parse_time_of_day(text: str) -> time | None:
+    """Read 14:30, 2:30pm, 2pm, 9.15am or midday; None when it is not a time."""
+    text = text.strip().lower().replace(" ", "")
+    if text in ("midday", "noon", "12noon"):
+        return time(12)
+    if text == "midnight":
+        return time(0)
+    match = _TIME.match(text)
+    if not match:
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["half"]:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if match["half"] == "pm" else 0)
+    elif match["minute"] is None:
+        return None  # "14" alone is too easy to misread
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerField:
+    """A number question with GOV.UK error messages that name what is being asked for."""
+    return forms.IntegerField(
+        min_value=low,
+        max_value=high,
+        error_messages={
+            "required": f"Enter the {name}",
+            "invalid": f"The {name} must be a whole number",
+            "min_value": f"The {name} must be {low} or more",
+            "max_value": f"The {name} must be {high} or fewer",
+        },
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        **kwargs,
+    )
+
+
+class OfficeHourSlotForm(BaseForm):
+    submit_label = "Publish office hours"
+
+    day = DateInputField(
+        label="Date",
+        help_text="For a weekly series, the date of the first session. For example, 27 3 2026",
+        require_all_fields=False,
+    )
+    start_time = forms.CharField(
+        label="Start time",
+        help_text="UK time, for example 10am, 2:30pm or 14:30",
+        max_length=10,
+        error_messages={"required": "Enter the start time"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
+    length_minutes = _whole_number("length", 10, 480, label="Length in minutes", initial=30)
+    weeks = _whole_number(
+        "number of weeks",
+        1,
+        26,
+        label="How many weeks?",
+        initial=1,
+        help_text="Enter 1 for a single session, or up to 26 to repeat it weekly at the same time.",
+    )
+    capacity = _whole_number(
+        "number of places",
+        1,
+        100,
+        label="How many people can book each session?",
+        initial=1,
+        help_text="Enter 1 for one-to-one conversations.",
+    )
+    online_link = forms.URLField(
+        label="Online meeting link (optional)",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": "Enter a link in the correct format, like https://example.org"},
+    )
+    place = forms.CharField(label="Address or room (optional)", max_length=300, required=False)
+    min_notice_hours = _whole_number(
+        "minimum notice",
+        0,
+        336,
+        label="Minimum notice in hours",
+        initial=24,
+        help_text="Booking closes this many hours before each session starts.",
+    )
+    buffer_minutes = _whole_number(
+        "break between slots",
+        0,
+        120,
+        label="Break between slots in minutes",
+        initial=15,
+        help_text="No other office hours can start or end within this time.",
+    )
+    waitlist = forms.BooleanField(
+        label="Keep a waiting list when a session is full", required=False
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["day"].error_messages.update(
+            required="Enter the date of the session", incomplete="Enter the date of the session"
+        )
+
+    def clean_start_time(self) -> time:
+        parsed = parse_time_of_day(self.cleaned_data["start_time"])
+        if parsed is None:
+            raise ValidationError("Enter a start time like 10am, 2:30pm or 14:30")
+        return parsed
+
+    def clean_place(self) -> str:
+        return self.cleaned_data["place"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("online_link")
+            and not cleaned.get("place")
+            and not self.has_error("online_link")
+        ):
+            self.add_error("online_link", "Enter an online meeting link or an address")
+        day, start = cleaned.get("day"), cleaned.get("start_time")
+        if day and day < timezone.localdate():
+            self.add_error("day", "The date must be today or in the future")
+        elif day and start:
+            try:
+                if local_start(day, start) <= timezone.now():
+                    self.add_error("start_time", "The start time must be in the future")
+            except ValidationError as error:
+                self.add_error("start_time", error)
+        return cleaned
+
+
+class BookingForm(BaseForm):
+    topic = forms.CharField(
+        label="What would you like to talk about?",
+        help_text="For example, a question your organisation has, or a problem nobody measures.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": "Enter what you would like to talk about",
+            "max_length": "What you would like to talk about must be 1000 characters or fewer",
+        },
+    )
+    access_needs = forms.CharField(
+        label="Do you have any access needs? (optional)",
+        help_text="For example, a British Sign Language interpreter, captions or step-free access.",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Access needs must be 1000 characters or fewer"},
+    )
+
+    def __init__(self, *args, submit_label: str = "Book this session", **kwargs) -> None:
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+    def chosen_organisation(self) -> Organisation | None:
+        return None  # the person's profile already names it
+
+
+class BookingWithOrganisationForm(OrganisationChoiceMixin, BookingForm):
+    """For people whose profile does not name their organisation yet: ask, and remember it."""
+
+    field_order = ["organisation", "new_organisation", "topic", "access_needs"]
+
+
+class BookingMoveForm(BaseForm):
+    submit_label = "Move my booking"
+
+    slot = forms.ModelChoiceField(
+        label="Choose a new time",
+        queryset=OfficeHourSlot.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose a new time", "invalid_choice": "Choose a new time"},
+    )
+
+    def __init__(self, *args, slots, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots
+        self.fields["slot"].label_from_instance = lambda slot: (
+            f"{slot.when} ({slot.places_left} place{'s' if slot.places_left != 1 else ''} left)"
+        )
+
+
+class SlotCancelForm(BaseForm):
+    submit_label = "Cancel the session"
+
+    message = forms.CharField(
+        label="Message to the people who booked",
+        help_text="We will email this to everyone booked or waiting. Say why, and suggest "
+        "another time if you can.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter a message for the people who booked"},
+    )
+
+
+class AttendanceForm(BaseForm):
+    submit_label = "Save"
+
+    attendance = forms.ChoiceField(
+        label="Did they come to the session?",
+        choices=[
+            (OfficeHourBooking.Attendance.ATTENDED, "Yes, they came"),
+            (OfficeHourBooking.Attendance.ABSENT, "No, they did not come"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether they came to the session"},
+    )
+    notes = forms.CharField(
+        label="Notes (optional)",
+        help_text="What you talked about and what should happen next. Only facilitators see "
+        "these notes.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.urls import reverse
@@ -234,6 +237,215 @@ class WaysOfWorking(models.Model):
         return cls.objects.filter(programme=programme).first() or cls(programme=programme)
 
 
+# --- Office hours ------------------------------------------------------------------------------
+
+
+def govuk_time(moment) -> str:
+    """GOV.UK style times: 10am, 2:30pm, midday, midnight."""
+    if moment.minute == 0 and moment.hour in (0, 12):
+        return "midnight" if moment.hour == 0 else "midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+def govuk_day(moment) -> str:
+    """Tuesday 4 March 2025."""
+    return f"{moment:%A} {moment.day} {moment:%B %Y}"
+
+
+class OfficeHourSlotQuerySet(models.QuerySet["OfficeHourSlot"]):
+    def live(self) -> OfficeHourSlotQuerySet:
+        return self.filter(cancelled_at__isnull=True)
+
+    def upcoming(self, now=None) -> OfficeHourSlotQuerySet:
+        return self.live().filter(ends_at__gt=now or timezone.now())
+
+    def bookable(self, now=None) -> OfficeHourSlotQuerySet:
+        """Slots whose booking window is still open (the minimum notice has not started)."""
+        return self.live().filter(bookings_close_at__gt=now or timezone.now())
+
+    def with_places(self) -> OfficeHourSlotQuerySet:
+        """Annotate `booked` and `waiting` so lists show places left without a query per slot."""
+        confirmed = models.Q(bookings__status=OfficeHourBooking.Status.CONFIRMED)
+        waiting = models.Q(bookings__status=OfficeHourBooking.Status.WAITLISTED)
+        return self.annotate(
+            booked=models.Count("bookings", filter=confirmed),
+            waiting=models.Count("bookings", filter=waiting),
+        )
+
+
+class OfficeHourSlot(models.Model):
+    """A time when a programme's facilitator is available to talk through ideas."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="office_hours")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveSmallIntegerField(
+        default=1, help_text="1 for a one-to-one conversation, more for a group session."
+    )
+    online_link = models.URLField("Online meeting link", blank=True)
+    place = models.CharField("Address or room", max_length=300, blank=True)
+    min_notice_hours = models.PositiveSmallIntegerField(
+        "Minimum notice in hours", default=24, help_text="Booking closes this long before."
+    )
+    buffer_minutes = models.PositiveSmallIntegerField("Break between slots in minutes", default=15)
+    waitlist = models.BooleanField(
+        "Keep a waiting list when full",
+        default=False,
+        help_text="A place given up goes to the first person waiting.",
+    )
+    # Stored rather than computed so lists can filter on it in SQL.
+    bookings_close_at = models.DateTimeField(editable=False)
+    # Slots published together as a weekly series share this.
+    series = models.UUIDField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_message = models.TextField(blank=True)
+
+    objects = OfficeHourSlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["programme", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="office_hour_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="office_hour_capacity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme}: {self.when}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.bookings_close_at = self.starts_at - timedelta(hours=self.min_notice_hours)
+        super().save(*args, **kwargs)
+
+    @property
+    def when(self) -> str:
+        """The date and time in UK local time, for pages and emails: Tuesday 4 March 2025, 10am
+        to 11am."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{govuk_day(start)}, {govuk_time(start)} to {govuk_time(end)}"
+
+    @property
+    def booking_closes(self) -> str:
+        closes = timezone.localtime(self.bookings_close_at)
+        return f"{govuk_day(closes)}, {govuk_time(closes)}"
+
+    @property
+    def length_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_one_to_one(self) -> bool:
+        return self.capacity == 1
+
+    @property
+    def where(self) -> str:
+        if self.online_link and self.place:
+            return f"Online or at {self.place}"
+        return "Online" if self.online_link else self.place
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_open_for_booking(self) -> bool:
+        return not self.is_cancelled and timezone.now() < self.bookings_close_at
+
+    @property
+    def places_left(self) -> int:
+        """Needs `with_places()`."""
+        return max(self.capacity - self.booked, 0)
+
+
+class OfficeHourBookingQuerySet(models.QuerySet["OfficeHourBooking"]):
+    def active(self) -> OfficeHourBookingQuerySet:
+        return self.filter(
+            status__in=[OfficeHourBooking.Status.CONFIRMED, OfficeHourBooking.Status.WAITLISTED]
+        )
+
+    def attendance_summary(self) -> dict[str, int | None]:
+        """How many came, did not come or are not recorded yet, and the rate among recorded."""
+        attendance = OfficeHourBooking.Attendance
+        counts = self.aggregate(
+            attended=models.Count("pk", filter=models.Q(attendance=attendance.ATTENDED)),
+            absent=models.Count("pk", filter=models.Q(attendance=attendance.ABSENT)),
+            unrecorded=models.Count("pk", filter=models.Q(attendance=attendance.UNKNOWN)),
+        )
+        recorded = counts["attended"] + counts["absent"]
+        counts["rate"] = round(100 * counts["attended"] / recorded) if recorded else None
+        return counts
+
+
+class OfficeHourBooking(models.Model):
+    """One person's place (or place in the queue) at an office-hours slot."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", "Booked"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", "Not recorded"
+        ATTENDED = "attended", "Attended"
+        ABSENT = "absent", "Did not attend"
+
+    slot = models.ForeignKey(OfficeHourSlot, on_delete=models.CASCADE, related_name="bookings")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="office_hour_bookings")
+    # Kept as it was when they booked: people move between organisations.
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topic = models.TextField("What would you like to talk about?", max_length=1000)
+    access_needs = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONFIRMED)
+    # The calendar invitation's UID stays the same for the booking's life; SEQUENCE counts changes.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    # The last `sequence` an email went out for: a task run twice sends nothing twice.
+    emailed_sequence = models.IntegerField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    attendance = models.CharField(
+        max_length=20, choices=Attendance.choices, blank=True, default=Attendance.UNKNOWN
+    )
+    notes = models.TextField("Facilitator's notes", blank=True)
+
+    objects = OfficeHourBookingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["slot__starts_at", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "user"],
+                condition=models.Q(status__in=["confirmed", "waitlisted"]),
+                name="one_active_booking_per_slot",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.slot}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("teams:booking_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+
 def _register_audit_log() -> None:
     from auditlog.registry import auditlog
 
@@ -245,6 +457,8 @@ def _register_audit_log() -> None:
         WaysOfWorking,
         include_fields=["meeting_frequency", "channels", "target_timelines", "time_needed"],
     )
+    auditlog.register(OfficeHourSlot)
+    auditlog.register(OfficeHourBooking, exclude_fields=["emailed_sequence"])
 
 
 _register_audit_log()

@@ -67,3 +67,22 @@ rules.add_perm("teams.view_programme", is_programme_member | is_admin)
 rules.add_perm("teams.change_programme", is_programme_facilitator | is_admin)
 rules.add_perm("teams.change_team", is_programme_facilitator | is_admin)
 rules.add_perm("teams.change_ways_of_working", is_programme_facilitator | is_admin)
+
+
+# Office hours. Slots are public; anyone signed in may book one.
+@rules.predicate
+def is_booking_owner(user, booking) -> bool:
+    return user.is_authenticated and booking.user_id == user.pk
+
+
+@rules.predicate
+def is_booking_facilitator(user, booking) -> bool:
+    return is_programme_facilitator(user, booking.slot.programme)
+
+
+rules.add_perm("teams.manage_office_hours", is_programme_facilitator | is_admin)
+rules.add_perm("teams.view_office_hour_slot", rules.always_allow)
+rules.add_perm("teams.book_office_hours", rules.is_authenticated)
+rules.add_perm("teams.view_own_bookings", rules.is_authenticated)
+rules.add_perm("teams.view_booking", is_booking_owner | is_booking_facilitator | is_admin)
+rules.add_perm("teams.change_booking", is_booking_owner | is_admin)

@@ -21,3 +21,31 @@ urlpatterns = [
     ),
     path("programmes/<slug:slug>/introductions/", views.introductions, name="introductions"),
 ]
+
+urlpatterns += [
+    path("programmes/<slug:slug>/office-hours/", views.office_hours, name="office_hours"),
+    path(
+        "programmes/<slug:slug>/office-hours/publish/",
+        views.office_hours_publish,
+        name="office_hours_publish",
+    ),
+    path(
+        "programmes/<slug:slug>/office-hours/<int:pk>/cancel/",
+        views.office_hours_slot_cancel,
+        name="office_hours_slot_cancel",
+    ),
+    path(
+        "programmes/<slug:slug>/office-hours/attendance/<int:pk>/",
+        views.office_hours_attendance,
+        name="office_hours_attendance",
+    ),
+    path(
+        "programmes/<slug:slug>/office-hours/<int:pk>/book/",
+        views.office_hours_book,
+        name="office_hours_book",
+    ),
+    path("office-hours/bookings/", views.my_bookings, name="my_bookings"),
+    path("office-hours/bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
+    path("office-hours/bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("office-hours/bookings/<int:pk>/move/", views.booking_move, name="booking_move"),
+]

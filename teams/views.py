@@ -1,18 +1,59 @@
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import get_for_user, requires
 from cip.dashboard import tasks_for
+from cip.forms import posted
 from teams import services
-from teams.forms import MemberAddForm, ProfileForm, ProgrammeForm, WaysOfWorkingForm
-from teams.models import Membership, Programme, Role, WaysOfWorking
+from teams.forms import (
+    AttendanceForm,
+    BookingForm,
+    BookingMoveForm,
+    BookingWithOrganisationForm,
+    MemberAddForm,
+    OfficeHourSlotForm,
+    ProfileForm,
+    ProgrammeForm,
+    SlotCancelForm,
+    WaysOfWorkingForm,
+)
+from teams.models import (
+    Membership,
+    OfficeHourBooking,
+    OfficeHourSlot,
+    Programme,
+    Role,
+    WaysOfWorking,
+)
 from teams.roles import summarise_team
 
 PROFILE_FIELDS = ["display_name", "introduction", "what_they_bring"]
+# Office hours: the form's answers the publishing service takes as they are.
+SLOT_FIELDS = [
+    "start_time",
+    "length_minutes",
+    "weeks",
+    "capacity",
+    "online_link",
+    "place",
+    "min_notice_hours",
+    "buffer_minutes",
+    "waitlist",
+]
+PAST_SESSIONS_SHOWN = 20
+BOOKED_MESSAGES = {
+    OfficeHourBooking.Status.CONFIRMED: "Your place is booked. We have emailed you the details.",
+    OfficeHourBooking.Status.WAITLISTED: "You are on the waiting list. We will email you if a "
+    "place comes free.",
+}
 
 
 def _programme(request: HttpRequest, slug: str, perm: str) -> Programme:
@@ -20,6 +61,7 @@ def _programme(request: HttpRequest, slug: str, perm: str) -> Programme:
     return get_for_user(request, Programme, view_perm="teams.view_programme", perm=perm, slug=slug)
 
 
+@require_safe
 @requires("teams.view_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = Membership.objects.active().filter(user=request.user).select_related("programme")
@@ -38,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def profile(request: HttpRequest) -> HttpResponse:
     user = request.user
     initial = {field: getattr(user, field) for field in PROFILE_FIELDS}
-    form = ProfileForm(request.POST or None, initial=initial | {"organisation": user.organisation})
+    form = ProfileForm(posted(request), initial=initial | {"organisation": user.organisation})
     if request.method == "POST" and form.is_valid():
         for field in PROFILE_FIELDS:
             setattr(user, field, form.cleaned_data[field].strip())
@@ -66,7 +108,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, "teams.change_programme")
-    form = ProgrammeForm(request.POST or None, instance=programme)
+    form = ProgrammeForm(posted(request), instance=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "The programme details have been saved.")
@@ -78,7 +120,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, "teams.change_team")
-    form = MemberAddForm(request.POST or None, initial={"role": request.GET.get("role")})
+    form = MemberAddForm(posted(request), initial={"role": request.GET.get("role")})
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(
@@ -137,7 +179,7 @@ def ways_of_working(request: HttpRequest, slug: str) -> HttpResponse:
 def ways_of_working_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, "teams.change_ways_of_working")
     agreement = WaysOfWorking.for_programme(programme)
-    form = WaysOfWorkingForm(request.POST or None, instance=agreement)
+    form = WaysOfWorkingForm(posted(request), instance=agreement)
     if request.method == "POST" and form.is_valid():
         form.instance.updated_by = request.user
         form.save()
@@ -158,3 +200,259 @@ def introductions(request: HttpRequest, slug: str) -> HttpResponse:
     for membership in sorted(memberships, key=lambda m: list(Role).index(m.role)):
         people.setdefault(membership.user, []).append(membership.get_role_display())
     return render(request, "teams/introductions.html", {"programme": programme, "people": people})
+
+
+# --- Office hours: the facilitator's side --------------------------------------------------------
+
+
+@require_safe
+@requires("teams.open_programme_pages")
+def office_hours(request: HttpRequest, slug: str) -> HttpResponse:
+    """The facilitator's view: upcoming slots with who booked and why, and past attendance."""
+    programme = _programme(request, slug, "teams.manage_office_hours")
+    now = timezone.now()
+    people = OfficeHourBooking.objects.select_related("user", "organisation")
+    upcoming = (
+        programme.office_hours.upcoming(now)
+        .with_places()
+        .prefetch_related(Prefetch("bookings", people.active(), to_attr="active_bookings"))
+    )
+    past = (
+        programme.office_hours.live()
+        .filter(ends_at__lte=now)
+        .order_by("-starts_at")
+        .prefetch_related(
+            Prefetch(
+                "bookings",
+                people.filter(status=OfficeHourBooking.Status.CONFIRMED),
+                to_attr="active_bookings",
+            )
+        )[:PAST_SESSIONS_SHOWN]
+    )
+    attendance = OfficeHourBooking.objects.filter(
+        slot__programme=programme,
+        slot__cancelled_at__isnull=True,
+        slot__ends_at__lte=now,
+        status=OfficeHourBooking.Status.CONFIRMED,
+    ).attendance_summary()
+    return render(
+        request,
+        "teams/office_hours/manage.html",
+        {"programme": programme, "upcoming": upcoming, "past": past, "attendance": attendance},
+    )
+
+
+@requires("teams.open_programme_pages")
+@require_http_methods(["GET", "POST"])
+def office_hours_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(request, slug, "teams.manage_office_hours")
+    form = OfficeHourSlotForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            slots = services.office_hour_slots_publish(
+                programme=programme,
+                created_by=request.user,
+                first_day=data["day"],
+                **{name: data[name] for name in SLOT_FIELDS},
+            )
+        except ValidationError as error:
+            form.add_error("start_time", error)
+        else:
+            count = len(slots)
+            messages.success(
+                request,
+                f"{count} office-hours session{pluralize(count)} published: "
+                f"the first is on {slots[0].when}.",
+            )
+            return redirect("teams:office_hours", slug=programme.slug)
+    return render(
+        request, "teams/office_hours/publish.html", {"programme": programme, "form": form}
+    )
+
+
+@requires("teams.open_programme_pages")
+@require_http_methods(["GET", "POST"])
+def office_hours_slot_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, "teams.manage_office_hours")
+    slot = get_object_or_404(programme.office_hours.upcoming().with_places(), pk=pk)
+    form = SlotCancelForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        emailed = services.office_hour_slot_cancel(slot=slot, message=form.cleaned_data["message"])
+        messages.success(
+            request,
+            f"The session on {slot.when} has been cancelled. "
+            f"We are emailing {emailed} {pluralize(emailed, 'person,people')} who booked.",
+        )
+        return redirect("teams:office_hours", slug=programme.slug)
+    return render(
+        request,
+        "teams/office_hours/slot_cancel.html",
+        {"programme": programme, "slot": slot, "form": form},
+    )
+
+
+@requires("teams.open_programme_pages")
+@require_http_methods(["GET", "POST"])
+def office_hours_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """After a session: did the person come, and what was said."""
+    programme = _programme(request, slug, "teams.manage_office_hours")
+    booking = get_object_or_404(
+        OfficeHourBooking.objects.filter(
+            slot__programme=programme, status=OfficeHourBooking.Status.CONFIRMED
+        ).select_related("slot", "user", "organisation"),
+        pk=pk,
+    )
+    initial = {"attendance": booking.attendance or None, "notes": booking.notes}
+    form = AttendanceForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.office_hour_attendance_record(booking=booking, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("attendance", error)
+        else:
+            messages.success(request, f"Attendance saved for {booking.user}.")
+            return redirect(
+                reverse("teams:office_hours", args=[programme.slug]) + f"#slot-{booking.slot_id}"
+            )
+    return render(
+        request,
+        "teams/office_hours/attendance.html",
+        {"programme": programme, "booking": booking, "form": form},
+    )
+
+
+# --- Office hours: the person booking ---------------------------------------------------------
+
+
+def _booking_state(slot: OfficeHourSlot) -> str:
+    if not slot.is_open_for_booking:
+        return "closed"
+    if slot.places_left:
+        return "open"
+    return "waitlist" if slot.waitlist else "full"
+
+
+@requires("teams.book_office_hours")
+@require_http_methods(["GET", "POST"])
+def office_hours_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Book a place (or join the waiting list); ask for the organisation if the profile lacks it."""
+    slot = get_for_user(
+        request,
+        OfficeHourSlot.objects.live().filter(programme__slug=slug).with_places(),
+        view_perm="teams.view_office_hour_slot",
+        perm="teams.book_office_hours",
+        pk=pk,
+    )
+    existing = slot.bookings.active().filter(user=request.user).first()
+    if existing:
+        messages.info(request, "You have already booked this session.")
+        return redirect(existing)
+    state = _booking_state(slot)
+    form_class = BookingForm if request.user.organisation_id else BookingWithOrganisationForm
+    label = "Join the waiting list" if state == "waitlist" else "Book this session"
+    form = form_class(posted(request), submit_label=label)
+    if request.method == "POST" and state in ("open", "waitlist") and form.is_valid():
+        try:
+            booking = services.office_hour_book(
+                slot=slot,
+                user=request.user,
+                topic=form.cleaned_data["topic"],
+                access_needs=form.cleaned_data["access_needs"],
+                organisation=form.chosen_organisation(),
+            )
+        except ValidationError as error:
+            form.add_error("topic", error)
+        else:
+            messages.success(request, BOOKED_MESSAGES[booking.status])
+            return redirect(booking)
+    return render(
+        request, "teams/office_hours/book.html", {"slot": slot, "form": form, "state": state}
+    )
+
+
+@require_safe
+@requires("teams.view_own_bookings")
+def my_bookings(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    bookings = OfficeHourBooking.objects.filter(user=request.user).select_related("slot__programme")
+    upcoming = [b for b in bookings if b.is_active and b.slot.ends_at > now]
+    shown = {b.pk for b in upcoming}
+    earlier = sorted(
+        (b for b in bookings if b.pk not in shown), key=lambda b: b.slot.starts_at, reverse=True
+    )
+    return render(
+        request, "teams/office_hours/my_bookings.html", {"upcoming": upcoming, "earlier": earlier}
+    )
+
+
+def _booking(request: HttpRequest, pk: int, perm: str, *, changeable: bool = False):
+    """A booking the user may see (else 404) with `perm` on it (else 403). Changes need a
+    booking that is still active and a session that has not started."""
+    bookings = OfficeHourBooking.objects.select_related("slot__programme", "user", "organisation")
+    if changeable:
+        bookings = bookings.active().filter(
+            slot__starts_at__gt=timezone.now(), slot__cancelled_at__isnull=True
+        )
+    return get_for_user(request, bookings, view_perm="teams.view_booking", perm=perm, pk=pk)
+
+
+@require_safe
+@requires("teams.view_own_bookings")
+def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the emails send people to manage their booking."""
+    booking = _booking(request, pk, "teams.view_booking")
+    can_change = (
+        request.user.has_perm("teams.change_booking", booking)
+        and booking.is_active
+        and booking.slot.starts_at > timezone.now()
+        and not booking.slot.is_cancelled
+    )
+    return render(
+        request,
+        "teams/office_hours/booking_detail.html",
+        {"booking": booking, "can_change": can_change},
+    )
+
+
+@requires("teams.view_own_bookings")
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    booking = _booking(request, pk, "teams.change_booking", changeable=True)
+    if request.method == "POST":
+        services.office_hour_booking_cancel(booking=booking)
+        messages.success(request, "Your booking has been cancelled. We have emailed you.")
+        return redirect("teams:my_bookings")
+    return render(request, "teams/office_hours/booking_cancel.html", {"booking": booking})
+
+
+@requires("teams.view_own_bookings")
+@require_http_methods(["GET", "POST"])
+def booking_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move to another session of the same programme that has a free place."""
+    booking = _booking(request, pk, "teams.change_booking", changeable=True)
+    slots = (
+        booking.slot.programme.office_hours.bookable()
+        .exclude(pk=booking.slot_id)
+        .exclude(bookings__in=booking.user.office_hour_bookings.active())
+        .with_places()
+        .filter(booked__lt=F("capacity"))
+    )
+    form = BookingMoveForm(posted(request), slots=slots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.office_hour_booking_move(
+                booking=booking, to_slot=form.cleaned_data["slot"]
+            )
+        except ValidationError as error:
+            form.add_error("slot", error)
+        else:
+            messages.success(
+                request, f"Your booking has moved to {moved.slot.when}. We have emailed you."
+            )
+            return redirect(moved)
+    return render(
+        request,
+        "teams/office_hours/booking_move.html",
+        {"booking": booking, "form": form, "has_slots": bool(form.fields["slot"].choices)},
+    )

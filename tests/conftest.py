@@ -1,0 +1,72 @@
+"""Shared fixtures: the two programmes, the personas, and a signed-in client for any of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.test import Client
+
+from teams.models import Programme, User
+from tests.factories import PERSONAS, ProgrammeFactory, make_persona
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Hashing with the production hasher would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    # allauth keeps rate-limit counters in the cache; one test's failed logins must not lock out
+    # the next. Only the in-process cache is cleared: a shared Redis is not ours to wipe.
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
+@pytest.fixture
+def programme_a(db) -> Programme:
+    return ProgrammeFactory(
+        name="Riverside Community Insights", slug="riverside", place="Riverside"
+    )
+
+
+@pytest.fixture
+def programme_b(db) -> Programme:
+    return ProgrammeFactory(name="Hillside Community Insights", slug="hillside", place="Hillside")
+
+
+def _persona_fixture(name: str):
+    @pytest.fixture(name=name)
+    def fixture(programme_a: Programme, programme_b: Programme) -> User | None:
+        return make_persona(name, programme_a=programme_a, programme_b=programme_b)
+
+    fixture.__doc__ = f"The {name.replace('_', ' ')} persona (see tests/factories.py)."
+    return fixture
+
+
+# One fixture per persona: `def test_x(facilitator, client_for): ...`
+for _name in PERSONAS:
+    globals()[_name] = _persona_fixture(_name)
+
+
+@pytest.fixture
+def persona(request) -> Callable[[str], User | None]:
+    """Look a persona up by name, creating only the ones a test asks for."""
+    return request.getfixturevalue
+
+
+@pytest.fixture
+def client_for(db) -> Callable[[User | None], Client]:
+    """A test client signed in as the given user (anonymous for None)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

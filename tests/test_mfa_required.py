@@ -1,0 +1,275 @@
+"""Signing in: who must use a second factor, sign-up, email verification and login rate limits."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.utils import decrypt
+from django.contrib.auth import SESSION_KEY
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from teams.models import Membership, Organisation, Role, SiteGroup, User
+from tests.factories import (
+    MFA_PERSONAS,
+    PASSWORD,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+    give_totp,
+)
+from tests.test_url_matrix import ALL_PATTERNS
+
+pytestmark = pytest.mark.django_db
+
+MFA_SETUP = reverse("mfa_activate_totp")
+
+# Every page outside /accounts/ (where the second factor is set up) and the health check.
+GUARDED_PAGES = sorted(
+    p.name
+    for p in ALL_PATTERNS
+    if p.name and not p.route.startswith(("accounts/", "healthz", "admin/"))
+) + ["admin:index"]
+CONVERTERS = {p.name: dict(p.converters) for p in ALL_PATTERNS if p.name}
+
+
+def _any_url(name: str, programme) -> str:
+    """A URL for the page. The middleware answers before the view, so objects need not exist."""
+    fill = {"SlugConverter": programme.slug, "IntConverter": 1}
+    kwargs = {arg: fill.get(kind, "x") for arg, kind in CONVERTERS[name].items()}
+    return reverse(name, kwargs=kwargs)
+
+
+def _without_authenticator(user: User) -> User:
+    Authenticator.objects.filter(user=user).delete()
+    return user
+
+
+@pytest.mark.parametrize("page", GUARDED_PAGES)
+@pytest.mark.parametrize("who", MFA_PERSONAS)
+def test_people_who_need_mfa_must_set_it_up_first(
+    who, page, persona, client_for, programme_a
+) -> None:
+    client = client_for(_without_authenticator(persona(who)))
+
+    response = client.get(_any_url(page, programme_a))
+
+    assert response.status_code == 302
+    assert response["Location"] == MFA_SETUP
+
+
+@pytest.mark.parametrize("who", MFA_PERSONAS)
+def test_people_who_need_mfa_can_still_reach_account_pages(who, persona, client_for) -> None:
+    client = client_for(_without_authenticator(persona(who)))
+
+    assert client.get(reverse("mfa_index")).status_code == 200
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.post(reverse("account_logout")).status_code == 302
+    assert SESSION_KEY not in client.session
+
+
+@pytest.mark.parametrize("who", MFA_PERSONAS)
+def test_people_with_an_authenticator_get_through(who, persona, client_for) -> None:
+    user = persona(who)
+    assert Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+    assert client_for(user).get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["vcs_partner", "team_member", "analyst", "staff", "outsider"])
+def test_other_people_are_not_forced_to_use_mfa(who, persona, client_for) -> None:
+    user = persona(who)
+    assert not Authenticator.objects.filter(user=user).exists()
+
+    assert client_for(user).get(reverse("dashboard")).status_code == 200
+
+
+def test_information_rights_role_needs_mfa_only_while_held(client_for, analyst, programme_a):
+    role = MembershipFactory(programme=programme_a, user=analyst, role=Role.INFORMATION_RIGHTS)
+    assert client_for(analyst).get(reverse("dashboard"))["Location"] == MFA_SETUP
+
+    Membership.objects.filter(pk=role.pk).update(ended_at=timezone.now())
+
+    assert client_for(analyst).get(reverse("dashboard")).status_code == 200
+
+
+def test_facilitating_any_programme_needs_mfa(client_for, outsider, programme_b) -> None:
+    MembershipFactory(programme=programme_b, user=outsider, role=Role.FACILITATOR)
+
+    assert client_for(outsider).get(reverse("dashboard"))["Location"] == MFA_SETUP
+
+
+# --- signing in with a password and a code -----------------------------------------------------
+
+
+def _current_code(user: User) -> str:
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def test_signing_in_asks_for_the_code_before_letting_a_facilitator_in(client, facilitator):
+    response = client.post(
+        reverse("account_login"), {"login": facilitator.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert SESSION_KEY not in client.session
+    assert client.get(reverse("dashboard"))["Location"].startswith(reverse("account_login"))
+
+    response = client.post(reverse("mfa_authenticate"), {"code": _current_code(facilitator)})
+
+    assert response.status_code == 302
+    assert client.session[SESSION_KEY] == str(facilitator.pk)
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_wrong_code_does_not_let_a_facilitator_in(client, facilitator) -> None:
+    client.post(reverse("account_login"), {"login": facilitator.email, "password": PASSWORD})
+    right = _current_code(facilitator)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+
+    response = client.post(reverse("mfa_authenticate"), {"code": wrong})
+
+    assert response.status_code == 200
+    assert "Incorrect code" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_admin_login_page_goes_through_the_service_login(client, admin) -> None:
+    response = client.post(reverse("admin:login"), {"username": admin.email, "password": PASSWORD})
+
+    # The admin's own form would sign in with the password alone, skipping the second factor.
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert SESSION_KEY not in client.session
+
+
+def test_vcs_partner_signs_in_with_password_only(client, vcs_partner) -> None:
+    response = client.post(
+        reverse("account_login"), {"login": vcs_partner.email, "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dashboard")
+    assert client.session[SESSION_KEY] == str(vcs_partner.pk)
+
+
+# --- sign-up and email verification --------------------------------------------------------------
+
+
+def _sign_up(client, **overrides) -> object:
+    data = {
+        "email": "new.partner@example.org",
+        "password1": "a long and unusual passphrase",
+        "password2": "a long and unusual passphrase",
+        "display_name": "  Robin Okafor ",
+        "organisation": "",
+        "new_organisation": "Marsh Lane Community Garden",
+    } | overrides
+    return client.post(reverse("account_signup"), data)
+
+
+def _confirmation_link() -> str:
+    assert len(mail.outbox) == 1
+    match = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
+    assert match, mail.outbox[0].body
+    return match.group(1)
+
+
+def test_sign_up_makes_an_unverified_vcs_partner(client, db) -> None:
+    response = _sign_up(client)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    user = User.objects.get(email="new.partner@example.org")
+    assert user.display_name == "Robin Okafor"
+    assert user.organisation.name == "Marsh Lane Community Garden"
+    assert user.organisation.verified is False
+    assert list(user.groups.values_list("name", flat=True)) == [SiteGroup.VCS_PARTNER.value]
+    assert not EmailAddress.objects.get(user=user).verified
+    # Mandatory verification: signing up does not sign you in.
+    assert SESSION_KEY not in client.session
+    assert mail.outbox[0].to == ["new.partner@example.org"]
+
+
+def test_sign_up_with_a_listed_organisation(client, db) -> None:
+    food_bank = OrganisationFactory(name="Riverside Food Bank", verified=True)
+
+    _sign_up(client, organisation=str(food_bank.pk), new_organisation="")
+
+    assert User.objects.get(email="new.partner@example.org").organisation == food_bank
+    assert Organisation.objects.count() == 1
+
+
+def test_sign_up_needs_a_name_and_an_organisation(client, db) -> None:
+    response = _sign_up(client, display_name="", new_organisation="")
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["display_name"] == ["Enter your name"]
+    assert errors["organisation"] == ["Choose your organisation, or enter its name below"]
+    assert not User.objects.exists()
+
+
+def test_confirming_the_email_signs_the_partner_in(client, db) -> None:
+    _sign_up(client)
+    link = _confirmation_link()
+
+    # Opening the link only shows a button: mail scanners that follow links confirm nothing.
+    assert client.get(link).status_code == 200
+    assert not EmailAddress.objects.get(email="new.partner@example.org").verified
+
+    response = client.post(link)
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="new.partner@example.org").verified
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_cannot_sign_in_before_confirming_the_email(client, db) -> None:
+    user = UserFactory(email="unconfirmed@example.org", verified_email=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert SESSION_KEY not in client.session
+    assert len(mail.outbox) == 1  # a fresh confirmation link
+
+
+# --- rate limits ----------------------------------------------------------------------------------
+
+
+def test_failed_logins_are_rate_limited(client, vcs_partner) -> None:
+    url = reverse("account_login")
+    for _ in range(5):
+        response = client.post(url, {"login": vcs_partner.email, "password": "wrong password"})
+        assert response.status_code == 200
+        assert "Too many failed login attempts" not in response.content.decode()
+
+    response = client.post(url, {"login": vcs_partner.email, "password": "wrong password"})
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts. Try again later." in response.content.decode()
+
+    # Even the right password is refused until the limit passes.
+    response = client.post(url, {"login": vcs_partner.email, "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_give_totp_matches_allauth_activation(db) -> None:
+    user = UserFactory()
+    authenticator = give_totp(user)
+
+    assert authenticator.type == Authenticator.Type.TOTP
+    assert len(_current_code(user)) == 6

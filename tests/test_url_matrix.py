@@ -1,0 +1,582 @@
+"""Every URL pattern, as every persona, by GET and by POST, against a declared matrix.
+
+A new view without a row here fails `test_every_url_pattern_has_a_decision`, so nobody adds a page
+without deciding who may open it. Rows are keyed by URL name; Django admin is declared once for the
+site pages and once for the views every registered model gets, and concrete admin URLs are generated
+for each registered model (with a real object) so that every admin pattern is exercised.
+
+POSTs carry no data: the test client skips CSRF checks, so what we see is the view's own decision
+(form errors 200, redirect, 403, 404 or 405).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from auditlog.models import LogEntry
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+
+from cip.models import WorkerHeartbeat
+from landing.models import NewsPost, UpdateSubscription
+from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
+from tests.factories import (
+    MFA_PERSONAS,
+    PERSONAS,
+    MembershipFactory,
+    OrganisationFactory,
+    UserFactory,
+)
+
+GET, POST = "GET", "POST"
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to a URL name (or a path). `next_is_request` also checks the ?next= round trip."""
+
+    to: str
+    next_is_request: bool = False
+
+    def __repr__(self) -> str:
+        return f"302→{self.to}"
+
+
+Expect = int | Redirect
+
+LOGIN = Redirect("account_login", next_is_request=True)
+ADMIN_LOGIN = Redirect("admin:login", next_is_request=True)
+DASHBOARD = Redirect("dashboard")
+REAUTHENTICATE = Redirect("account_reauthenticate", next_is_request=True)
+# Programme A's own page (its get_absolute_url), resolved from the object in the test.
+PROGRAMME_A_PAGE = Redirect("programme_a.get_absolute_url")
+WAYS_OF_WORKING_A = Redirect("/programmes/riverside/ways-of-working/")  # programme A
+
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+ON_TEAM_A = ("team_member", "analyst", "reviewer", "facilitator")
+NOT_ON_TEAM_A = ("vcs_partner", "staff", "outsider")
+
+
+def row(default: Expect, **overrides: Expect) -> dict[str, Expect]:
+    """One expectation per persona: `default` for everyone not named."""
+    unknown = set(overrides) - set(PERSONAS)
+    assert not unknown, f"unknown personas in matrix: {unknown}"
+    return {p: overrides.get(p, default) for p in PERSONAS}
+
+
+def some(expect: Expect, personas: tuple[str, ...]) -> dict[str, Expect]:
+    return dict.fromkeys(personas, expect)
+
+
+def both(expectations: dict[str, Expect]) -> dict[str, dict[str, Expect]]:
+    """The same decision for GET and POST."""
+    return {GET: expectations, POST: expectations}
+
+
+signed_in_only = row(200, anonymous=LOGIN)
+FACILITATOR_ONLY = row(403, anonymous=LOGIN, facilitator=200, admin=200, **some(404, NOT_ON_TEAM_A))
+
+# ----------------------------------------------------------------------------------------------
+# The matrix: URL name -> method -> persona -> expected status or redirect.
+# ----------------------------------------------------------------------------------------------
+MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
+    # Our pages.
+    "landing:home": {GET: row(200), POST: row(405)},
+    "dashboard": {GET: signed_in_only, POST: row(405)},
+    "teams:profile": {GET: signed_in_only, POST: signed_in_only},  # empty POST: form errors
+    # Programme pages: the team (and admins) see them, people not on the team get 404, and only
+    # the facilitator (and admins) change them. Read-only pages refuse POST before anything else.
+    "teams:programme": {GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)), POST: row(405)},
+    "teams:introductions": {
+        GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)),
+        POST: row(405),
+    },
+    "teams:ways_of_working": {
+        GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)),
+        POST: row(405),
+    },
+    # Facilitator pages. An empty POST shows the form again with its errors (200);
+    # ending a membership needs no data, so the facilitator's POST ends it and redirects.
+    "teams:programme_edit": both(FACILITATOR_ONLY),
+    "teams:member_add": both(FACILITATOR_ONLY),
+    # Every part of the agreement is optional, so an empty POST saves a blank agreement.
+    "teams:ways_of_working_edit": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(WAYS_OF_WORKING_A, ("facilitator", "admin")),
+    },
+    "teams:membership_end": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(PROGRAMME_A_PAGE, ("facilitator", "admin")),
+    },
+    "healthz": {GET: row(200), POST: row(405)},
+    # Office hours. The facilitator runs them; anyone signed in may book an open slot.
+    "teams:office_hours": {GET: FACILITATOR_ONLY, POST: row(405)},
+    "teams:office_hours_publish": both(FACILITATOR_ONLY),
+    "teams:office_hours_slot_cancel": both(FACILITATOR_ONLY),
+    "teams:office_hours_attendance": both(FACILITATOR_ONLY),
+    "teams:office_hours_book": both(signed_in_only),  # empty POST: the form again
+    "teams:my_bookings": {GET: signed_in_only, POST: row(405)},
+    # Someone else's booking: hidden from everyone but the programme's facilitator, who may see
+    # it but not change it, and admins.
+    "teams:booking_detail": {
+        GET: row(404, anonymous=LOGIN, facilitator=200, admin=200),
+        POST: row(405),
+    },
+    "teams:booking_move": both(row(404, anonymous=LOGIN, facilitator=403, admin=200)),
+    "teams:booking_cancel": {
+        GET: row(404, anonymous=LOGIN, facilitator=403, admin=200),
+        POST: row(404, anonymous=LOGIN, facilitator=403, admin=Redirect("teams:my_bookings")),
+    },
+    # The public site: open to everyone, read-only.
+    **{
+        name: {GET: row(200), POST: row(405)}
+        for name in (
+            "landing:accessibility",
+            "landing:privacy",
+            "landing:cookies",
+            "landing:programme",
+            "landing:news",
+            "landing:news_feed",
+            "landing:news_post",
+        )
+    },
+    # Anyone may ask for update emails; an empty POST shows the form again.
+    "landing:subscribe": both(row(200)),
+    # Unknown tokens: nothing to confirm or cancel.
+    "landing:subscription_confirm": both(row(404)),
+    "landing:unsubscribe": both(row(404)),
+    # The programme's public content is edited by its facilitator (and admins).
+    "landing:news_new": both(FACILITATOR_ONLY),
+    "landing:news_edit": both(FACILITATOR_ONLY),
+    "landing:principle_edit": both(FACILITATOR_ONLY),
+    # allauth: accounts. Signed-in people are sent on from the sign-in and sign-up pages.
+    "account_login": {GET: row(DASHBOARD, anonymous=200), POST: row(DASHBOARD, anonymous=200)},
+    "account_signup": {GET: row(DASHBOARD, anonymous=200), POST: row(DASHBOARD, anonymous=200)},
+    "account_logout": {GET: row(200, anonymous=Redirect("/")), POST: row(Redirect("/"))},
+    "account_inactive": {GET: row(200), POST: row(405)},
+    "account_reauthenticate": both(signed_in_only),
+    # An empty POST names no action, so the page is shown again.
+    "account_email": {GET: signed_in_only, POST: row(Redirect("account_email"), anonymous=LOGIN)},
+    "account_email_verification_sent": {GET: row(200), POST: row(405)},
+    "account_change_password": both(signed_in_only),
+    # Everyone here has a password already, so "set" sends them to "change".
+    "account_set_password": both(row(Redirect("account_change_password"), anonymous=LOGIN)),
+    "account_reset_password": both(row(200)),
+    "account_reset_password_done": {GET: row(200), POST: row(405)},
+    "account_reset_password_from_key_done": {GET: row(200), POST: row(405)},
+    # Sign-in by emailed code is off: the page has nothing to confirm.
+    "account_confirm_login_code": both(row(DASHBOARD, anonymous=Redirect("account_login"))),
+    # Invalid keys: the confirmation page says the link has expired or is invalid.
+    "account_confirm_email": {GET: row(200), POST: row(404)},
+    "account_reset_password_from_key": both(row(200)),
+    # allauth: two-factor authentication. force_login records no recent sign-in, so the pages
+    # that change a second factor first ask for the password again.
+    "mfa_index": {GET: signed_in_only, POST: row(405, anonymous=LOGIN)},
+    # Only reached in the middle of signing in; anyone already signed in is sent on.
+    "mfa_authenticate": both(row(DASHBOARD, anonymous=Redirect("account_login"))),
+    # Confirming with a code needs a second factor; without one it falls back to the password.
+    "mfa_reauthenticate": both(
+        row(Redirect("account_reauthenticate"), anonymous=LOGIN, **some(200, MFA_PERSONAS))
+    ),
+    "mfa_activate_totp": both(row(REAUTHENTICATE, anonymous=LOGIN)),
+    "mfa_deactivate_totp": both(row(404, anonymous=LOGIN, **some(REAUTHENTICATE, MFA_PERSONAS))),
+    # Nobody here has recovery codes yet.
+    "mfa_view_recovery_codes": {GET: row(404, anonymous=LOGIN), POST: row(405, anonymous=LOGIN)},
+    "mfa_generate_recovery_codes": both(row(REAUTHENTICATE, anonymous=LOGIN)),
+    "mfa_download_recovery_codes": both(row(404, anonymous=LOGIN)),
+}
+
+
+def _slot(programme: Programme) -> OfficeHourSlot:
+    starts = timezone.now() + timedelta(days=7)
+    return OfficeHourSlot.objects.create(
+        programme=programme, starts_at=starts, ends_at=starts + timedelta(hours=1)
+    )
+
+
+def _booking(programme: Programme) -> OfficeHourBooking:
+    """A booking by someone who is not a persona, on programme A's office hours."""
+    return OfficeHourBooking.objects.create(
+        slot=_slot(programme), user=_subject(), topic="Our referral data"
+    )
+
+
+def _news(programme: Programme) -> NewsPost:
+    return NewsPost.objects.get_or_create(
+        programme=programme,
+        slug="first-update",
+        defaults={
+            "title": "First update",
+            "summary": "S",
+            "body": "B",
+            "published_at": timezone.now(),
+        },
+    )[0]
+
+
+# Arguments for URLs that take them. Keys are deliberately invalid.
+KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
+    **{
+        name: lambda programme: {"slug": programme.slug}
+        for name in (
+            "teams:programme",
+            "teams:programme_edit",
+            "teams:member_add",
+            "teams:introductions",
+            "teams:ways_of_working",
+            "teams:ways_of_working_edit",
+            "landing:programme",
+            "landing:news",
+            "landing:news_feed",
+            "landing:news_new",
+            "landing:subscribe",
+            "teams:office_hours",
+            "teams:office_hours_publish",
+        )
+    },
+    "teams:office_hours_slot_cancel": lambda p: {"slug": p.slug, "pk": _slot(p).pk},
+    "teams:office_hours_book": lambda p: {"slug": p.slug, "pk": _slot(p).pk},
+    "teams:office_hours_attendance": lambda p: {"slug": p.slug, "pk": _booking(p).pk},
+    "teams:booking_detail": lambda p: {"pk": _booking(p).pk},
+    "teams:booking_cancel": lambda p: {"pk": _booking(p).pk},
+    "teams:booking_move": lambda p: {"pk": _booking(p).pk},
+    "landing:news_post": lambda programme: {"slug": programme.slug, "post": _news(programme).slug},
+    "landing:news_edit": lambda programme: {"slug": programme.slug, "post": _news(programme).slug},
+    "landing:principle_edit": lambda programme: {
+        "slug": programme.slug,
+        "position": programme.principles.first().position,
+    },
+    "landing:subscription_confirm": lambda p: {"slug": p.slug, "token": "not-a-real-token"},
+    "landing:unsubscribe": lambda p: {"slug": p.slug, "token": "not-a-real-token"},
+    "teams:membership_end": lambda programme: {
+        "slug": programme.slug,
+        "pk": MembershipFactory(
+            programme=programme, user=UserFactory(email="leaver@example.org")
+        ).pk,
+    },
+    "account_confirm_email": lambda _: {"key": "not-a-real-key"},
+    "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
+}
+
+# ----------------------------------------------------------------------------------------------
+# Django admin. Only admins (is_staff) get in; everyone else is sent to the admin sign-in, which
+# sends anonymous visitors to the service's own sign-in (with MFA) and refuses non-staff.
+# ----------------------------------------------------------------------------------------------
+not_admin = row(ADMIN_LOGIN, admin=200)
+
+ADMIN_SITE: dict[str, dict[str, dict[str, Expect]]] = {
+    "admin:index": both(not_admin),
+    # Signed-in admins are sent on (an empty POST shows the form again); anonymous visitors go
+    # to the service's own sign-in, so MFA and rate limits apply; anyone else is refused.
+    "admin:login": {
+        GET: row(403, anonymous=LOGIN, admin=Redirect("admin:index")),
+        POST: row(403, anonymous=LOGIN, admin=200),
+    },
+    # Signing out of the admin needs POST; people who are not admins are sent to its front door.
+    "admin:logout": {
+        GET: row(Redirect("admin:index"), admin=405),
+        POST: row(Redirect("admin:index"), admin=200),
+    },
+    "admin:password_change": both(not_admin),
+    "admin:password_change_done": {GET: not_admin, POST: row(ADMIN_LOGIN, admin=405)},
+    "admin:jsi18n": {GET: not_admin, POST: row(ADMIN_LOGIN, admin=405)},
+    # Without a field to complete, the autocomplete view refuses even admins.
+    "admin:autocomplete": {GET: row(ADMIN_LOGIN, admin=403), POST: row(ADMIN_LOGIN, admin=405)},
+    "admin:app_list": both(not_admin),
+    "admin:view_on_site": both(row(ADMIN_LOGIN, admin=PROGRAMME_A_PAGE)),
+    "admin:catch_all": both(row(ADMIN_LOGIN, admin=404)),
+}
+
+# What an admin gets from each view of a registered model. POSTs are empty: add and change show
+# form errors, delete shows its confirmation again (an empty POST is not a confirmation).
+ADMIN_MODEL_VIEWS = ("changelist", "add", "change", "delete", "history", "object_redirect")
+ADMIN_MODEL_DEFAULT: dict[str, dict[str, Expect]] = {
+    "changelist": both(200),
+    "add": both(200),
+    "change": both(200),
+    "delete": both(200),
+    "history": both(200),
+    "object_redirect": both(Redirect("admin:{app}_{model}_change")),
+}
+ADMIN_MODEL_EXCEPTIONS: dict[tuple[str, str], dict[str, Expect]] = {
+    # The audit log is read-only: nobody adds, edits or deletes history.
+    ("auditlog.logentry", "add"): both(403),
+    ("auditlog.logentry", "change"): {GET: 200, POST: 403},
+    ("auditlog.logentry", "delete"): both(403),
+    # Heartbeats are written by workers only. Every field is read-only, so saving changes nothing.
+    ("cip.workerheartbeat", "add"): both(403),
+    ("cip.workerheartbeat", "change"): {
+        GET: 200,
+        POST: Redirect("admin:cip_workerheartbeat_changelist"),
+    },
+}
+
+
+def _subject() -> User:
+    return UserFactory(email="subject@example.org")
+
+
+def _interval() -> IntervalSchedule:
+    return IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.HOURS)[0]
+
+
+# How to make one real object of every model registered in the admin. A newly registered model
+# without a builder here fails test_every_admin_pattern_is_exercised.
+ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
+    "auth.group": lambda _: Group.objects.get(name="Staff"),
+    "account.emailaddress": lambda _: EmailAddress.objects.get(user=_subject()),
+    "mfa.authenticator": lambda _: Authenticator.objects.create(
+        user=_subject(), type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00", "used_mask": 0}
+    ),
+    "django_celery_beat.periodictask": lambda _: PeriodicTask.objects.create(
+        name="nightly", task="cip.tasks.nothing", interval=_interval()
+    ),
+    "django_celery_beat.clockedschedule": lambda _: ClockedSchedule.objects.create(
+        clocked_time=timezone.now() + timedelta(days=1)
+    ),
+    "django_celery_beat.crontabschedule": lambda _: CrontabSchedule.objects.create(minute="0"),
+    "django_celery_beat.solarschedule": lambda _: SolarSchedule.objects.create(
+        event="sunrise", latitude=51.5, longitude=-0.1
+    ),
+    "django_celery_beat.intervalschedule": lambda _: _interval(),
+    "auditlog.logentry": lambda programme: LogEntry.objects.get_for_object(programme).first(),
+    "cip.workerheartbeat": lambda _: WorkerHeartbeat.record(hostname="worker-1"),
+    "teams.user": lambda _: _subject(),
+    "teams.organisation": lambda _: OrganisationFactory(name="Subject organisation"),
+    "teams.programme": lambda programme: programme,
+    "teams.membership": lambda programme: MembershipFactory(programme=programme, user=_subject()),
+    "landing.newspost": _news,
+    "teams.officehourslot": _slot,
+    "teams.officehourbooking": _booking,
+    "landing.principle": lambda programme: programme.principles.first(),
+    "landing.updatesubscription": lambda programme: UpdateSubscription.objects.create(
+        programme=programme, email="reader@example.org"
+    ),
+}
+
+
+def _admin_url(model: type[Model], view: str, obj: Model) -> str:
+    info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    if view in ("changelist", "add"):
+        return reverse(f"{info}_{view}")
+    if view == "object_redirect":
+        return reverse(f"{info}_change", args=[obj.pk]).removesuffix("change/")
+    return reverse(f"{info}_{view}", args=[obj.pk])
+
+
+def _admin_site_url(name: str, programme: Programme, user: User) -> str:
+    if name == "admin:app_list":
+        return reverse(name, kwargs={"app_label": "teams"})
+    if name == "admin:view_on_site":
+        content_type = ContentType.objects.get_for_model(Programme)
+        return reverse(name, args=[content_type.pk, programme.pk])
+    if name == "admin:catch_all":
+        return "/admin/no-such-page/"
+    return reverse(name)
+
+
+ADMIN_MODELS = sorted(f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry)
+# Admin patterns outside the per-model views above, each reached by a URL this file builds.
+ADMIN_EXTRA_URLS: dict[str, Callable[[dict[str, Model]], str]] = {
+    "admin:auth_user_password_change": lambda objects: reverse(
+        "admin:auth_user_password_change", args=[objects["teams.user"].pk]
+    ),
+}
+ADMIN_EXTRA: dict[str, dict[str, dict[str, Expect]]] = {
+    "admin:auth_user_password_change": {GET: not_admin, POST: not_admin},
+}
+
+
+# ----------------------------------------------------------------------------------------------
+# Walking the URL configuration.
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Pattern:
+    route: str
+    name: str | None
+    converters: tuple[tuple[str, str], ...] = ()  # (argument, converter class name) pairs
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("admin/")
+
+
+def _walk(patterns, prefix: str = "", namespace: str | None = None) -> Iterator[Pattern]:
+    for pattern in patterns:
+        route = URLResolver._join_route(prefix, str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name and (f"{namespace}:{pattern.name}" if namespace else pattern.name)
+            converters = getattr(pattern.pattern, "converters", {})
+            yield Pattern(
+                route, name, tuple((arg, type(c).__name__) for arg, c in converters.items())
+            )
+
+
+ALL_PATTERNS = list(_walk(get_resolver().url_patterns))
+
+
+def url_for(name: str, programme: Programme) -> str:
+    """A concrete URL for a named pattern, with programme A (or KWARGS) filling its arguments."""
+    return reverse(name, kwargs=KWARGS.get(name, lambda _: {})(programme))
+
+
+def test_every_url_pattern_has_a_decision() -> None:
+    undecided = sorted(
+        p.name or f"<unnamed> {p.route}"
+        for p in ALL_PATTERNS
+        if not p.is_admin and (p.name is None or p.name not in MATRIX)
+    )
+    assert not undecided, (
+        "These URL patterns have no row in tests/test_url_matrix.py MATRIX; decide who may "
+        "open them:\n  " + "\n  ".join(undecided)
+    )
+
+
+def test_matrix_has_no_stale_rows() -> None:
+    names = {p.name for p in ALL_PATTERNS}
+    stale = sorted(set(MATRIX) - names)
+    assert not stale, f"MATRIX rows for URL names that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+def test_every_admin_pattern_is_exercised(programme_a: Programme) -> None:
+    missing_builders = sorted(set(ADMIN_MODELS) - set(ADMIN_OBJECTS))
+    assert not missing_builders, (
+        f"Models registered in the admin with no builder in ADMIN_OBJECTS: {missing_builders}"
+    )
+    objects = {label: ADMIN_OBJECTS[label](programme_a) for label in ADMIN_MODELS}
+    urls = [_admin_site_url(name, programme_a, objects["teams.user"]) for name in ADMIN_SITE]
+    urls += [build(objects) for build in ADMIN_EXTRA_URLS.values()]
+    for label in ADMIN_MODELS:
+        obj = objects[label]
+        urls += [_admin_url(type(obj), view, obj) for view in ADMIN_MODEL_VIEWS]
+    exercised = {resolve(url).route for url in urls}
+    unexercised = sorted(p.route for p in ALL_PATTERNS if p.is_admin and p.route not in exercised)
+    assert not unexercised, (
+        "Admin URL patterns that test_url_matrix.py never requests; add them to ADMIN_SITE, "
+        "ADMIN_EXTRA or ADMIN_MODEL_VIEWS:\n  " + "\n  ".join(unexercised)
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The requests.
+# ----------------------------------------------------------------------------------------------
+def _check(response, expected: Expect, url: str) -> None:
+    where = response.get("Location", "")
+    if isinstance(expected, int):
+        assert response.status_code == expected, (
+            f"expected {expected}, got {response.status_code} {where}".strip()
+        )
+        return
+    target = expected.to if expected.to.startswith("/") else resolve_url(expected.to)
+    assert response.status_code == 302, f"expected {expected!r}, got {response.status_code}"
+    location = urlsplit(where)
+    assert location.path == urlsplit(target).path, f"expected {expected!r}, got 302→{where}"
+    if expected.next_is_request:
+        assert parse_qs(location.query).get("next") == [url], f"?next= lost in {where}"
+
+
+def _request(client, method: str, url: str):
+    return client.get(url) if method == GET else client.post(url)
+
+
+CASES = [
+    pytest.param(name, method, who, id=f"{name}-{method}-{who}")
+    for name, methods in MATRIX.items()
+    for method in (GET, POST)
+    for who in PERSONAS
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "who"), CASES)
+def test_url(name, method, who, persona, client_for, programme_a) -> None:
+    url = url_for(name, programme_a)
+    response = _request(client_for(persona(who)), method, url)
+    expected = MATRIX[name][method][who]
+    if expected == PROGRAMME_A_PAGE:
+        expected = Redirect(programme_a.get_absolute_url())
+    _check(response, expected, url)
+
+
+ADMIN_SITE_CASES = [
+    pytest.param(name, method, who, id=f"{name}-{method}-{who}")
+    for name, methods in (ADMIN_SITE | ADMIN_EXTRA).items()
+    for method in (GET, POST)
+    for who in PERSONAS
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "who"), ADMIN_SITE_CASES)
+def test_admin_site_url(name, method, who, persona, client_for, programme_a) -> None:
+    user = persona(who)
+    if name in ADMIN_EXTRA_URLS:
+        url = ADMIN_EXTRA_URLS[name]({"teams.user": _subject()})
+        expected = ADMIN_EXTRA[name][method][who]
+    else:
+        url = _admin_site_url(name, programme_a, user)
+        expected = ADMIN_SITE[name][method][who]
+        if expected == PROGRAMME_A_PAGE:
+            expected = Redirect(programme_a.get_absolute_url())
+    _check(_request(client_for(user), method, url), expected, url)
+
+
+# Every persona meets the admin's one gate (is_staff) on the site pages above. Per model, the gate
+# is the same code, so it is checked with anonymous visitors and the facilitator (the most trusted
+# person who is not an admin).
+ADMIN_MODEL_PERSONAS = ("anonymous", "facilitator", "admin")
+ADMIN_MODEL_CASES = [
+    pytest.param(label, view, method, who, id=f"admin:{label}:{view}-{method}-{who}")
+    for label in ADMIN_MODELS
+    for view in ADMIN_MODEL_VIEWS
+    for method in (GET, POST)
+    for who in ADMIN_MODEL_PERSONAS
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("label", "view", "method", "who"), ADMIN_MODEL_CASES)
+def test_admin_model_url(label, view, method, who, persona, client_for, programme_a) -> None:
+    if label not in ADMIN_OBJECTS:
+        pytest.fail(f"{label} is registered in the admin but has no builder in ADMIN_OBJECTS")
+    user = persona(who)
+    obj = ADMIN_OBJECTS[label](programme_a)
+    model = type(obj)
+    url = _admin_url(model, view, obj)
+    if who != "admin":
+        expected: Expect = ADMIN_LOGIN
+    else:
+        decision = ADMIN_MODEL_EXCEPTIONS.get((label, view), ADMIN_MODEL_DEFAULT[view])
+        expected = decision[method]
+        if isinstance(expected, Redirect) and "{" in expected.to:
+            meta = model._meta
+            expected = Redirect(
+                reverse(
+                    expected.to.format(app=meta.app_label, model=meta.model_name), args=[obj.pk]
+                )
+            )
+    _check(_request(client_for(user), method, url), expected, url)
