@@ -1,4 +1,8 @@
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
@@ -8,6 +12,13 @@ from teams.models import SiteGroup
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Do not ask for the password again when someone who just signed in with it is made
+        to set up their first authenticator (see cip.middleware.RequireMFAMiddleware)."""
+        if app == "allauth.mfa" and _first_authenticator_after_fresh_sign_in(self.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
     def save_user(self, request, user, form, commit=True):
         """People who sign up themselves are VCS partners; admins grant other roles."""
         user = super().save_user(request, user, form, commit=commit)
@@ -24,6 +35,15 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return _fernet().decrypt(encrypted_text.encode()).decode()
+
+
+def _first_authenticator_after_fresh_sign_in(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.authenticator_set.exists():
+        return False
+    records = get_authentication_records(request, user)
+    limit = time.time() - account_settings.REAUTHENTICATION_TIMEOUT
+    return any(r.get("method") == "password" and r.get("at", 0) > limit for r in records)
 
 
 def _fernet() -> Fernet:

@@ -273,3 +273,15 @@ def test_give_totp_matches_allauth_activation(db) -> None:
 
     assert authenticator.type == Authenticator.Type.TOTP
     assert len(_current_code(user)) == 6
+
+
+def test_first_authenticator_right_after_sign_in_needs_no_second_password(client, db):
+    from teams.models import SiteGroup
+    from tests.factories import PASSWORD, UserFactory
+
+    user = UserFactory(email="new.facilitator@example.org", groups=[SiteGroup.FACILITATOR])
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
+    assert response.status_code == 200  # the set-up page itself, not "confirm it's you"
