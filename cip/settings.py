@@ -161,6 +161,24 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "teams.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {
+    name: f"teams.account_forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
+MFA_FORMS = {
+    "authenticate": "teams.account_forms.AuthenticateForm",
+    "reauthenticate": "teams.account_forms.MFAReauthenticateForm",
+    "activate_totp": "teams.account_forms.ActivateTOTPForm",
+}
 ACCOUNT_ADAPTER = "teams.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_RATE_LIMITS = {

@@ -12,6 +12,18 @@ from teams.models import SiteGroup
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = DefaultAccountAdapter.error_messages | {
+        "email_password_mismatch": "Enter the email address and password you registered with",
+        "email_taken": "An account already uses this email address. Sign in, or reset your "
+        "password if you have forgotten it",
+        "enter_current_password": "Enter your current password",
+        "incorrect_password": "The password is not correct",
+        "incorrect_code": "The code is not correct. Enter the 6-digit code your app shows now",
+        "too_many_login_attempts": "You have tried to sign in too many times. Wait a few "
+        "minutes, then try again",
+        "unknown_email": "No account uses this email address",
+    }
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Do not ask for the password again when someone who just signed in with it is made
         to set up their first authenticator (see cip.middleware.RequireMFAMiddleware)."""
@@ -29,6 +41,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     """Keep TOTP secrets encrypted in the database, with the deployment's data key."""
+
+    error_messages = DefaultMFAAdapter.error_messages | {
+        "incorrect_code": "The code is not correct. Enter the 6-digit code your app shows now",
+    }
 
     def encrypt(self, text: str) -> str:
         return _fernet().encrypt(text.encode()).decode()

@@ -139,7 +139,7 @@ def test_a_wrong_code_does_not_let_a_facilitator_in(client, facilitator) -> None
     response = client.post(reverse("mfa_authenticate"), {"code": wrong})
 
     assert response.status_code == 200
-    assert "Incorrect code" in response.content.decode()
+    assert "The code is not correct" in response.content.decode()
     assert SESSION_KEY not in client.session
 
 
@@ -254,16 +254,19 @@ def test_failed_logins_are_rate_limited(client, vcs_partner) -> None:
     for _ in range(5):
         response = client.post(url, {"login": vcs_partner.email, "password": "wrong password"})
         assert response.status_code == 200
-        assert "Too many failed login attempts" not in response.content.decode()
+        assert "too many times" not in response.content.decode()
+        assert "Enter the email address and password you registered with" in (
+            response.content.decode()
+        )
 
     response = client.post(url, {"login": vcs_partner.email, "password": "wrong password"})
 
     assert response.status_code == 200
-    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert "You have tried to sign in too many times" in response.content.decode()
 
     # Even the right password is refused until the limit passes.
     response = client.post(url, {"login": vcs_partner.email, "password": PASSWORD})
-    assert "Too many failed login attempts" in response.content.decode()
+    assert "You have tried to sign in too many times" in response.content.decode()
     assert SESSION_KEY not in client.session
 
 
@@ -285,3 +288,11 @@ def test_first_authenticator_right_after_sign_in_needs_no_second_password(client
     )
     assert response.redirect_chain[-1][0] == reverse("mfa_activate_totp")
     assert response.status_code == 200  # the set-up page itself, not "confirm it's you"
+
+
+def test_sign_in_errors_use_govuk_wording(client, db) -> None:
+    response = client.post(reverse("account_login"), {"login": "", "password": ""})
+    html = response.content.decode()
+    assert "Enter your email address" in html
+    assert "Enter your password" in html
+    assert "This field is required" not in html
