@@ -7,7 +7,7 @@ PY := $(BIN)/python
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test install install-test assets migrate seed lint bench key clean ci
+.PHONY: run test install install-test assets chromium migrate seed lint bench key clean ci
 
 run: install assets migrate seed ## Set up and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -59,6 +59,9 @@ bench: install assets
 
 key: install ## Print a new data encryption key
 	@$(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
+
+ci: ## Run what CI runs: lint, checks and the suite on PostgreSQL and Redis
+	bash .ci/run
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3

@@ -1,13 +1,14 @@
 import logging
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cip.access import requires
+from cip.models import WorkerHeartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +17,12 @@ logger = logging.getLogger(__name__)
 @never_cache
 @requires("cip.view_health")
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers: the database, and the broker when one is configured."""
+    """Liveness for load balancers: the database, and the broker when one is configured.
+
+    With a broker it also reports how many seconds ago a worker last ran the heartbeat task (null
+    before the first). That is information for monitoring, not a reason to take this web process
+    out of the load balancer, so it never turns the answer into a 503.
+    """
     checks = {"database": _database_ok()}
     if settings.CELERY_BROKER_URL:
         checks["broker"] = _broker_ok()
@@ -24,7 +30,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
     body = {"status": "ok" if healthy else "unavailable"} | {
         name: "ok" if ok else "unavailable" for name, ok in checks.items()
     }
+    if settings.CELERY_BROKER_URL and checks["database"]:
+        body["worker_heartbeat_age_seconds"] = _heartbeat_age_seconds()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _heartbeat_age_seconds() -> int | None:
+    try:
+        with transaction.atomic():
+            age = WorkerHeartbeat.newest_age()
+    except Exception:
+        logger.exception("Health check: could not read the worker heartbeat")
+        return None
+    return None if age is None else max(0, int(age.total_seconds()))
 
 
 def _database_ok() -> bool:

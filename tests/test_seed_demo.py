@@ -1,0 +1,123 @@
+"""`manage.py seed_demo`: idempotent, every printed sign-in works, never on a production site."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from teams.management.commands.seed_demo import DEMO_USERS
+from teams.models import (
+    Membership,
+    OfficeHourBooking,
+    OfficeHourSlot,
+    Organisation,
+    Programme,
+    User,
+)
+
+
+def _seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        "users": User.objects.count(),
+        "group memberships": User.groups.through.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "programmes": Programme.objects.count(),
+        "team memberships": Membership.objects.count(),
+        "email addresses": EmailAddress.objects.count(),
+        "office hours": OfficeHourSlot.objects.count(),
+        "bookings": OfficeHourBooking.objects.count(),
+        "audit entries": LogEntry.objects.count(),
+    }
+
+
+def _printed_sign_ins(output: str) -> dict[str, str]:
+    """Email -> password, read from the command's table."""
+    rows = [line.split() for line in output.splitlines() if line.startswith("  ")]
+    return {row[0]: row[1] for row in rows if "@" in row[0]}
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+
+
+def test_running_twice_changes_nothing(db, debug) -> None:
+    _seed()
+    first = _counts()
+    _seed()
+
+    assert _counts() == first
+    assert first["users"] == len(DEMO_USERS)
+    assert first["programmes"] == 2
+    assert first["office hours"] > 0 and first["bookings"] > 0
+    assert set(Programme.objects.values_list("slug", flat=True)) == {
+        "camden",
+        "central-bedfordshire",
+    }
+
+
+def test_every_printed_sign_in_works(db, debug, client) -> None:
+    sign_ins = _printed_sign_ins(_seed())
+
+    assert set(sign_ins) == {demo.email for demo in DEMO_USERS}
+    for email, password in sign_ins.items():
+        response = client.post(reverse("account_login"), {"login": email, "password": password})
+        # Straight in: not sent to verify an address first.
+        assert response.status_code == 302, email
+        assert response.url == reverse("dashboard"), email
+        assert client.session.get("_auth_user_id") == str(User.objects.get(email=email).pk)
+        client.logout()
+
+
+def test_roles_land_where_the_table_says(db, debug) -> None:
+    _seed()
+
+    admin = User.objects.get(email="admin@insights.example")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.groups.filter(name="Admin").exists()
+    camden = Membership.objects.filter(programme__slug="camden")
+    assert camden.filter(user__email="facilitator@camden.example", role="facilitator").exists()
+    partner = User.objects.get(email="partner@foodbank.example")
+    assert not partner.memberships.exists()
+    assert partner.groups.filter(name="VCS partner").exists()
+
+
+def test_mfa_note_is_printed(db, debug) -> None:
+    output = _seed()
+
+    assert "two-factor" in output
+    mfa_rows = [line for line in output.splitlines() if "@" in line and line.endswith("*")]
+    assert {row.split()[0] for row in mfa_rows} == {
+        "admin@insights.example",
+        "facilitator@camden.example",
+        "facilitator@centralbedfordshire.example",
+        "information-rights@camden.example",
+    }
+
+
+def test_refuses_without_debug(db, settings) -> None:
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        _seed()
+    assert not User.objects.exists()
+
+
+def test_runs_without_debug_when_forced(db, settings) -> None:
+    settings.DEBUG = False
+
+    _seed(force=True)
+
+    assert User.objects.count() == len(DEMO_USERS)
