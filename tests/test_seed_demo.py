@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from teams.management.commands.seed_demo import DEMO_USERS
+from landing.models import NewsPost
+from teams.demo import DEMO_USERS
 from teams.models import (
     Membership,
     OfficeHourBooking,
@@ -19,6 +20,7 @@ from teams.models import (
     Organisation,
     Programme,
     User,
+    WaysOfWorking,
 )
 
 
@@ -38,6 +40,8 @@ def _counts() -> dict[str, int]:
         "email addresses": EmailAddress.objects.count(),
         "office hours": OfficeHourSlot.objects.count(),
         "bookings": OfficeHourBooking.objects.count(),
+        "ways of working": WaysOfWorking.objects.count(),
+        "news": NewsPost.objects.count(),
         "audit entries": LogEntry.objects.count(),
     }
 
@@ -121,3 +125,16 @@ def test_runs_without_debug_when_forced(db, settings) -> None:
     _seed(force=True)
 
     assert User.objects.count() == len(DEMO_USERS)
+
+
+@pytest.mark.django_db
+def test_demo_shows_each_feature_in_use(debug, client) -> None:
+    _seed()
+    camden = Programme.objects.get(slug="camden")
+    assert camden.ways_of_working.meeting_frequency
+    assert camden.memberships.filter(committed_days__isnull=False).count() >= 3
+    assert User.objects.exclude(introduction="").count() >= 5
+    public_page = client.get(reverse("landing:programme", args=["camden"])).content.decode()
+    assert "Fiona Walsh" in public_page  # listed publicly
+    assert "Sara Lind" not in public_page  # did not agree to be listed
+    assert "Office hours are open" in public_page
