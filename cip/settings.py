@@ -271,7 +271,6 @@ PRIVATE_STORAGE_ROOT = Path(
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
-CRISPY_CLASS_CONVERTERS = {"numberinput": "govuk-input", "urlinput": "govuk-input"}
 CRISPY_FAIL_SILENTLY = not DEBUG
 
 # Celery: tasks run in-process unless CELERY_BROKER_URL is set (redis://host:6379/0).
