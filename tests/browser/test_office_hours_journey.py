@@ -1,11 +1,10 @@
-"""A VCS partner finds office hours on a programme's page, signs in, books, gets the email and
-cancels, all without JavaScript; the facilitator sees the booking come and go."""
+"""A VCS partner finds office hours on a programme's page, creates an account, books, gets the
+email and cancels, all without JavaScript; the facilitator sees the booking come and go."""
 
 import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.utils import timezone
@@ -20,7 +19,13 @@ from teams.models import (
     SiteGroup,
     User,
 )
-from tests.browser.conftest import PASSWORD, after_navigation, path_of, visit
+from tests.browser.conftest import (
+    PASSWORD,
+    after_navigation,
+    confirmation_link,
+    path_of,
+    visit,
+)
 from tests.factories import OrganisationFactory, give_totp
 
 pytestmark = pytest.mark.browser
@@ -39,14 +44,7 @@ def setting(site_groups, settings, live_server):
     facilitator.groups.add(site_groups[SiteGroup.FACILITATOR])
     Membership.objects.create(programme=programme, user=facilitator, role=Role.FACILITATOR)
     give_totp(facilitator)
-    partner = User.objects.create_user(
-        EMAIL,
-        PASSWORD,
-        display_name="Amina Yusuf",
-        organisation=OrganisationFactory(name="Riverside Carers"),
-    )
-    EmailAddress.objects.create(user=partner, email=EMAIL, verified=True, primary=True)
-    partner.groups.add(site_groups[SiteGroup.VCS_PARTNER])
+    OrganisationFactory(name="Riverside Carers")
     return programme, facilitator
 
 
@@ -85,12 +83,26 @@ def test_vcs_partner_books_and_cancels_office_hours(nojs_page, page, live_server
     after_navigation(partner_page, book.click)
     assert path_of(partner_page) == "/accounts/login/"
 
-    partner_page.get_by_role("textbox", name=re.compile(r"email", re.I)).fill(EMAIL)
-    partner_page.locator("input[type=password]").fill(PASSWORD)
+    # They have no account yet: create one, confirm the email, then come back to book.
     after_navigation(
-        partner_page,
-        lambda: partner_page.get_by_role("button", name=re.compile(r"sign in", re.I)).click(),
+        partner_page, partner_page.get_by_role("link", name="Create an account").first.click
     )
+    partner_page.get_by_role("textbox", name=re.compile(r"email", re.I)).fill(EMAIL)
+    partner_page.get_by_label("Your name").fill("Amina Yusuf")
+    partner_page.get_by_role("combobox").select_option(label="Riverside Carers")
+    passwords = partner_page.locator("input[type=password]")
+    passwords.nth(0).fill(PASSWORD)
+    passwords.nth(1).fill(PASSWORD)
+    after_navigation(partner_page, partner_page.get_by_role("button", name="Create account").click)
+    visit(partner_page, confirmation_link())
+    after_navigation(
+        partner_page, partner_page.get_by_role("button", name=re.compile(r"confirm", re.I)).click
+    )
+    assert path_of(partner_page) == "/dashboard/"
+    mail.outbox.clear()
+
+    visit(partner_page, f"/programmes/{programme.slug}/", live_server.url)
+    after_navigation(partner_page, book.click)
     book_path = f"/programmes/{programme.slug}/office-hours/{slot.pk}/book/"
     assert path_of(partner_page) == book_path
     expect(partner_page.get_by_role("main")).to_contain_text("Riverside Carers")
