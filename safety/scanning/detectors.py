@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .freetext import TextScrubber
@@ -13,6 +14,7 @@ from .names import HARD_STOP, MONTHS, ORG_PLACE, STOP_WORDS, NameIndex
 from .patterns import (
     EMAIL,
     INWARD,
+    NON_DIGITS,
     OUTWARD,
     OUTWARD_FULL,
     age_on,
@@ -22,7 +24,7 @@ from .patterns import (
     is_ni,
     is_phone,
     is_postcode,
-    nhs_checksums_ok,
+    nhs_digits_ok,
     parse_date,
 )
 
@@ -85,15 +87,17 @@ ID_SHAPE = re.compile(
 NAME_SHAPE = re.compile(r"[^\W\d_][\w'’.-]*(?:,? [^\W\d_][\w'’.-]*){0,3}")
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
-# Multi-line regexes used to count matching cells in a joined chunk.
+# Multi-line regexes used to count matching cells in a joined chunk. Leading blanks are matched
+# with ``[^\S\n]*`` rather than ``\s*``: the same matches (a ``\s*`` that crossed blank lines only
+# moved a match's start back), without retrying every blank line at every position.
 COUNT_RE = {
-    "EMAIL": re.compile(rf"(?m)^\s*{EMAIL}\s*$"),
-    "POSTCODE": re.compile(rf"(?mi)^\s*{OUTWARD}\s*{INWARD}\s*$"),
+    "EMAIL": re.compile(rf"(?m)^[^\S\n]*{EMAIL}\s*$"),
+    "POSTCODE": re.compile(rf"(?mi)^[^\S\n]*{OUTWARD}\s*{INWARD}\s*$"),
     "NI_NUMBER": re.compile(
-        r"(?mi)^\s*(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s*\d\d\s*\d\d\s*"
-        r"\d\d\s*[A-D]?\s*$"
+        r"(?mi)^[^\S\n]*(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s*\d\d\s*"
+        r"\d\d\s*\d\d\s*[A-D]?\s*$"
     ),
-    "NHS_NUMBER": re.compile(r"(?m)^\s*(\d{3})[ -]?(\d{3})[ -]?(\d{4})\s*$"),
+    "NHS_NUMBER": re.compile(r"(?m)^[^\S\n]*(\d{3}[ -]?\d{3}[ -]?\d{4})\s*$"),
     # The national number's first digit is checked in the pattern so no per-cell Python runs.
     "PHONE": re.compile(
         r"(?m)^[ \t]*(?:(?:\+|00)44[ -]?(?:\(0\)[ -]?)?|\(0|0)[1235789]\d{1,4}\)?"
@@ -244,16 +248,32 @@ def _id_share(values: list[str]) -> float:
     return len(ok) / len(values)
 
 
-def count_matches(kind: str, values: list[str] | tuple[str, ...]) -> int:
-    """How many cells of a structured column hold a value of its kind (vectorised)."""
-    if kind in ("PERSON_NAME", "SYSTEM_ID", "ADDRESS"):
-        return sum(1 for v in values if v and not v.isspace())
+def count_matches(
+    kind: str, values: list[str] | tuple[str, ...], cache: dict[str, bool] | None = None
+) -> int:
+    """How many cells of a structured column hold a value of its kind (vectorised).
+
+    ``cache`` (optional, kept by the caller across chunks) remembers the verdict on each distinct
+    value for kinds checked one value at a time, such as dates of birth.
+    """
+    if kind in ("PERSON_NAME", "SYSTEM_ID", "ADDRESS"):  # every non-blank cell
+        return len(values) - values.count("") - sum(map(str.isspace, values))
     pattern = COUNT_RE.get(kind)
     text = "\n".join(values)
     if pattern is None or text.count("\n") != len(values) - 1:
         test = VALIDATORS[kind]
-        return sum(1 for v in values if v and test(v))
+        verdicts = {} if cache is None else cache
+        total = 0
+        for value, n in Counter(values).items():
+            ok = verdicts.get(value)
+            if ok is None:
+                ok = bool(value) and bool(test(value))
+                if len(verdicts) < 1_000_000:
+                    verdicts[value] = ok
+            if ok:
+                total += n
+        return total
     if kind == "NHS_NUMBER":
-        found = ["".join(groups) for groups in pattern.findall(text)]
-        return int(nhs_checksums_ok(found).sum())
+        digits = NON_DIGITS.sub("", "".join(pattern.findall(text)))
+        return int(nhs_digits_ok(digits).sum())
     return len(pattern.findall(text))

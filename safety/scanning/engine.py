@@ -1,8 +1,13 @@
-"""Scan a dataset for personal data and write a redacted copy: the two passes over the file.
+"""Scan a dataset for personal data and write a redacted copy.
 
 Pass 1 (``scan``) classifies each column from a sample of the first chunk, then streams every chunk
-to count matches, learn the file's own names, count postcodes and encode quasi-identifiers.
-Pass 2 (``redact``) streams the file again and applies the remedies decided from pass 1.
+once to count matches, learn the file's own names, count postcodes and encode quasi-identifiers;
+it keeps the free text (and, with ``prepare_redact``, the other columns the redaction needs) in an
+anonymous scratch file. Once the whole file is read, the free text is scrubbed with all the names
+the file holds, on up to two worker processes while the mosaic is worked out.
+Pass 2 (``redact``) renders the output from the scratch file (chunks on up to two processes,
+written in order) and applies the remedies decided in pass 1; without a scratch file it reads
+the input again. Serial and parallel runs write the same bytes.
 
 Excel safety: a cell starting with ``= + - @``, tab or CR is prefixed with a single quote unless it
 is a plain number such as ``-5`` or ``+3.2e4`` (numbers cannot run as formulas). So analytic columns
@@ -13,10 +18,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import hmac
+import io
+import multiprocessing as mp
+import os
 import re
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +37,7 @@ from .mosaic import QIColumn, generalise, group_sizes, k_summary, protect
 from .names import NameIndex
 from .patterns import PII_TYPES, is_postcode, mask, normalise_postcode
 from .reader import Limits, Table, open_table
+from .spill import Spill
 
 AUTO_QI_KINDS = ("age", "dob", "sex", "ethnicity", "ward", "district", "postcode")
 RISKY_START = re.compile(r"[=+\-@\t\r]")
@@ -43,6 +53,12 @@ class ScanOptions:
     chunk_rows: int = 50_000
     sample_rows: int = 2_000
     today: dt.date | None = None
+    # Keep the columns the redaction needs in a scratch file, so ``redact()`` does not parse the
+    # input again. A scan that will not be followed by ``redact()`` can turn this off.
+    prepare_redact: bool = True
+    # Processes for the free-text pass (and the redaction): None means one per core, at most 2.
+    # Output is identical whatever the number.
+    workers: int | None = None
 
 
 @dataclass
@@ -54,6 +70,7 @@ class ColumnState:
     examples: list[str] = field(default_factory=list)
     type_counts: Counter = field(default_factory=Counter)
     action: str = "keep"
+    verdicts: dict[str, bool] = field(default_factory=dict)  # distinct value -> matches its kind
 
 
 @dataclass
@@ -68,6 +85,17 @@ class ScanResult:
     qi_tables: list[list[str]]
     postcode_small: dict[int, set[str]]  # column index -> raw values to blank
     postcode_level: int  # 0 keep full postcodes (table given), 1 generalise to sector
+    # Set when the scan kept what the redaction needs (``ScanOptions.prepare_redact``): the
+    # scratch file, the rows of each chunk, and the columns stored in it.
+    spill: Spill | None = None
+    chunk_sizes: list[int] = field(default_factory=list)
+    spilled: frozenset[int] = frozenset()
+
+    def close(self) -> None:
+        """Delete the scratch file now (it is also deleted when the result is collected)."""
+        if self.spill is not None:
+            self.spill.close()
+            self.spill = None
 
 
 def load_households(path: str) -> dict[str, int]:
@@ -109,7 +137,13 @@ def _sample(col, size: int) -> list[str]:
 
 
 def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
-    """Pass 1: find personal data, small cells and k-anonymity. Raises ``DatasetError``."""
+    """Pass 1: find personal data, small cells and k-anonymity. Raises ``DatasetError``.
+
+    The file is parsed once. Structured columns are counted chunk by chunk; free text is kept in
+    a scratch file and scrubbed once the whole file has been read, with every name the file's
+    name columns hold (so ``matches`` counts the cells the redaction will change), on up to two
+    processes. With ``prepare_redact`` the other columns the redaction needs are kept too.
+    """
     options = options or ScanOptions()
     today = options.today or dt.date.today()
     threshold = options.min_cell_count
@@ -121,63 +155,81 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
     columns: list[ColumnState] = []
     qi_columns: list[QIColumn] = []
     postcode_counts: dict[int, Counter] = {}
-    scrubbers: dict[int, TextScrubber] = {}
-    rows = 0
-    for chunk in table.chunks(options.chunk_rows):
-        cols = list(zip(*chunk, strict=True))
-        if not columns:
-            columns = [
-                ColumnState(
-                    i, name, classify(name, _sample(cols[i], options.sample_rows), names, today)
-                )
-                for i, name in enumerate(header)
-            ]
-            qi_columns = _choose_qi(columns, wanted_qi, households is None)
-            for c in columns:
-                if c.profile.kind == "free_text":
-                    scrubbers[c.index] = TextScrubber(names)
-                elif c.profile.kind == "mixed":
-                    scrubbers[c.index] = TextScrubber(names, find_names=False)
-                if c.profile.kind == "POSTCODE":
-                    postcode_counts[c.index] = Counter()
-        rows += len(chunk)
-        for c in columns:  # name columns first: notes in this chunk can use their names
-            if c.profile.kind == "PERSON_NAME":
-                names.add_file_names(set(cols[c.index]))
-        for c in columns:
-            values = cols[c.index]
-            kind = c.profile.kind
-            if c.index in scrubbers:
-                scrubber = scrubbers[c.index]
-                scrubbed = scrubber.scrub(list(values))
-                changed = [
-                    i for i, (a, b) in enumerate(zip(values, scrubbed, strict=True)) if a != b
+    text_columns: dict[int, bool] = {}  # free-text column -> look for names too
+    spilled: set[int] = set()
+    chunk_sizes: list[int] = []
+    spill = Spill()
+    try:
+        for chunk in table.chunks(options.chunk_rows):
+            cols = list(zip(*chunk, strict=True))
+            if not columns:
+                columns = [
+                    ColumnState(
+                        i, name, classify(name, _sample(cols[i], options.sample_rows), names, today)
+                    )
+                    for i, name in enumerate(header)
                 ]
-                c.matches += len(changed)
-                if len(c.examples) < 3:
-                    c.examples += [
-                        _mask_scrubbed(scrubbed[i]) for i in changed[: 3 - len(c.examples)]
-                    ]
-            elif kind in PII_TYPES:
-                c.matches += count_matches(kind, values)
-                if len(c.examples) < 3:
-                    c.examples += [mask(v) for v in _sample(values, 3 - len(c.examples))]
-            if c.index in postcode_counts:
-                postcode_counts[c.index].update(values)
+                qi_columns = _choose_qi(columns, wanted_qi, households is None)
+                qi_indices = {q.index for q in qi_columns}
+                for c in columns:
+                    if c.profile.kind == "free_text":
+                        text_columns[c.index] = True
+                    elif c.profile.kind == "mixed":
+                        text_columns[c.index] = False
+                    if c.profile.kind == "POSTCODE":
+                        postcode_counts[c.index] = Counter()
+                    if (
+                        options.prepare_redact
+                        and c.index not in qi_indices
+                        and c.index not in text_columns
+                        and ACTION_BY_TYPE.get(c.profile.kind) != "drop"
+                    ):
+                        spilled.add(c.index)
+            number = len(chunk_sizes)
+            chunk_sizes.append(len(chunk))
+            for c in columns:  # name columns first: every name is known before notes are read
+                if c.profile.kind == "PERSON_NAME":
+                    names.add_file_names(cols[c.index])
+            for c in columns:
+                values = cols[c.index]
+                kind = c.profile.kind
+                if c.index in text_columns:
+                    spill.put(("raw", c.index, number), values)
+                elif kind in PII_TYPES:
+                    c.matches += count_matches(kind, values, c.verdicts)
+                    if len(c.examples) < 3:
+                        c.examples += [mask(v) for v in _sample(values, 3 - len(c.examples))]
+                if c.index in spilled:
+                    spill.put(("col", c.index, number), values)
+                if c.index in postcode_counts:
+                    postcode_counts[c.index].update(values)
+            for q in qi_columns:
+                q.add(cols[q.index])
+            del cols, chunk
+        rows = sum(chunk_sizes)
+        if not columns:  # header only
+            columns = [ColumnState(i, name, Profile("plain")) for i, name in enumerate(header)]
+            qi_columns = _choose_qi(columns, wanted_qi, households is None)
         for q in qi_columns:
-            q.add(cols[q.index])
-    if not columns:  # header only
-        columns = [ColumnState(i, name, Profile("plain")) for i, name in enumerate(header)]
-        qi_columns = _choose_qi(columns, wanted_qi, households is None)
-    for q in qi_columns:
-        q.finish()
+            q.finish()
 
-    small_cells, postcode_small, postcode_note = _small_postcodes(
-        columns, postcode_counts, households, threshold
-    )
-    qi_report, outputs, tables = _mosaic(qi_columns, postcode_small, threshold, today)
-    for c in columns:
-        _decide_action(c, scrubbers.get(c.index), households is not None, qi_columns)
+        small_cells, postcode_small, postcode_note = _small_postcodes(
+            columns, postcode_counts, households, threshold
+        )
+        tasks = [(i, find, n) for n in range(len(chunk_sizes)) for i, find in text_columns.items()]
+        job = _ScrubJob(spill, names, store=options.prepare_redact)
+        with _parallel(job, options.workers, len(tasks)) as run_all:
+            results = run_all(tasks)
+            # The mosaic runs here while worker processes (if any) scrub the free text.
+            qi_report, outputs, tables = _mosaic(qi_columns, postcode_small, threshold, today)
+            text_counts = _collect_scrubbed(job, tasks, results, columns)
+        for c in columns:
+            _decide_action(c, text_counts.get(c.index), households is not None, qi_columns)
+    except BaseException:
+        spill.close()
+        raise
+    if not options.prepare_redact:
+        spill.close()
     report = {
         "rows": rows,
         "columns": [
@@ -212,7 +264,96 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         qi_tables=tables,
         postcode_small=postcode_small,
         postcode_level=0 if households is not None else 1,
+        spill=spill if options.prepare_redact else None,
+        chunk_sizes=chunk_sizes,
+        spilled=frozenset(spilled),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Free text and worker processes
+
+
+class _ScrubJob:
+    """Scrubs stored free-text chunks with the file's final names; runs in-process or forked.
+
+    Each process keeps one ``TextScrubber`` per column, so its caches live across chunks. The
+    result of a chunk does not depend on which process scrubbed it or in what order.
+    """
+
+    def __init__(self, spill: Spill, names: NameIndex, *, store: bool) -> None:
+        self.spill, self.names, self.store = spill, names, store
+        self.scrubbers: dict[int, TextScrubber] = {}
+
+    def run(self, task: tuple[int, bool, int]):
+        index, find_names, number = task
+        scrubber = self.scrubbers.get(index)
+        if scrubber is None:
+            scrubber = self.scrubbers[index] = TextScrubber(self.names, find_names=find_names)
+        values = self.spill.get(("raw", index, number))
+        scrubber.counts.clear()
+        scrubbed = scrubber.scrub(list(values))
+        changed = [i for i, (a, b) in enumerate(zip(values, scrubbed, strict=True)) if a != b]
+        examples = [_mask_scrubbed(scrubbed[i]) for i in changed[:3]]
+        return len(changed), dict(scrubber.counts), examples, scrubbed if self.store else None
+
+
+_JOB = None  # the job forked worker processes run (set just before the fork)
+
+
+def _run_job(task):
+    return _JOB.run(task)
+
+
+def worker_count(requested: int | None, tasks: int) -> int:
+    """How many processes to use: 1 unless there are several tasks and forking is safe here."""
+    if requested is not None and requested <= 1:
+        return 1
+    if tasks < 2 or "fork" not in mp.get_all_start_methods():
+        return 1
+    if mp.current_process().daemon or threading.active_count() > 1:
+        return 1  # e.g. inside a Celery prefork worker, or a threaded server: stay serial
+    if requested is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        requested = min(2, cores or 1)
+    return max(1, min(requested, tasks))
+
+
+@contextmanager
+def _parallel(job, requested: int | None, tasks: int):
+    """Yield ``run_all(tasks)``: ``job.run`` over the tasks, results in task order.
+
+    With more than one worker the tasks run in forked processes that inherit ``job`` (its
+    scratch file, names and tables) so nothing large is copied to them; results are read back in
+    order, so the output is the same as a serial run.
+    """
+    global _JOB
+    workers = worker_count(requested, tasks)
+    if workers == 1:
+        yield lambda items: map(job.run, items)
+        return
+    _JOB = job
+    try:
+        with mp.get_context("fork").Pool(workers) as pool:
+            _JOB = None  # the workers hold their own copy
+            yield lambda items: pool.imap(_run_job, items)
+    finally:
+        _JOB = None
+
+
+def _collect_scrubbed(job: _ScrubJob, tasks, results, columns) -> dict[int, Counter]:
+    counts: dict[int, Counter] = {}
+    for (index, _, number), (changed, kinds, examples, scrubbed) in zip(
+        tasks, results, strict=True
+    ):
+        c = columns[index]
+        c.matches += changed
+        if len(c.examples) < 3:
+            c.examples += examples[: 3 - len(c.examples)]
+        counts.setdefault(index, Counter()).update(kinds)
+        if scrubbed is not None:
+            job.spill.put(("text", index, number), scrubbed)
+    return counts
 
 
 def _mask_scrubbed(text: str) -> str:
@@ -317,10 +458,10 @@ def _mosaic(qi_columns, postcode_small, threshold, today):
     return report, outputs, tables
 
 
-def _decide_action(c: ColumnState, scrubber, has_table: bool, qi_columns) -> None:
+def _decide_action(c: ColumnState, text_counts, has_table: bool, qi_columns) -> None:
     kind = c.profile.kind
-    if scrubber is not None:
-        c.type_counts = Counter({k: v for k, v in scrubber.counts.items() if v})
+    if text_counts is not None:
+        c.type_counts = Counter({k: v for k, v in text_counts.items() if v})
         if kind == "mixed":
             c.profile.pii_types = sorted(c.type_counts, key=PII_TYPES.index) or c.profile.pii_types
         c.action = "scrub_text" if c.matches else "keep"
@@ -352,8 +493,9 @@ def pseudonymiser(key: bytes):
         found = cache.get(value)
         if found is None:
             stripped = value.strip()
+            # hmac.digest is the one-shot C path; the first 10 bytes are the first 20 hex digits.
             found = (
-                "px" + hmac.new(key, stripped.encode("utf-8"), hashlib.sha256).hexdigest()[:20]
+                "px" + hmac.digest(key, stripped.encode("utf-8"), "sha256")[:10].hex()
                 if stripped
                 else ""
             )
@@ -375,47 +517,93 @@ def excel_safe(values: list[str]) -> list[str]:
 
 
 def redact(result: ScanResult, out_path: str, key: bytes) -> dict:
-    """Pass 2: write the redacted CSV (UTF-8). Returns counts of what was changed."""
-    today = result.options.today or dt.date.today()
-    pseudonym = pseudonymiser(key)
-    kept = [c for c in result.columns if c.action != "drop"]
-    qi_by_index = {q.index: i for i, q in enumerate(result.qi_columns)}
-    scrubbers: dict[int, TextScrubber] = {}
-    value_maps: dict[int, dict[str, str]] = {}
-    for c in kept:
-        if c.profile.kind == "free_text":
-            scrubbers[c.index] = TextScrubber(result.names)
-        elif c.profile.kind == "mixed":
-            scrubbers[c.index] = TextScrubber(result.names, find_names=False)
-    offset = 0
+    """Pass 2: write the redacted CSV (UTF-8). Returns counts of what was changed.
+
+    After a scan with ``prepare_redact`` the columns come from the scan's scratch file (the
+    free text already scrubbed) and chunks are rendered on up to two processes, written in
+    order; otherwise the input is read and scrubbed again. The bytes written are the same.
+    """
+    job = _RedactJob(result, key)
+    rows = 0
     with open(out_path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(excel_safe([c.name for c in kept]))
-        for chunk in result.table.chunks(result.options.chunk_rows):
-            cols = list(zip(*chunk, strict=True))
-            n = len(chunk)
-            out_cols = []
-            for c in kept:
-                values = cols[c.index]
-                if c.index in qi_by_index:
-                    i = qi_by_index[c.index]
-                    table = result.qi_tables[i]
-                    codes = result.qi_outputs[i][offset : offset + n]
-                    values = [table[code] for code in codes.tolist()]
-                elif c.index in scrubbers:
-                    values = scrubbers[c.index].scrub(list(values))
+        writer.writerow(excel_safe([c.name for c in job.kept]))
+        if result.spill is not None:
+            numbers = range(len(result.chunk_sizes))
+            with _parallel(job, result.options.workers, len(numbers)) as run_all:
+                for text in run_all(numbers):
+                    fh.write(text)
+            rows = sum(result.chunk_sizes)
+        else:
+            scrubbers: dict[int, TextScrubber] = {}
+            for c in job.kept:
+                if c.profile.kind in ("free_text", "mixed"):
+                    find = c.profile.kind == "free_text"
+                    scrubbers[c.index] = TextScrubber(result.names, find_names=find)
+            for chunk in result.table.chunks(result.options.chunk_rows):
+                cols = list(zip(*chunk, strict=True))
+
+                def values_of(c: ColumnState, cols=cols):
+                    if c.index in scrubbers:
+                        return scrubbers[c.index].scrub(list(cols[c.index]))
+                    return cols[c.index]
+
+                fh.write(job.render(rows, len(chunk), values_of))
+                rows += len(chunk)
+    return {"rows": rows, "columns": [c.name for c in job.kept]}
+
+
+class _RedactJob:
+    """Renders one chunk of the redacted CSV; runs in-process or in forked workers."""
+
+    def __init__(self, result: ScanResult, key: bytes) -> None:
+        self.result = result
+        self.today = result.options.today or dt.date.today()
+        self.pseudonym = pseudonymiser(key)
+        self.kept = [c for c in result.columns if c.action != "drop"]
+        self.qi_by_index = {q.index: i for i, q in enumerate(result.qi_columns)}
+        self.value_maps: dict[int, dict[str, str]] = {}
+        self.offsets = [0]
+        for n in result.chunk_sizes:
+            self.offsets.append(self.offsets[-1] + n)
+
+    def run(self, number: int) -> str:
+        """CSV text of chunk ``number`` from the scratch file."""
+        spill = self.result.spill
+
+        def values_of(c: ColumnState):
+            if c.index in self.result.spilled:
+                return spill.get(("col", c.index, number))
+            return spill.get(("text", c.index, number))
+
+        return self.render(self.offsets[number], self.result.chunk_sizes[number], values_of)
+
+    def render(self, offset: int, n: int, values_of) -> str:
+        result = self.result
+        out_cols = []
+        for c in self.kept:
+            if c.index in self.qi_by_index:
+                i = self.qi_by_index[c.index]
+                table = result.qi_tables[i]
+                codes = result.qi_outputs[i][offset : offset + n]
+                values = list(map(table.__getitem__, codes.tolist()))
+            else:
+                values = values_of(c)
+                if c.profile.kind in ("free_text", "mixed"):
+                    pass  # already scrubbed
                 elif c.action == "pseudonymise":
-                    values = [pseudonym(v) for v in values]
+                    values = list(map(self.pseudonym, values))
                 elif c.profile.kind in ("POSTCODE", "DATE_OF_BIRTH"):
-                    mapping = value_maps.setdefault(c.index, {})
+                    mapping = self.value_maps.setdefault(c.index, {})
+                    today = self.today
                     values = [
                         mapping[v] if v in mapping else _map_value(result, c, v, mapping, today)
                         for v in values
                     ]
-                out_cols.append(excel_safe(list(values)))
-            writer.writerows(zip(*out_cols, strict=True))
-            offset += n
-    return {"rows": offset, "columns": [c.name for c in kept]}
+            out_cols.append(excel_safe(list(values)))
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerows(zip(*out_cols, strict=True))
+        return buffer.getvalue()
 
 
 def _map_value(result: ScanResult, c: ColumnState, value: str, mapping: dict, today) -> str:

@@ -123,8 +123,10 @@ class QIColumn:
 
     def add(self, values) -> None:
         table = self.table
-        setdefault = table.setdefault
-        self.chunks.append(np.fromiter((setdefault(v, len(table)) for v in values), np.int32))
+        for value in dict.fromkeys(values):  # distinct values in order of first appearance
+            if value not in table:
+                table[value] = len(table)
+        self.chunks.append(np.fromiter(map(table.__getitem__, values), np.int32, len(values)))
 
     def finish(self) -> None:
         self.codes = np.concatenate(self.chunks) if self.chunks else np.zeros(0, np.int32)
@@ -159,6 +161,8 @@ def group_sizes(columns: list[np.ndarray]) -> np.ndarray:
             return counts[inverse.ravel()]
         key = key * size + codes
         radix_total *= size
+    if radix_total <= max(1 << 22, 4 * n):  # few possible keys: count them directly, no sort
+        return np.bincount(key, minlength=radix_total)[key]
     _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
     return counts[inverse]
 

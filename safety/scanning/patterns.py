@@ -80,9 +80,14 @@ def nhs_checksum_ok(digits: str) -> bool:
 
 def nhs_checksums_ok(digit_strings: list[str]) -> np.ndarray:
     """Vectorised ``nhs_checksum_ok`` for many 10-digit strings."""
-    if not digit_strings:
+    return nhs_digits_ok("".join(digit_strings))
+
+
+def nhs_digits_ok(digits: str) -> np.ndarray:
+    """``nhs_checksums_ok`` for the numbers laid end to end in one string of digits."""
+    if not digits:
         return np.zeros(0, dtype=bool)
-    raw = np.frombuffer("".join(digit_strings).encode("ascii"), dtype=np.uint8)
+    raw = np.frombuffer(digits.encode("ascii"), dtype=np.uint8)
     digits = (raw - 48).reshape(-1, 10).astype(np.int64)
     total = digits[:, :9] @ np.arange(10, 1, -1)
     check = 11 - total % 11

@@ -17,7 +17,7 @@ def add_common_arguments(parser) -> None:
     parser.add_argument("--sheet", default=None, help="XLSX sheet name or 0-based index.")
 
 
-def run_scan(path: str, options: dict):
+def run_scan(path: str, options: dict, *, prepare_redact: bool = True):
     if options["min_cell_count"] < 1:
         raise CommandError("--min-cell-count must be at least 1.")
     qi = options["quasi_identifiers"]
@@ -26,6 +26,7 @@ def run_scan(path: str, options: dict):
         quasi_identifiers=None if qi is None else [c for c in qi.split(",") if c.strip()],
         households_path=options["postcode_households"],
         sheet=options["sheet"],
+        prepare_redact=prepare_redact,
     )
     try:
         return scan(path, scan_options)

@@ -41,4 +41,6 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
         except OSError as exc:
             raise CommandError(f"The output file could not be written: {exc.strerror}.") from exc
+        finally:
+            result.close()
         self.stdout.write(f"Wrote {summary['rows']} rows to {options['output']}")

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         add_common_arguments(parser)
 
     def handle(self, *args, **options) -> None:
-        result = run_scan(options["path"], options)
+        result = run_scan(options["path"], options, prepare_redact=False)
         report = result.report
         if options["json"]:
             self.stdout.write(json.dumps(report))
