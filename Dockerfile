@@ -34,6 +34,8 @@ RUN DEBUG=false \
     SECRET_KEY=collectstatic-only-not-a-secret \
     ALLOWED_HOSTS=localhost \
     DATA_ENCRYPTION_KEY=ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE= \
+    SITE_URL=http://localhost \
+    EMAIL_FILE_PATH=/tmp/unused \
     python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin cip \

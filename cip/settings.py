@@ -53,7 +53,8 @@ if not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = "Community Insights"
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The public address, for links in emails and feeds.
+SITE_URL = _required_in_production("SITE_URL", "http://127.0.0.1:8000")
 # Who runs this deployment, named in the privacy notice and accessibility statement.
 SERVICE_OWNER = env.str("SERVICE_OWNER", default="the council that runs this service")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="insights@example.org")
@@ -135,6 +136,7 @@ AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
+    "teams.backends.AdminGroupBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -202,8 +204,13 @@ if env.str("EMAIL_URL", default=""):
 elif env.str("EMAIL_FILE_PATH", default=""):
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH")
-else:
+elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # Printing mail in production would put sign-in and password-reset links into the logs.
+    raise ImproperlyConfigured(
+        "Set EMAIL_URL in the environment (or EMAIL_FILE_PATH): required when DEBUG is off."
+    )
 
 # Sessions end after 30 idle minutes and when the browser closes.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)

@@ -20,7 +20,7 @@ news_feed = require_safe(requires("landing.view_public_pages")(ProgrammeNewsFeed
 
 
 def _managed_programme(request: HttpRequest, slug: str, perm: str) -> Programme:
-    return get_for_user(request, Programme, view_perm="teams.view_programme", perm=perm, slug=slug)
+    return get_for_user(request, Programme, view_perm="teams.access_programme", perm=perm, slug=slug)
 
 
 @require_safe
@@ -58,6 +58,7 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
     listed = (
         programme.memberships.active()
         .filter(listed_publicly=True)
+        .exclude(user__display_name="")  # never fall back to an email address in public
         .select_related("user__organisation")
     )
     context = {

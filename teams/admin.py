@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from teams.models import (
@@ -19,8 +20,28 @@ class MembershipInline(admin.TabularInline):
     fields = ["programme", "user", "role", "started_at", "ended_at"]
 
 
+class UserCreationForm(AdminUserCreationForm):
+    """Our user has an email login and a display name (shown wherever the person appears)."""
+
+    class Meta:
+        model = User
+        fields = ("email", "display_name", "organisation")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"  # the admin's fieldsets choose what is shown
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationForm
+    form = UserEditForm
     ordering = ["email"]
     list_display = ["email", "display_name", "organisation", "is_active", "is_staff", "last_login"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser", "organisation__kind"]
@@ -39,7 +60,14 @@ class UserAdmin(DjangoUserAdmin):
             None,
             {
                 "classes": ("wide",),
-                "fields": ("email", "display_name", "organisation", "password1", "password2"),
+                "fields": (
+                    "email",
+                    "display_name",
+                    "organisation",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
             },
         ),
     )

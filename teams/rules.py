@@ -12,6 +12,8 @@ MFA_ROLES = frozenset({Role.FACILITATOR, Role.INFORMATION_RIGHTS})
 
 def _active_roles(user, programme) -> set[str]:
     """The user's active roles on a programme, cached on the user for the request."""
+    if programme is None:  # asked without an object, as Django admin does
+        return set()
     cache = user.__dict__.setdefault("_programme_roles", {})
     if programme.pk not in cache:
         cache[programme.pk] = set(
@@ -63,8 +65,10 @@ rules.add_perm("teams.view_dashboard", rules.is_authenticated)
 # Programme pages: signed-in people pass the gate, then the object rules below decide.
 rules.add_perm("teams.open_programme_pages", rules.is_authenticated)
 rules.add_perm("teams.change_own_profile", rules.is_authenticated)
-rules.add_perm("teams.view_programme", is_programme_member | is_admin)
-rules.add_perm("teams.change_programme", is_programme_facilitator | is_admin)
+# Named apart from Django's own model permissions (view_programme, change_programme), which a
+# group granted in admin would otherwise turn into access to every programme.
+rules.add_perm("teams.access_programme", is_programme_member | is_admin)
+rules.add_perm("teams.edit_programme", is_programme_facilitator | is_admin)
 rules.add_perm("teams.change_team", is_programme_facilitator | is_admin)
 rules.add_perm("teams.change_ways_of_working", is_programme_facilitator | is_admin)
 
@@ -72,12 +76,12 @@ rules.add_perm("teams.change_ways_of_working", is_programme_facilitator | is_adm
 # Office hours. Slots are public; anyone signed in may book one.
 @rules.predicate
 def is_booking_owner(user, booking) -> bool:
-    return user.is_authenticated and booking.user_id == user.pk
+    return user.is_authenticated and booking is not None and booking.user_id == user.pk
 
 
 @rules.predicate
 def is_booking_facilitator(user, booking) -> bool:
-    return is_programme_facilitator(user, booking.slot.programme)
+    return booking is not None and is_programme_facilitator(user, booking.slot.programme)
 
 
 rules.add_perm("teams.manage_office_hours", is_programme_facilitator | is_admin)

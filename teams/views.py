@@ -58,7 +58,9 @@ BOOKED_MESSAGES = {
 
 def _programme(request: HttpRequest, slug: str, perm: str) -> Programme:
     """The programme at `slug`: 404 unless on its team (or an admin), 403 without `perm`."""
-    return get_for_user(request, Programme, view_perm="teams.view_programme", perm=perm, slug=slug)
+    return get_for_user(
+        request, Programme, view_perm="teams.access_programme", perm=perm, slug=slug
+    )
 
 
 @require_safe
@@ -95,7 +97,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @requires("teams.open_programme_pages")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's team: every role, who holds it, and days committed against the guide."""
-    programme = _programme(request, slug, "teams.view_programme")
+    programme = _programme(request, slug, "teams.access_programme")
     memberships = programme.memberships.active().select_related("user__organisation")
     return render(
         request,
@@ -107,7 +109,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme(request, slug, "teams.change_programme")
+    programme = _programme(request, slug, "teams.edit_programme")
     form = ProgrammeForm(posted(request), instance=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -160,7 +162,7 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @requires("teams.open_programme_pages")
 def ways_of_working(request: HttpRequest, slug: str) -> HttpResponse:
     """The team's agreement on how it works, with every past change."""
-    programme = _programme(request, slug, "teams.view_programme")
+    programme = _programme(request, slug, "teams.access_programme")
     agreement = WaysOfWorking.for_programme(programme)
     history = (
         LogEntry.objects.get_for_object(agreement).select_related("actor")
@@ -194,7 +196,7 @@ def ways_of_working_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 def introductions(request: HttpRequest, slug: str) -> HttpResponse:
     """Getting to know each other: each team member's introduction and what they bring."""
-    programme = _programme(request, slug, "teams.view_programme")
+    programme = _programme(request, slug, "teams.access_programme")
     memberships = programme.memberships.active().select_related("user__organisation")
     people = {}
     for membership in sorted(memberships, key=lambda m: list(Role).index(m.role)):

@@ -16,6 +16,8 @@ PRODUCTION = {
     "SECRET_KEY": "x7#kP2!vQ9zL@4mN8$rT1&wY6^bH3*cJ5(dF0)gS-eA+uI=oE_",
     "ALLOWED_HOSTS": "insights.example.gov.uk",
     "DATA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+    "SITE_URL": "https://insights.example.gov.uk",
+    "EMAIL_URL": "smtp+tls://sender:secret@smtp.example.gov.uk:587",
 }
 
 
