@@ -43,15 +43,26 @@ class UserAdmin(DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]
-    list_display = ["email", "display_name", "organisation", "is_active", "is_staff", "last_login"]
-    list_filter = ["groups", "is_active", "is_staff", "is_superuser", "organisation__kind"]
+    list_display = ["email", "display_name", "organisation", "organisation_confirmed", "last_login"]
+    list_filter = [
+        "groups",
+        "organisation_confirmed",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "organisation__kind",
+    ]
+    actions = ["confirm_organisation"]
     search_fields = ["email", "display_name", "organisation__name"]
     list_select_related = ["organisation"]
     autocomplete_fields = ["organisation"]
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Personal info"), {"fields": ("display_name", "organisation")}),
+        (
+            _("Personal info"),
+            {"fields": ("display_name", "organisation", "organisation_confirmed")},
+        ),
         (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -72,6 +83,15 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
     filter_horizontal = ["groups"]
+
+    @admin.action(description="Confirm they work for the organisation they named")
+    def confirm_organisation(self, request, queryset):
+        # One save per person so each confirmation is in the audit log.
+        people = queryset.filter(organisation__isnull=False, organisation_confirmed=False)
+        for person in people:
+            person.organisation_confirmed = True
+            person.save(update_fields=["organisation_confirmed"])
+        self.message_user(request, f"{len(people)} person(s) confirmed.")
 
 
 @admin.register(Organisation)

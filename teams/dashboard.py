@@ -17,6 +17,7 @@ from teams.models import (
     Organisation,
     Programme,
     Role,
+    User,
     WaysOfWorking,
 )
 from teams.rules import is_admin
@@ -93,6 +94,15 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
             title=f"Confirm {counts['unverified']} organisation(s) named at sign-up",
             url=reverse("admin:teams_organisation_changelist") + "?verified__exact=0",
             hint="Check each is a real organisation before people rely on it.",
+        )
+    unconfirmed = User.objects.filter(
+        organisation__isnull=False, organisation_confirmed=False, is_active=True
+    ).count()
+    if unconfirmed:
+        yield Task(
+            title=f"Confirm where {unconfirmed} person(s) work",
+            url=reverse("admin:teams_user_changelist") + "?organisation_confirmed__exact=0",
+            hint="Until you do, they cannot open data that belongs to their organisation.",
         )
 
 

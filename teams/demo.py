@@ -288,6 +288,7 @@ def seed() -> tuple[dict[str, Programme], set[str]]:
                 "organisation": organisations.get(demo.organisation),
                 "is_staff": demo.superuser,
                 "is_superuser": demo.superuser,
+                "organisation_confirmed": demo.organisation is not None,
             },
         )
         if is_new:

@@ -65,6 +65,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
+    # Anyone can say where they work; only an admin's confirmation lets that organisation's
+    # data (such as its uploaded datasets) be opened on the strength of it.
+    organisation_confirmed = models.BooleanField(
+        default=False,
+        help_text="An admin has checked that this person works for the organisation.",
+    )
     introduction = models.TextField(
         "About you",
         max_length=600,

@@ -52,6 +52,16 @@ def is_programme_facilitator(user, programme) -> bool:
     return user.is_authenticated and Role.FACILITATOR in _active_roles(user, programme)
 
 
+def belongs_to(user, organisation) -> bool:
+    """True only when an admin has confirmed the user works for `organisation`."""
+    return (
+        user.is_authenticated
+        and organisation is not None
+        and user.organisation_confirmed
+        and user.organisation_id == organisation.pk
+    )
+
+
 def requires_mfa(user) -> bool:
     """Admins, facilitators and information-rights reviewers must use a second factor."""
     if not user.is_authenticated:

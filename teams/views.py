@@ -86,8 +86,10 @@ def profile(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         for field in PROFILE_FIELDS:
             setattr(user, field, form.cleaned_data[field].strip())
-        user.organisation = form.chosen_organisation()
-        user.save(update_fields=[*PROFILE_FIELDS, "organisation"])
+        organisation = form.chosen_organisation()
+        if organisation != user.organisation:
+            user.organisation, user.organisation_confirmed = organisation, False
+        user.save(update_fields=[*PROFILE_FIELDS, "organisation", "organisation_confirmed"])
         messages.success(request, "Your details have been saved.")
         return redirect("dashboard")
     return render(request, "teams/profile.html", {"form": form})

@@ -53,6 +53,7 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     display_name = factory.Sequence(lambda n: f"Person {n}")
     organisation = factory.SubFactory(OrganisationFactory)
+    organisation_confirmed = True
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation

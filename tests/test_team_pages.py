@@ -249,3 +249,27 @@ def test_team_pages_keep_a_constant_query_count(
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+def test_changing_organisation_needs_an_admin_to_confirm_it_again(client_for, analyst):
+    from teams.rules import belongs_to
+
+    first = analyst.organisation
+    assert belongs_to(analyst, first)
+    client_for(analyst).post(
+        reverse("teams:profile"),
+        {"display_name": "Analyst", "new_organisation": "Another Council"},
+    )
+    analyst.refresh_from_db()
+    assert analyst.organisation.name == "Another Council"
+    assert not belongs_to(analyst, analyst.organisation)
+    assert not belongs_to(analyst, first)
+
+
+def test_signing_up_never_confirms_an_organisation(db):
+    from teams.rules import belongs_to
+    from tests.factories import OrganisationFactory
+
+    council = OrganisationFactory(name="Riverside Council")
+    claimant = UserFactory(organisation=council, organisation_confirmed=False)
+    assert not belongs_to(claimant, council)
