@@ -232,8 +232,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_TLS_PROXY", default=False):
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies append to X-Forwarded-For, so rate limits see each visitor's own address
+# rather than the load balancer's.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_TLS_PROXY else 0)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Content Security Policy: no inline scripts; GOV.UK's js-enabled snippet carries a nonce.
@@ -275,6 +279,14 @@ WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 PRIVATE_STORAGE_ROOT = Path(
     env.str("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "var" / "private"))
 )
+# Datasets: the largest upload accepted, and how many columns a file may have.
+DATASET_MAX_UPLOAD_BYTES = env.int("DATASET_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+DATASET_MAX_COLUMNS = env.int("DATASET_MAX_COLUMNS", default=500)
+# Test-only: seconds a scan sleeps after each chunk, so a test can kill a worker mid-scan.
+DATASET_SCAN_CHUNK_DELAY = env.float("DATASET_SCAN_CHUNK_DELAY", default=0.0)
+DATASET_SCAN_CHUNK_ROWS = env.int("DATASET_SCAN_CHUNK_ROWS", default=50_000)
+# Uploads go straight to a temporary file (deleted at the end of the request), never to memory.
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
@@ -293,7 +305,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=60 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
 # A redelivered task must wait longer than the longest task could run.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT * 2)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -304,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
     "office-hour-reminders": {
         "task": "teams.tasks.send_office_hour_reminders",
         "schedule": 15 * 60.0,
+    },
+    # Datasets past their retention date lose their encrypted files (recorded on the dataset).
+    "dataset-retention": {
+        "task": "safety.tasks.delete_expired_dataset_files",
+        "schedule": 6 * 60 * 60.0,
     },
 }
 

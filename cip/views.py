@@ -15,6 +15,7 @@ logger = logging.getLogger(__name__)
 
 @require_safe
 @never_cache
+@transaction.non_atomic_requests  # so a dead database gives a 503 from here, not a 500 earlier
 @requires("cip.view_health")
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers: the database, and the broker when one is configured.

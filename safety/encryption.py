@@ -96,6 +96,8 @@ def iter_decrypted(path: Path, key: bytes) -> Iterator[bytes]:
         counter = 0
         length_bytes = encrypted.read(_LENGTH.size)
         while length_bytes:
+            if len(length_bytes) != _LENGTH.size:
+                raise DecryptionError("The encrypted file is truncated")
             sealed = _read_exactly(encrypted, _LENGTH.unpack(length_bytes)[0])
             length_bytes = encrypted.read(_LENGTH.size)
             last = not length_bytes
@@ -126,6 +128,10 @@ class DecryptingReader(io.RawIOBase):
 
     def readable(self) -> bool:
         return True
+
+    def close(self) -> None:
+        self._chunks.close()  # releases the underlying file
+        super().close()
 
     def readinto(self, target) -> int:
         while not self._buffer:

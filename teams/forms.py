@@ -136,6 +136,18 @@ class MemberAddForm(BaseForm):
         label="They agreed to be named on the programme's public page", required=False
     )
 
+    def __init__(self, *args, may_appoint_reviewers: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not may_appoint_reviewers:
+            self.fields["role"].choices = [
+                (value, label)
+                for value, label in Role.choices
+                if value not in (Role.FACILITATOR, Role.INFORMATION_RIGHTS)
+            ]
+            self.fields[
+                "role"
+            ].help_text = "Facilitators and information-rights reviewers are appointed by an admin."
+
     def clean_email(self) -> User:
         email = self.cleaned_data["email"]
         user = User.objects.filter(email__iexact=email, is_active=True).first()

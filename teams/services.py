@@ -23,9 +23,16 @@ from teams.models import (
     OfficeHourSlot,
     Organisation,
     Programme,
+    Role,
     User,
     govuk_time,
 )
+from teams.rules import is_admin
+
+# Roles that sign off data safety: only an admin appoints them, and nobody reviews the work of a
+# team they facilitate.
+ADMIN_APPOINTED_ROLES = frozenset({Role.FACILITATOR, Role.INFORMATION_RIGHTS})
+SEPARATE_ROLES = frozenset({Role.FACILITATOR, Role.INFORMATION_RIGHTS})
 
 
 @transaction.atomic
@@ -36,10 +43,22 @@ def membership_add(
     role: str,
     committed_days: int | None,
     listed_publicly: bool,
+    added_by: User,
 ) -> Membership:
     """Give `user` a role on the programme's team; refuse a role they already hold."""
-    if Membership.objects.active().filter(programme=programme, user=user, role=role).exists():
+    if role in ADMIN_APPOINTED_ROLES and not is_admin(added_by):
+        raise ValidationError("Only an admin can make someone a facilitator or a reviewer")
+    held = set(
+        Membership.objects.active()
+        .filter(programme=programme, user=user)
+        .values_list("role", flat=True)
+    )
+    if role in held:
         raise ValidationError(f"{user} already holds this role on the team")
+    if role in SEPARATE_ROLES and held & (SEPARATE_ROLES - {role}):
+        raise ValidationError(
+            "The same person cannot be both facilitator and information-rights reviewer"
+        )
     return Membership.objects.create(
         programme=programme,
         user=user,

@@ -34,6 +34,7 @@ from teams.models import (
     WaysOfWorking,
 )
 from teams.roles import summarise_team
+from teams.rules import is_admin
 
 PROFILE_FIELDS = ["display_name", "introduction", "what_they_bring"]
 # Office hours: the form's answers the publishing service takes as they are.
@@ -124,7 +125,11 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, "teams.change_team")
-    form = MemberAddForm(posted(request), initial={"role": request.GET.get("role")})
+    form = MemberAddForm(
+        posted(request),
+        initial={"role": request.GET.get("role")},
+        may_appoint_reviewers=is_admin(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_add(
@@ -133,6 +138,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 committed_days=form.cleaned_data["committed_days"],
                 listed_publicly=form.cleaned_data["listed_publicly"],
+                added_by=request.user,
             )
         except ValidationError as error:
             form.add_error("email", error)

@@ -97,3 +97,14 @@ def test_a_file_that_is_not_ours_is_refused(tmp_path):
     path.write_bytes(b"name,age\nJane,40\n")
     with pytest.raises(DecryptionError), open_decrypted(path, KEY) as reader:
         reader.read()
+
+
+def test_a_file_cut_inside_a_chunk_header_is_reported_as_truncated(tmp_path):
+    path = tmp_path / "stored.bin"
+    encrypt_to_path(io.BytesIO(b"a" * (CHUNK_SIZE + 10)), path, KEY)
+    raw = path.read_bytes()
+    header = len(encryption.MAGIC) + 7
+    (first_length,) = struct.unpack(">I", raw[header : header + 4])
+    path.write_bytes(raw[: header + 4 + first_length + 2])  # half of the next length
+    with pytest.raises(DecryptionError), open_decrypted(path, KEY) as reader:
+        reader.read()

@@ -214,3 +214,15 @@ def test_statutory_pages_are_public_and_linked_from_every_page(client, db, name,
 def test_an_empty_subscription_form_says_what_is_missing(client, programme_a):
     response = client.post(_url("subscribe", programme_a), {})
     assert "Enter your email address" in response.content.decode()
+
+
+def test_emails_are_plain_text_not_html_escaped(
+    client, programme_a, django_capture_on_commit_callbacks
+):
+    programme_a.name = "St Mary's Q&A Insights"
+    programme_a.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_url("subscribe", programme_a), {"email": "reader@example.org"})
+    (message,) = mail.outbox
+    assert "St Mary's Q&A Insights" in message.subject
+    assert "&#x27;" not in message.body and "&amp;" not in message.body

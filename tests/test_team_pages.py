@@ -70,6 +70,7 @@ def test_a_person_cannot_hold_the_same_role_twice(programme_a):
         role=Role.DATA_ANALYST,
         committed_days=8,
         listed_publicly=False,
+        added_by=user,
     )
     with pytest.raises(ValidationError):
         services.membership_add(
@@ -78,6 +79,7 @@ def test_a_person_cannot_hold_the_same_role_twice(programme_a):
             role=Role.DATA_ANALYST,
             committed_days=None,
             listed_publicly=False,
+            added_by=user,
         )
 
 
@@ -273,3 +275,33 @@ def test_signing_up_never_confirms_an_organisation(db):
     council = OrganisationFactory(name="Riverside Council")
     claimant = UserFactory(organisation=council, organisation_confirmed=False)
     assert not belongs_to(claimant, council)
+
+
+def test_facilitators_cannot_appoint_reviewers_or_facilitators(
+    client_for, facilitator, programme_a
+):
+    url = _url("member_add", programme_a)
+    form_page = client_for(facilitator).get(url).content.decode()
+    assert 'value="information_rights"' not in form_page
+    response = client_for(facilitator).post(
+        url, {"email": "facilitator@example.org", "role": Role.INFORMATION_RIGHTS}
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert not facilitator.memberships.filter(role=Role.INFORMATION_RIGHTS).exists()
+
+
+def test_admin_appoints_a_reviewer_but_not_the_facilitator_as_one(
+    client_for, admin, facilitator, programme_a
+):
+    reviewer = UserFactory(email="new.reviewer@example.org")
+    url = _url("member_add", programme_a)
+    ok = client_for(admin).post(url, {"email": reviewer.email, "role": Role.INFORMATION_RIGHTS})
+    assert ok.status_code == 302
+    assert reviewer.memberships.filter(role=Role.INFORMATION_RIGHTS).exists()
+    refused = client_for(admin).post(
+        url, {"email": facilitator.email, "role": Role.INFORMATION_RIGHTS}
+    )
+    assert "cannot be both facilitator and information-rights reviewer" in (
+        refused.content.decode()
+    )
