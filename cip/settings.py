@@ -189,6 +189,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "5/m/ip,5/h/key",
     "confirm_email": "1/3m/key",
+    # Our own: asking for a programme's update emails (per address, and per visitor).
+    "subscribe_to_updates": "20/h/ip,3/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "teams.adapters.MFAAdapter"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from landing.models import NewsPost, Principle, UpdateSubscription
+from landing.models import NewsDelivery, NewsPost, Principle, UpdateSubscription
 
 
 @admin.register(Principle)
@@ -26,3 +26,11 @@ class UpdateSubscriptionAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     list_select_related = ["programme"]
     readonly_fields = ["token", "created_at"]
+
+
+@admin.register(NewsDelivery)
+class NewsDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["post", "subscription", "sent_at"]
+    list_filter = ["post__programme"]
+    search_fields = ["subscription__email", "post__title"]
+    list_select_related = ["post", "subscription"]

@@ -90,3 +90,22 @@ class UpdateSubscription(models.Model):
     @property
     def is_active(self) -> bool:
         return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class NewsDelivery(models.Model):
+    """One update emailed to one subscriber, so a retried mailing resumes rather than repeats."""
+
+    post = models.ForeignKey(NewsPost, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(
+        UpdateSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "news deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["post", "subscription"], name="one_delivery_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} to subscription {self.subscription_id}"

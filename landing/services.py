@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from landing.models import NewsPost, UpdateSubscription, _new_token
+from landing.models import NewsDelivery, NewsPost, UpdateSubscription, _new_token
 from teams.models import Programme
 
 
@@ -46,7 +46,7 @@ def subscription_request(*, programme: Programme, email: str) -> None:
         if subscription.is_active
         else "landing/email/confirm_subscription.txt"
     )
-    transaction.on_commit(lambda: _send(template, to=email, context=context))
+    transaction.on_commit(lambda: _send(template, to=email, context=context), robust=True)
 
 
 def subscription_confirm(*, subscription: UpdateSubscription) -> None:
@@ -79,7 +79,7 @@ def news_post_save(*, post: NewsPost, publish: bool) -> NewsPost:
     if first_publication:
         from landing.tasks import email_news_post
 
-        transaction.on_commit(lambda: email_news_post.delay(post.pk))
+        transaction.on_commit(lambda: email_news_post.delay(post.pk), robust=True)
     return post
 
 
@@ -101,23 +101,28 @@ def _unique_slug(post: NewsPost) -> str:
 
 
 def news_post_email(*, post_id: int) -> int:
-    """Email a published post to every active subscriber, once. Returns how many were sent."""
-    claimed = NewsPost.objects.filter(
-        pk=post_id, published_at__isnull=False, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
-    if not claimed:
-        return 0  # already sent, or not published: running twice sends nothing twice
-    post = NewsPost.objects.select_related("programme").get(pk=post_id)
-    subscribers = post.programme.subscriptions.filter(
+    """Email a published post to every active subscriber who has not had it; returns how many.
+
+    Each delivery is recorded in the same transaction as its email is sent, so a failure part
+    way leaves the rest for a retry and nobody gets the update twice.
+    """
+    post = NewsPost.objects.select_related("programme").filter(pk=post_id).first()
+    if post is None or post.published_at is None or post.emailed_at is not None:
+        return 0
+    waiting = post.programme.subscriptions.filter(
         confirmed_at__isnull=False, unsubscribed_at__isnull=True
-    )
+    ).exclude(deliveries__post=post)
     sent = 0
-    for subscription in subscribers.iterator():
-        context = {
-            "post": post,
-            "post_url": _absolute(post.get_absolute_url()),
-            "unsubscribe_url": _unsubscribe_url(subscription),
-        }
-        _send("landing/email/news_post.txt", to=subscription.email, context=context)
-        sent += 1
+    for subscription in waiting.iterator():
+        with transaction.atomic():
+            _, created = NewsDelivery.objects.get_or_create(post=post, subscription=subscription)
+            if created:
+                context = {
+                    "post": post,
+                    "post_url": _absolute(post.get_absolute_url()),
+                    "unsubscribe_url": _unsubscribe_url(subscription),
+                }
+                _send("landing/email/news_post.txt", to=subscription.email, context=context)
+                sent += 1
+    NewsPost.objects.filter(pk=post_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return sent

@@ -1,3 +1,4 @@
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -5,22 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cip.access import get_for_user, requires
+from cip.access import requires
 from cip.forms import posted
 from landing import services
 from landing.feeds import ProgrammeNewsFeed
 from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
 from landing.models import NewsPost, UpdateSubscription
+from teams.access import get_programme_for_user
 from teams.models import Programme
 
 # The landing page lists the next few bookable office-hours sessions.
 OFFICE_HOURS_SHOWN = 12
 
 news_feed = require_safe(requires("landing.view_public_pages")(ProgrammeNewsFeed()))
-
-
-def _managed_programme(request: HttpRequest, slug: str, perm: str) -> Programme:
-    return get_for_user(request, Programme, view_perm="teams.access_programme", perm=perm, slug=slug)
 
 
 @require_safe
@@ -103,7 +101,7 @@ def news_post(request: HttpRequest, slug: str, post: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def news_edit(request: HttpRequest, slug: str, post: str | None = None) -> HttpResponse:
     """Write a new update, or change one; publishing emails subscribers once."""
-    programme = _managed_programme(request, slug, "landing.manage_news")
+    programme = get_programme_for_user(request, slug, "landing.manage_news")
     instance = (
         get_object_or_404(programme.news, slug=post)
         if post
@@ -127,7 +125,7 @@ def news_edit(request: HttpRequest, slug: str, post: str | None = None) -> HttpR
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def principle_edit(request: HttpRequest, slug: str, position: int) -> HttpResponse:
-    programme = _managed_programme(request, slug, "landing.change_principles")
+    programme = get_programme_for_user(request, slug, "landing.change_principles")
     principle = get_object_or_404(programme.principles, position=position)
     form = PrincipleForm(posted(request), instance=principle)
     if request.method == "POST" and form.is_valid():
@@ -147,7 +145,10 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     form = SubscribeForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.subscription_request(programme=programme, email=form.cleaned_data["email"])
+        email = form.cleaned_data["email"].strip().lower()
+        if not ratelimit.consume(request, action="subscribe_to_updates", key=email):
+            return render(request, "429.html", status=429)
+        services.subscription_request(programme=programme, email=email)
         return render(request, "landing/subscribe_sent.html", {"programme": programme})
     return render(request, "landing/subscribe.html", {"programme": programme, "form": form})
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from email.mime.text import MIMEText
+from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -28,6 +30,8 @@ from teams.models import (
     govuk_time,
 )
 from teams.rules import is_admin
+
+logger = logging.getLogger(__name__)
 
 # Roles that sign off data safety: only an admin appoints them, and nobody reviews the work of a
 # team they facilitate.
@@ -191,7 +195,9 @@ def _email_after_commit(booking: OfficeHourBooking, kind: str) -> None:
     from teams.tasks import email_office_hour_booking
 
     booking_id, sequence = booking.pk, booking.sequence
-    transaction.on_commit(lambda: email_office_hour_booking.delay(booking_id, kind, sequence))
+    transaction.on_commit(
+        lambda: email_office_hour_booking.delay(booking_id, kind, sequence), robust=True
+    )
 
 
 def _check_open(slot: OfficeHourSlot) -> None:
@@ -376,15 +382,20 @@ def office_hour_booking_email(*, booking_id: int, kind: str, sequence: int) -> b
     A change already superseded by a newer one (a booking cancelled before its confirmation went
     out) sends nothing: the newer change has its own email, which describes the booking as it is.
     """
-    claimed = (
-        OfficeHourBooking.objects.filter(pk=booking_id, sequence=sequence)
-        .filter(Q(emailed_sequence__isnull=True) | Q(emailed_sequence__lt=sequence))
-        .update(emailed_sequence=sequence)
-    )
-    if not claimed:
-        return False
-    booking = OfficeHourBooking.objects.select_related("slot__programme", "user").get(pk=booking_id)
-    _send_booking_email(booking, kind)
+    # Claim and send in one transaction: if sending fails the claim is undone, so a retry sends
+    # it; while it is in flight the claimed row is locked, so a parallel run cannot send it too.
+    with transaction.atomic():
+        claimed = (
+            OfficeHourBooking.objects.filter(pk=booking_id, sequence=sequence)
+            .filter(Q(emailed_sequence__isnull=True) | Q(emailed_sequence__lt=sequence))
+            .update(emailed_sequence=sequence)
+        )
+        if not claimed:
+            return False
+        booking = OfficeHourBooking.objects.select_related("slot__programme", "user").get(
+            pk=booking_id
+        )
+        _send_booking_email(booking, kind)
     return True
 
 
@@ -407,15 +418,23 @@ def office_hour_reminders_send(*, now: datetime | None = None) -> int:
     )
     sent = 0
     for booking_id in due.values_list("pk", flat=True):
-        claimed = OfficeHourBooking.objects.filter(
-            pk=booking_id,
-            reminder_sent_at__isnull=True,
-            status=OfficeHourBooking.Status.CONFIRMED,
-        ).update(reminder_sent_at=now)
-        if claimed:
-            booking = OfficeHourBooking.objects.select_related("slot__programme", "user").get(
-                pk=booking_id
-            )
-            _send_booking_email(booking, "reminder")
-            sent += 1
+        try:
+            sent += _send_reminder(booking_id, now)
+        except (SMTPException, OSError):
+            # Unclaimed again by the rollback: the next run tries this one once more.
+            logger.exception("Office-hours reminder for booking %s not sent", booking_id)
     return sent
+
+
+@transaction.atomic
+def _send_reminder(booking_id: int, now: datetime) -> int:
+    claimed = OfficeHourBooking.objects.filter(
+        pk=booking_id,
+        reminder_sent_at__isnull=True,
+        status=OfficeHourBooking.Status.CONFIRMED,
+    ).update(reminder_sent_at=now)
+    if not claimed:
+        return 0
+    booking = OfficeHourBooking.objects.select_related("slot__programme", "user").get(pk=booking_id)
+    _send_booking_email(booking, "reminder")
+    return 1

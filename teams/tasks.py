@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from celery import shared_task
 
 from teams import services
 
 
 @shared_task(
-    name="teams.tasks.email_office_hour_booking", acks_late=True, soft_time_limit=60, time_limit=90
+    name="teams.tasks.email_office_hour_booking",
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    # A mail server that is down now may be back later; the claim was undone, so retrying is safe.
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=60,
+    max_retries=8,
 )
 def email_office_hour_booking(booking_id: int, kind: str, sequence: int) -> bool:
     """Email someone about a change to their booking (safe to run twice)."""

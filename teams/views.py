@@ -13,6 +13,7 @@ from cip.access import get_for_user, requires
 from cip.dashboard import tasks_for
 from cip.forms import posted
 from teams import services
+from teams.access import get_programme_for_user
 from teams.forms import (
     AttendanceForm,
     BookingForm,
@@ -57,13 +58,6 @@ BOOKED_MESSAGES = {
 }
 
 
-def _programme(request: HttpRequest, slug: str, perm: str) -> Programme:
-    """The programme at `slug`: 404 unless on its team (or an admin), 403 without `perm`."""
-    return get_for_user(
-        request, Programme, view_perm="teams.access_programme", perm=perm, slug=slug
-    )
-
-
 @require_safe
 @requires("teams.view_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -100,7 +94,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @requires("teams.open_programme_pages")
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's team: every role, who holds it, and days committed against the guide."""
-    programme = _programme(request, slug, "teams.access_programme")
+    programme = get_programme_for_user(request, slug, "teams.access_programme")
     memberships = programme.memberships.active().select_related("user__organisation")
     return render(
         request,
@@ -112,7 +106,7 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme(request, slug, "teams.edit_programme")
+    programme = get_programme_for_user(request, slug, "teams.edit_programme")
     form = ProgrammeForm(posted(request), instance=programme)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -124,7 +118,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme(request, slug, "teams.change_team")
+    programme = get_programme_for_user(request, slug, "teams.change_team")
     form = MemberAddForm(
         posted(request),
         initial={"role": request.GET.get("role")},
@@ -153,7 +147,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    programme = _programme(request, slug, "teams.change_team")
+    programme = get_programme_for_user(request, slug, "teams.change_team")
     membership = get_object_or_404(programme.memberships.active().select_related("user"), pk=pk)
     if request.method == "POST":
         services.membership_end(membership=membership)
@@ -170,7 +164,7 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @requires("teams.open_programme_pages")
 def ways_of_working(request: HttpRequest, slug: str) -> HttpResponse:
     """The team's agreement on how it works, with every past change."""
-    programme = _programme(request, slug, "teams.access_programme")
+    programme = get_programme_for_user(request, slug, "teams.access_programme")
     agreement = WaysOfWorking.for_programme(programme)
     history = (
         LogEntry.objects.get_for_object(agreement).select_related("actor")
@@ -187,7 +181,7 @@ def ways_of_working(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def ways_of_working_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme(request, slug, "teams.change_ways_of_working")
+    programme = get_programme_for_user(request, slug, "teams.change_ways_of_working")
     agreement = WaysOfWorking.for_programme(programme)
     form = WaysOfWorkingForm(posted(request), instance=agreement)
     if request.method == "POST" and form.is_valid():
@@ -204,7 +198,7 @@ def ways_of_working_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 def introductions(request: HttpRequest, slug: str) -> HttpResponse:
     """Getting to know each other: each team member's introduction and what they bring."""
-    programme = _programme(request, slug, "teams.access_programme")
+    programme = get_programme_for_user(request, slug, "teams.access_programme")
     memberships = programme.memberships.active().select_related("user__organisation")
     people = {}
     for membership in sorted(memberships, key=lambda m: list(Role).index(m.role)):
@@ -219,7 +213,7 @@ def introductions(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 def office_hours(request: HttpRequest, slug: str) -> HttpResponse:
     """The facilitator's view: upcoming slots with who booked and why, and past attendance."""
-    programme = _programme(request, slug, "teams.manage_office_hours")
+    programme = get_programme_for_user(request, slug, "teams.manage_office_hours")
     now = timezone.now()
     people = OfficeHourBooking.objects.select_related("user", "organisation")
     upcoming = (
@@ -255,7 +249,7 @@ def office_hours(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def office_hours_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    programme = _programme(request, slug, "teams.manage_office_hours")
+    programme = get_programme_for_user(request, slug, "teams.manage_office_hours")
     form = OfficeHourSlotForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -284,7 +278,7 @@ def office_hours_publish(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("teams.open_programme_pages")
 @require_http_methods(["GET", "POST"])
 def office_hours_slot_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    programme = _programme(request, slug, "teams.manage_office_hours")
+    programme = get_programme_for_user(request, slug, "teams.manage_office_hours")
     slot = get_object_or_404(programme.office_hours.upcoming().with_places(), pk=pk)
     form = SlotCancelForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -306,7 +300,7 @@ def office_hours_slot_cancel(request: HttpRequest, slug: str, pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def office_hours_attendance(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """After a session: did the person come, and what was said."""
-    programme = _programme(request, slug, "teams.manage_office_hours")
+    programme = get_programme_for_user(request, slug, "teams.manage_office_hours")
     booking = get_object_or_404(
         OfficeHourBooking.objects.filter(
             slot__programme=programme, status=OfficeHourBooking.Status.CONFIRMED

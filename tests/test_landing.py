@@ -226,3 +226,45 @@ def test_emails_are_plain_text_not_html_escaped(
     (message,) = mail.outbox
     assert "St Mary's Q&A Insights" in message.subject
     assert "&#x27;" not in message.body and "&amp;" not in message.body
+
+
+def test_a_mail_server_failure_mid_mailing_resumes_without_repeats(programme_a, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    from landing.models import NewsDelivery
+
+    for n in range(3):
+        UpdateSubscription.objects.create(
+            programme=programme_a, email=f"reader{n}@example.org", confirmed_at=timezone.now()
+        )
+    post = _publish(programme_a)
+    real_send, calls = services._send, []
+
+    def flaky_send(template, *, to, context):
+        calls.append(to)
+        if len(calls) == 2:
+            raise SMTPServerDisconnected("connection lost")
+        real_send(template, to=to, context=context)
+
+    monkeypatch.setattr(services, "_send", flaky_send)
+    with pytest.raises(SMTPServerDisconnected):
+        services.news_post_email(post_id=post.pk)
+    assert NewsDelivery.objects.count() == 1  # the failed one was not recorded
+    post.refresh_from_db()
+    assert post.emailed_at is None  # so a retry is still allowed
+
+    assert services.news_post_email(post_id=post.pk) == 2  # the retry sends only what is left
+    assert sorted(m.to[0] for m in mail.outbox) == [f"reader{n}@example.org" for n in range(3)]
+    assert services.news_post_email(post_id=post.pk) == 0
+
+
+def test_asking_for_updates_is_rate_limited(
+    client, programme_a, django_capture_on_commit_callbacks
+):
+    url = _url("subscribe", programme_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            assert client.post(url, {"email": "victim@example.org"}).status_code == 200
+        refused = client.post(url, {"email": "victim@example.org"})
+    assert refused.status_code == 429
+    assert len(mail.outbox) == 3

@@ -342,6 +342,53 @@ def test_reminders_go_once_24_hours_before(programme_a, vcs_partner, team_member
     assert f"/office-hours/bookings/{booking.pk}/" in reminder.body
 
 
+def test_a_reminder_the_mail_server_refused_is_tried_again(programme_a, vcs_partner, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    soon = make_slot(programme_a, starts_in=timedelta(days=3))
+    booking = book(soon, vcs_partner)
+    OfficeHourBooking.objects.filter(pk=booking.pk).update(
+        confirmed_at=soon.starts_at - timedelta(days=2)
+    )
+    mail.outbox.clear()
+    at = soon.starts_at - timedelta(hours=23)
+    real_send = services._send_booking_email
+
+    def refuse(*args, **kwargs):
+        raise SMTPServerDisconnected("connection lost")
+
+    monkeypatch.setattr(services, "_send_booking_email", refuse)
+    assert services.office_hour_reminders_send(now=at) == 0
+    monkeypatch.setattr(services, "_send_booking_email", real_send)
+    assert services.office_hour_reminders_send(now=at + timedelta(minutes=15)) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_booking_email_the_mail_server_refused_can_be_sent_by_a_retry(
+    programme_a, vcs_partner, monkeypatch
+):
+    from smtplib import SMTPServerDisconnected
+
+    booking = book(make_slot(programme_a), vcs_partner)
+    mail.outbox.clear()
+    OfficeHourBooking.objects.filter(pk=booking.pk).update(emailed_sequence=None)
+    real_send = services._send_booking_email
+
+    def refuse(*args, **kwargs):
+        raise SMTPServerDisconnected("connection lost")
+
+    monkeypatch.setattr(services, "_send_booking_email", refuse)
+    with pytest.raises(SMTPServerDisconnected):
+        services.office_hour_booking_email(
+            booking_id=booking.pk, kind="booked", sequence=booking.sequence
+        )
+    monkeypatch.setattr(services, "_send_booking_email", real_send)
+    assert services.office_hour_booking_email(
+        booking_id=booking.pk, kind="booked", sequence=booking.sequence
+    )
+    assert len(mail.outbox) == 1
+
+
 def test_the_reminder_task_is_scheduled_every_15_minutes(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["office-hour-reminders"]
     assert entry == {"task": "teams.tasks.send_office_hour_reminders", "schedule": 900.0}
