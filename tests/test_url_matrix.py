@@ -36,7 +36,7 @@ from django_celery_beat.models import (
 )
 
 from cip.models import WorkerHeartbeat
-from landing.models import NewsPost, UpdateSubscription
+from landing.models import NewsDelivery, NewsPost, UpdateSubscription
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
 from tests.factories import (
     MFA_PERSONAS,
@@ -369,6 +369,12 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
     "landing.principle": lambda programme: programme.principles.first(),
     "landing.updatesubscription": lambda programme: UpdateSubscription.objects.create(
         programme=programme, email="reader@example.org"
+    ),
+    "landing.newsdelivery": lambda programme: NewsDelivery.objects.create(
+        post=_news(programme),
+        subscription=UpdateSubscription.objects.create(
+            programme=programme, email="delivered@example.org"
+        ),
     ),
 }
 
