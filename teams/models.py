@@ -455,7 +455,13 @@ class OfficeHourBooking(models.Model):
 def _register_audit_log() -> None:
     from auditlog.registry import auditlog
 
-    auditlog.register(User, exclude_fields=["password", "last_login"], m2m_fields={"groups"})
+    # The log keeps who changed what; free text people write about themselves or their needs
+    # (health, access) stays out of it, so deleting the record deletes the words.
+    auditlog.register(
+        User,
+        exclude_fields=["password", "last_login", "introduction", "what_they_bring"],
+        m2m_fields={"groups"},
+    )
     auditlog.register(Organisation)
     auditlog.register(Programme)
     auditlog.register(Membership)
@@ -464,7 +470,10 @@ def _register_audit_log() -> None:
         include_fields=["meeting_frequency", "channels", "target_timelines", "time_needed"],
     )
     auditlog.register(OfficeHourSlot)
-    auditlog.register(OfficeHourBooking, exclude_fields=["emailed_sequence"])
+    auditlog.register(
+        OfficeHourBooking,
+        exclude_fields=["emailed_sequence", "topic", "access_needs", "notes"],
+    )
 
 
 _register_audit_log()

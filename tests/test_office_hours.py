@@ -831,3 +831,17 @@ def test_invitation_lines_are_folded_and_names_quoted(programme_a, emails):
     assert 'ATTENDEE;CN="Okafor, Vera: Riverside Food Bank; trustee";RSVP=FALSE' in re.sub(
         r"\r\n[ \t]", "", text
     )
+
+
+def test_the_audit_log_keeps_no_copy_of_what_people_wrote_about_their_needs(
+    programme_a, vcs_partner
+):
+    from auditlog.models import LogEntry
+
+    booking = book(make_slot(programme_a), vcs_partner, access_needs="I use a wheelchair")
+    booking.notes = "Talked about her son's diagnosis"
+    booking.save()
+    logged = " ".join(str(entry.changes) for entry in LogEntry.objects.get_for_object(booking))
+    assert "wheelchair" not in logged
+    assert "diagnosis" not in logged
+    assert "Food bank referrals" not in logged
