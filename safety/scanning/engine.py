@@ -25,6 +25,7 @@ import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -59,6 +60,8 @@ class ScanOptions:
     # Processes for the free-text pass (and the redaction): None means one per core, at most 2.
     # Output is identical whatever the number.
     workers: int | None = None
+    # Called with the rows read so far after each chunk (the worker's progress bar).
+    progress: Callable[[int], None] | None = None
 
 
 @dataclass
@@ -206,6 +209,8 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
             for q in qi_columns:
                 q.add(cols[q.index])
             del cols, chunk
+            if options.progress is not None:
+                options.progress(sum(chunk_sizes))
         rows = sum(chunk_sizes)
         if not columns:  # header only
             columns = [ColumnState(i, name, Profile("plain")) for i, name in enumerate(header)]

@@ -1,0 +1,445 @@
+"""Writes about datasets: upload, scan, remedies, redaction, downloads and retention.
+
+The engine (safety.scanning) does the reading and redacting; these functions keep the database and
+the encrypted files in step, so that a failure leaves nothing half-stored and a task run twice
+does its work once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from safety import storage
+from safety.encryption import encrypt_to_path
+from safety.models import (
+    MAX_ATTEMPTS,
+    ColumnFinding,
+    Dataset,
+    DatasetAccess,
+    PostcodeHouseholds,
+    ProjectSecret,
+    RedactedCopy,
+    Remedy,
+    SafetySettings,
+)
+from safety.scanning import DatasetError, Limits, ScanOptions, open_table, redact, scan
+from scoping.models import DataSource
+from teams.models import User
+
+logger = logging.getLogger(__name__)
+
+TOO_MANY_TRIES = (
+    "The {what} stopped {n} times without finishing. Try a smaller file, or ask for help."
+)
+STOPPED = "The {what} stopped unexpectedly. Upload the file again, or ask for help."
+
+
+class DuplicateDataset(Exception):
+    """The organisation has uploaded these exact bytes before."""
+
+    def __init__(self, existing: Dataset):
+        super().__init__("This file has already been uploaded")
+        self.existing = existing
+
+
+def upload_limits() -> Limits:
+    return Limits(
+        max_bytes=settings.DATASET_MAX_UPLOAD_BYTES, max_columns=settings.DATASET_MAX_COLUMNS
+    )
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_table(path: str, sheet: str | None = None) -> tuple[object, int]:
+    """Open the file and read every row once, so a ragged row or an open quote is found now.
+
+    Returns the table and its row count. Raises ``DatasetError`` with a message to show.
+    """
+    table = open_table(path, sheet=sheet, limits=upload_limits())
+    rows = sum(len(chunk) for chunk in table.chunks(settings.DATASET_SCAN_CHUNK_ROWS))
+    return table, rows
+
+
+def dataset_upload(*, data_source: DataSource, user: User, path: str, filename: str) -> Dataset:
+    """Check an uploaded file, store it encrypted and queue its scan (or ask for a sheet).
+
+    Raises ``DatasetError`` for a bad file and ``DuplicateDataset`` for bytes seen before; in both
+    cases nothing is stored.
+    """
+    sha256 = _sha256(path)
+    existing = Dataset.objects.filter(owner_id=data_source.owner_id, sha256=sha256).first()
+    if existing is not None:
+        raise DuplicateDataset(existing)
+    table = open_table(path, limits=upload_limits())
+    sheets = [
+        {"name": s["name"], "hidden": s.get("state", "visible") != "visible"}
+        for s in table.info.sheets
+    ]
+    choosing = len(sheets) > 1
+    _, rows = check_table(path) if not choosing else (table, None)
+    dataset = Dataset(
+        data_source=data_source,
+        owner_id=data_source.owner_id,
+        uploaded_by=user,
+        original_filename=Path(filename).name[:255] or "upload",
+        sha256=sha256,
+        size=Path(path).stat().st_size,
+        content_type=table.info.format,
+        sheets=sheets,
+        sheet=sheets[0]["name"] if len(sheets) == 1 else "",
+        status=Dataset.Status.CHOOSING_SHEET if choosing else Dataset.Status.UPLOADED,
+        rows_total_estimate=rows,
+        min_cell_count=SafetySettings.min_cell_count_for(data_source.idea.programme_id),
+    )
+    destination = storage.path_for(dataset.stored_name)
+    try:
+        with transaction.atomic():
+            dataset.save()
+            with open(path, "rb") as source:
+                encrypt_to_path(source, destination, storage.key())
+            if not choosing:
+                _queue_scan(dataset)
+    except IntegrityError as error:  # the same file, uploaded at the same moment
+        destination.unlink(missing_ok=True)
+        existing = Dataset.objects.filter(owner_id=data_source.owner_id, sha256=sha256).first()
+        if existing is None:
+            raise
+        raise DuplicateDataset(existing) from error
+    except BaseException:
+        destination.unlink(missing_ok=True)
+        raise
+    return dataset
+
+
+def dataset_choose_sheet(*, dataset: Dataset, sheet: str) -> Dataset:
+    """Record the sheet to scan in a workbook with several, check it, and queue the scan."""
+    with storage.plaintext_copy(dataset.stored_name, ".xlsx") as path:
+        _, rows = check_table(path, sheet=sheet)
+    with transaction.atomic():
+        updated = Dataset.objects.filter(
+            pk=dataset.pk, status=Dataset.Status.CHOOSING_SHEET
+        ).update(sheet=sheet, status=Dataset.Status.UPLOADED, rows_total_estimate=rows)
+        if updated:
+            _queue_scan(dataset)
+    dataset.refresh_from_db()
+    return dataset
+
+
+def _queue_scan(dataset: Dataset) -> None:
+    from safety.tasks import scan_dataset  # noqa: PLC0415 (tasks import this module)
+
+    transaction.on_commit(lambda: scan_dataset.delay(dataset.pk))
+
+
+def _queue_redaction(dataset: Dataset) -> None:
+    from safety.tasks import redact_dataset  # noqa: PLC0415
+
+    transaction.on_commit(lambda: redact_dataset.delay(dataset.pk))
+
+
+def _claim(dataset_id: int, running: str, counter: str, sources: tuple[str, ...]) -> Dataset | None:
+    """Claim a dataset's work with one conditional UPDATE, counting the attempt.
+
+    A redelivered task (its worker was killed) finds the status already `running` and claims it
+    again; past MAX_ATTEMPTS the dataset fails instead. Returns None when there is nothing to do.
+    """
+    claimed = Dataset.objects.filter(pk=dataset_id, status__in=sources).update(
+        status=running, **{counter: F(counter) + 1}
+    )
+    if not claimed:
+        return None
+    dataset = Dataset.objects.select_related("data_source__idea").get(pk=dataset_id)
+    if getattr(dataset, counter) > MAX_ATTEMPTS:
+        what = "scan" if running == Dataset.Status.SCANNING else "redaction"
+        _fail(dataset_id, running, TOO_MANY_TRIES.format(what=what, n=MAX_ATTEMPTS))
+        return None
+    return dataset
+
+
+def _fail(dataset_id: int, running: str, message: str) -> None:
+    Dataset.objects.filter(pk=dataset_id, status=running).update(
+        status=Dataset.Status.FAILED, error_message=message[:500]
+    )
+
+
+def _households_file(path: str) -> bool:
+    """Write the imported households table where the engine can read it; False if none."""
+    rows = PostcodeHouseholds.objects.values_list("postcode", "households").iterator(10_000)
+    written = False
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("postcode,households\n")
+        for postcode, households in rows:
+            out.write(f"{postcode},{households}\n")
+            written = True
+    return written
+
+
+def _scan(dataset: Dataset, path: str, households: str | None, **options):
+    delay = settings.DATASET_SCAN_CHUNK_DELAY
+
+    def progress(rows: int) -> None:
+        Dataset.objects.filter(pk=dataset.pk).update(rows_done=rows)
+        if delay:
+            time.sleep(delay)  # test-only: lets a test kill the worker mid-scan
+
+    return scan(
+        path,
+        ScanOptions(
+            min_cell_count=dataset.min_cell_count,
+            households_path=households,
+            sheet=dataset.sheet or None,
+            limits=upload_limits(),
+            chunk_rows=settings.DATASET_SCAN_CHUNK_ROWS,
+            progress=progress,
+            **options,
+        ),
+    )
+
+
+def dataset_scan(*, dataset_id: int) -> bool:
+    """Scan a stored dataset and replace its findings. Safe to run twice; True if it scanned."""
+    dataset = _claim(
+        dataset_id,
+        Dataset.Status.SCANNING,
+        "attempts",
+        (Dataset.Status.UPLOADED, Dataset.Status.SCANNING),
+    )
+    if dataset is None:
+        return False
+    Dataset.objects.filter(pk=dataset_id).update(rows_done=0)
+    try:
+        with (
+            storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path,
+            storage.scratch_file(".csv") as households,
+        ):
+            has_table = _households_file(households)
+            result = _scan(dataset, path, households if has_table else None, prepare_redact=False)
+            result.close()
+    except DatasetError as error:
+        _fail(dataset_id, Dataset.Status.SCANNING, error.message)
+        return False
+    except Exception as error:
+        # The exception's text may quote a cell, so only its type is logged.
+        logger.error("Scan of dataset %s failed: %s", dataset_id, type(error).__name__)
+        _fail(dataset_id, Dataset.Status.SCANNING, STOPPED.format(what="scan"))
+        return False
+    _store_findings(dataset_id, result.report)
+    return True
+
+
+@transaction.atomic
+def _store_findings(dataset_id: int, report: dict) -> None:
+    """Replace the findings in one transaction, so a re-run never duplicates them."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset_id)
+    if dataset.status != Dataset.Status.SCANNING:
+        return  # another delivery of the same task got here first
+    dataset.findings.all().delete()
+    ColumnFinding.objects.bulk_create(
+        ColumnFinding(
+            dataset=dataset,
+            position=position,
+            name=column["name"][:500],
+            kind=column.get("kind", ""),
+            pii_types=column["pii_types"],
+            matches=column["matches"],
+            confidence=column.get("confidence") or 0,
+            suggested_action=column["action"],
+            quasi_identifier=column.get("quasi_identifier", False),
+            masked_examples=column.get("examples", [])[:3],
+        )
+        for position, column in enumerate(report["columns"])
+    )
+    dataset.rows = dataset.rows_done = report["rows"]
+    dataset.quasi_identifiers = report["k_anonymity"].get("quasi_identifiers", [])
+    dataset.k_anonymity = report["k_anonymity"]
+    dataset.small_cells = report["small_cells"]
+    dataset.small_numbers = report.get("postcode_small_numbers", {})
+    dataset.status = Dataset.Status.SCANNED
+    dataset.error_message = ""
+    dataset.save()
+
+
+# --- Remedies and redaction ----------------------------------------------------------------------
+
+STRUCTURED = {
+    "PERSON_NAME",
+    "EMAIL",
+    "PHONE",
+    "NHS_NUMBER",
+    "NI_NUMBER",
+    "ADDRESS",
+    "SYSTEM_ID",
+}
+
+
+def remedies_for(finding: ColumnFinding) -> list[str]:
+    """The remedies the engine can apply to this kind of column (the suggestion first)."""
+    if finding.kind in ("free_text", "mixed"):
+        options = [Remedy.SCRUB_TEXT, Remedy.DROP]
+    elif finding.kind == "POSTCODE":
+        options = [Remedy.GENERALISE, Remedy.SUPPRESS_SMALL_CELLS, Remedy.DROP]
+    elif finding.kind == "DATE_OF_BIRTH":
+        options = [Remedy.GENERALISE, Remedy.DROP]
+    elif finding.kind in STRUCTURED:
+        options = [Remedy.DROP, Remedy.PSEUDONYMISE, Remedy.KEEP]
+    else:
+        options = [Remedy.KEEP, Remedy.DROP, Remedy.GENERALISE]
+    if finding.suggested_action in options:
+        options.remove(finding.suggested_action)
+    return [finding.suggested_action, *options]
+
+
+def _remedies_hash(remedies: dict[str, str], quasi_identifiers: list[str]) -> str:
+    canonical = json.dumps({"remedies": remedies, "qi": quasi_identifiers}, sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@transaction.atomic
+def dataset_remedies_confirm(
+    *, dataset: Dataset, user: User, remedies: dict[int, str], quasi_identifiers: list[str]
+) -> Dataset:
+    """Record the reviewer's remedy per column and quasi-identifiers, and queue the redaction."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if dataset.status not in (Dataset.Status.SCANNED, Dataset.Status.REDACTED):
+        raise ValueError("Remedies can only be chosen once the scan has finished")
+    for finding in dataset.findings.all():
+        finding.chosen_action = remedies.get(finding.position, finding.suggested_action)
+        finding.save(update_fields=["chosen_action"])
+    dataset.quasi_identifiers = quasi_identifiers
+    dataset.remedies_confirmed_by = user
+    dataset.remedies_confirmed_at = timezone.now()
+    dataset.status = Dataset.Status.REDACTING
+    dataset.redaction_attempts = 0
+    dataset.save()
+    _queue_redaction(dataset)
+    return dataset
+
+
+def dataset_redact(*, dataset_id: int) -> bool:
+    """Write the one redacted copy for the confirmed remedies. Safe to run twice."""
+    dataset = _claim(
+        dataset_id, Dataset.Status.REDACTING, "redaction_attempts", (Dataset.Status.REDACTING,)
+    )
+    if dataset is None:
+        return False
+    findings = list(dataset.findings.all())
+    remedies = {f.name: f.remedy for f in findings}
+    digest = _remedies_hash(remedies, dataset.quasi_identifiers)
+    if not RedactedCopy.objects.filter(dataset=dataset, remedies_hash=digest).exists():
+        try:
+            _write_redacted_copy(dataset, findings, remedies, digest)
+        except DatasetError as error:
+            _fail(dataset_id, Dataset.Status.REDACTING, error.message)
+            return False
+        except Exception as error:
+            logger.error("Redaction of dataset %s failed: %s", dataset_id, type(error).__name__)
+            _fail(dataset_id, Dataset.Status.REDACTING, STOPPED.format(what="redaction"))
+            return False
+    Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.REDACTING).update(
+        status=Dataset.Status.REDACTED, error_message=""
+    )
+    return True
+
+
+def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str) -> None:
+    key = ProjectSecret.key_for(dataset.data_source.idea)
+    chosen = {f.position: f.remedy for f in findings}
+    copy = RedactedCopy(dataset=dataset, remedies_hash=digest, remedies=remedies, size=0, rows=0)
+    destination = storage.path_for(copy.stored_name)
+    with (
+        storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path,
+        storage.scratch_file(".csv") as households,
+        storage.scratch_file(".csv") as output,
+    ):
+        has_table = _households_file(households)
+        result = _scan(
+            dataset,
+            path,
+            households if has_table else None,
+            quasi_identifiers=dataset.quasi_identifiers,
+            # The reviewer may keep a column the scan would drop, so the redaction reads the
+            # file again rather than relying on the scan's scratch copy of the kept columns.
+            prepare_redact=False,
+        )
+        try:
+            for column in result.columns:
+                column.action = chosen.get(column.index, column.action)
+            summary = redact(result, output, key)
+            # The report now describes the reviewer's quasi-identifiers, not the suggested ones.
+            Dataset.objects.filter(pk=dataset.pk).update(
+                k_anonymity=result.report["k_anonymity"], small_cells=result.report["small_cells"]
+            )
+        finally:
+            result.close()
+        with open(output, "rb") as source:
+            stored = encrypt_to_path(source, destination, storage.key())
+    copy.size, copy.sha256, copy.rows = stored.size, stored.sha256, summary["rows"]
+    try:
+        with transaction.atomic():
+            copy.save()
+    except IntegrityError:
+        destination.unlink(missing_ok=True)  # another delivery stored the same copy first
+
+
+# --- Reading the bytes ---------------------------------------------------------------------------
+
+
+def dataset_access_record(*, dataset: Dataset, user: User, what: str, purpose: str) -> Path:
+    """Log a read of the raw or redacted bytes and return the encrypted file to stream."""
+    if what == DatasetAccess.What.RAW:
+        path = storage.path_for(dataset.stored_name)
+    else:
+        copy = dataset.redacted_copies.order_by("-created_at").first()
+        if copy is None:
+            raise FileNotFoundError("No redacted copy")
+        path = storage.path_for(copy.stored_name)
+    if dataset.files_deleted_at or not path.exists():
+        raise FileNotFoundError("The file has been deleted")
+    DatasetAccess.objects.create(dataset=dataset, user=user, what=what, purpose=purpose)
+    return path
+
+
+def expired_dataset_files_delete(*, today=None) -> int:
+    """Delete the encrypted files of datasets past their retention date, once, recording it.
+
+    Also deletes decrypted scratch copies left by a worker killed mid-task (older than twice the
+    task time limit, so no running task loses its file).
+    """
+    today = today or timezone.localdate()
+    storage.stale_scratch_delete(older_than_seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+    done = 0
+    for dataset_id in Dataset.objects.filter(
+        retention_until__lt=today, files_deleted_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            dataset = Dataset.objects.select_for_update().get(pk=dataset_id)
+            if dataset.files_deleted_at is not None:
+                continue
+            storage.path_for(dataset.stored_name).unlink(missing_ok=True)
+            for copy in dataset.redacted_copies.all():
+                storage.path_for(copy.stored_name).unlink(missing_ok=True)
+            dataset.files_deleted_at = timezone.now()
+            dataset.save(update_fields=["files_deleted_at"])
+            DatasetAccess.objects.create(
+                dataset=dataset,
+                user=None,
+                what=DatasetAccess.What.DELETED,
+                purpose=f"Retention date {dataset.retention_until:%d %B %Y} passed",
+            )
+            done += 1
+    return done
