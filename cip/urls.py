@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("landing.urls")),
     path("dashboard/", dashboard, name="dashboard"),
     path("", include("teams.urls")),
+    path("", include("safety.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -1,0 +1,262 @@
+"""Dataset pages: upload, progress, report, remedies and downloads.
+
+Uploads stream to a temporary file (never memory) through a handler that stops reading at the size
+limit; downloads stream the decrypted bytes and are logged first. No page ever shows a raw value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import rules
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods, require_safe
+
+from cip.access import requires
+from cip.forms import posted
+from safety import services, storage
+from safety.encryption import open_decrypted
+from safety.forms import DownloadForm, RemediesForm, SheetForm, UploadForm
+from safety.models import Dataset, DatasetAccess
+from safety.scanning import DatasetError
+from safety.scanning.errors import FileTooLargeError
+from scoping.models import DataSource
+
+MB = 1024 * 1024
+
+
+def _checked(request: HttpRequest, obj, *, view_perm: str, perm: str):
+    """404 unless `view_perm`, 403 unless `perm`.
+
+    The rules are asked directly, not through `user.has_perm`, because Django lets superusers
+    through every permission: raw data is for the owning organisation, whoever runs the site.
+    """
+    if not rules.has_perm(view_perm, request.user, obj):
+        raise Http404
+    if not rules.has_perm(perm, request.user, obj):
+        raise PermissionDenied
+    return obj
+
+
+def _dataset(request: HttpRequest, pk: int, perm: str) -> Dataset:
+    """The dataset `pk`: 404 outside its programme and organisation, 403 without `perm`."""
+    queryset = Dataset.objects.select_related("data_source__idea__programme", "owner")
+    dataset = get_object_or_404(queryset, pk=pk)
+    return _checked(request, dataset, view_perm="safety.know_dataset", perm=perm)
+
+
+def can(user, perm: str, obj) -> bool:
+    return rules.has_perm(perm, user, obj)
+
+
+class LimitedUploadHandler(TemporaryFileUploadHandler):
+    """Write the upload to a temporary file, giving up (and deleting it) past the size limit."""
+
+    def __init__(self, request=None, limit: int = 0) -> None:
+        super().__init__(request)
+        self.limit = limit
+
+    def receive_data_chunk(self, raw_data: bytes, start: int):
+        if start + len(raw_data) > self.limit:
+            self.request.upload_too_large = True
+            raise SkipFile
+        return super().receive_data_chunk(raw_data, start)
+
+
+def too_large_message() -> str:
+    limit = settings.DATASET_MAX_UPLOAD_BYTES
+    size = f"{limit // MB} MB" if limit >= MB else f"{limit} bytes"
+    return f"The file is larger than {size}: split it into smaller files and upload each one."
+
+
+@require_safe
+@requires("safety.view_datasets")
+def dataset_list(request: HttpRequest) -> HttpResponse:
+    datasets = (
+        Dataset.objects.visible_to(request.user)
+        .select_related("data_source__idea__programme", "owner")
+        .annotate(finding_count=Count("findings"))
+    )
+    sources = DataSource.objects.none()
+    if request.user.organisation_id and request.user.organisation_confirmed:
+        sources = DataSource.objects.filter(owner_id=request.user.organisation_id).select_related(
+            "idea__programme"
+        )
+    return render(request, "safety/dataset_list.html", {"datasets": datasets, "sources": sources})
+
+
+@csrf_exempt  # CSRF is checked in _upload, after the upload handler is in place
+@requires("safety.view_datasets")
+@require_http_methods(["GET", "POST"])
+def dataset_upload(request: HttpRequest, source_pk: int) -> HttpResponse:
+    request.upload_handlers = [LimitedUploadHandler(request, settings.DATASET_MAX_UPLOAD_BYTES)]
+    return _upload(request, source_pk)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, source_pk: int) -> HttpResponse:
+    source = get_object_or_404(
+        DataSource.objects.select_related("idea__programme", "owner"), pk=source_pk
+    )
+    _checked(request, source, view_perm="safety.view_data_source", perm="safety.upload_dataset")
+    form = UploadForm(posted(request), request.FILES if request.method == "POST" else None)
+    duplicate = None
+    if getattr(request, "upload_too_large", False):
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("file", too_large_message())
+    elif request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            dataset = services.dataset_upload(
+                data_source=source,
+                user=request.user,
+                path=upload.temporary_file_path(),
+                filename=upload.name,
+            )
+        except FileTooLargeError:
+            form.add_error("file", too_large_message())
+        except DatasetError as error:
+            form.add_error("file", error.message)
+        except services.DuplicateDataset as error:
+            duplicate = error.existing
+            form.add_error("file", "This file has already been uploaded: open the existing one")
+        else:
+            if dataset.status == Dataset.Status.CHOOSING_SHEET:
+                return redirect("safety:dataset_sheet", pk=dataset.pk)
+            messages.success(request, "Your file has been uploaded and is being scanned.")
+            return redirect("safety:dataset_progress", pk=dataset.pk)
+        finally:
+            upload.close()  # deletes the temporary file now rather than at the end of the request
+    context = {"source": source, "form": form, "duplicate": duplicate}
+    return render(request, "safety/dataset_upload.html", context)
+
+
+@requires("safety.view_datasets")
+@require_http_methods(["GET", "POST"])
+def dataset_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk, "safety.choose_sheet")
+    if dataset.status != Dataset.Status.CHOOSING_SHEET:
+        return redirect("safety:dataset_progress", pk=dataset.pk)
+    form = SheetForm(posted(request), dataset=dataset)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dataset_choose_sheet(dataset=dataset, sheet=form.cleaned_data["sheet"])
+        except DatasetError as error:
+            form.add_error("sheet", error.message)
+        else:
+            messages.success(request, "The sheet is being scanned.")
+            return redirect("safety:dataset_progress", pk=dataset.pk)
+    return render(request, "safety/dataset_sheet.html", {"dataset": dataset, "form": form})
+
+
+@require_safe
+@requires("safety.view_datasets")
+def dataset_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk, "safety.open_dataset")
+    return render(request, "safety/dataset_progress.html", {"dataset": dataset})
+
+
+@require_safe
+@requires("safety.view_datasets")
+def dataset_report(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk, "safety.open_dataset")
+    if dataset.status in (Dataset.Status.UPLOADED, Dataset.Status.SCANNING):
+        return redirect("safety:dataset_progress", pk=dataset.pk)
+    user = request.user
+    allowed = {
+        name: can(user, f"safety.{name}", dataset)
+        for name in ("choose_remedies", "download_raw", "download_redacted")
+    }
+    show_log = allowed["download_raw"] or allowed["choose_remedies"]
+    accesses = dataset.accesses.select_related("user") if show_log else None
+    context = {
+        "dataset": dataset,
+        "can": allowed,
+        "findings": dataset.findings.all(),
+        "accesses": accesses,
+    }
+    return render(request, "safety/dataset_report.html", context)
+
+
+@requires("safety.view_datasets")
+@require_http_methods(["GET", "POST"])
+def dataset_remedies(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk, "safety.choose_remedies")
+    if dataset.status not in (Dataset.Status.SCANNED, Dataset.Status.REDACTED):
+        messages.info(request, "Remedies can be chosen once the scan has finished.")
+        return redirect(dataset)
+    findings = list(dataset.findings.all())
+    form = RemediesForm(posted(request), dataset=dataset, findings=findings)
+    if request.method == "POST" and form.is_valid():
+        services.dataset_remedies_confirm(
+            dataset=dataset,
+            user=request.user,
+            remedies=form.remedies(),
+            quasi_identifiers=form.cleaned_data["quasi_identifiers"],
+        )
+        messages.success(request, "Remedies confirmed: the redacted copy is being written.")
+        return redirect("safety:dataset_progress", pk=dataset.pk)
+    context = {"dataset": dataset, "form": form}
+    return render(request, "safety/dataset_remedies.html", context)
+
+
+def _download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
+    perm = "safety.download_raw" if what == DatasetAccess.What.RAW else "safety.download_redacted"
+    dataset = _dataset(request, pk, perm)
+    # A redacted copy is offered only once the latest confirmed remedies have been applied.
+    ready = not dataset.files_deleted_at and (
+        what == DatasetAccess.What.RAW or dataset.status == Dataset.Status.REDACTED
+    )
+    form = DownloadForm(posted(request))
+    if ready and request.method == "POST" and form.is_valid():
+        try:
+            path = services.dataset_access_record(
+                dataset=dataset,
+                user=request.user,
+                what=what,
+                purpose=form.cleaned_data["purpose"],
+            )
+        except FileNotFoundError:
+            ready = False
+        else:
+            return _stream(dataset, path, what)
+    context = {"dataset": dataset, "form": form, "what": what, "ready": ready}
+    return render(request, "safety/dataset_download.html", context)
+
+
+def _stream(dataset: Dataset, path: Path, what: str) -> FileResponse:
+    stem = Path(dataset.original_filename).stem or "dataset"
+    if what == DatasetAccess.What.RAW:
+        filename = dataset.original_filename
+        content_type = "text/csv" if dataset.content_type == Dataset.Format.CSV else None
+    else:
+        filename, content_type = f"{stem}-redacted.csv", "text/csv"
+    response = FileResponse(
+        open_decrypted(path, storage.key()),
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@requires("safety.view_datasets")
+@require_http_methods(["GET", "POST"])
+def dataset_download_raw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, DatasetAccess.What.RAW)
+
+
+@requires("safety.view_datasets")
+@require_http_methods(["GET", "POST"])
+def dataset_download_redacted(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, DatasetAccess.What.REDACTED)
