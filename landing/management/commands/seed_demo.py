@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from landing.demo import seed_news
+from safety.demo import seed_datasets
 from teams import demo as teams_demo
 from teams.models import User
 from teams.rules import requires_mfa
@@ -34,6 +35,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             programmes, created = teams_demo.seed()
             seed_news(programmes)
+        # After the commit: uploads queue their scans on commit, and this runs them in-process.
+        seed_datasets(programmes)
         self._print_sign_ins(created)
 
     def _print_sign_ins(self, created: set[str]) -> None:
