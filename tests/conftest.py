@@ -20,6 +20,12 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path_factory) -> None:
+    # Encrypted uploads go to a fresh folder per test, never to the developer's var/private.
+    settings.PRIVATE_STORAGE_ROOT = tmp_path_factory.mktemp("private")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     # allauth keeps rate-limit counters in the cache; one test's failed logins must not lock out
     # the next. Only the in-process cache is cleared: a shared Redis is not ours to wipe.

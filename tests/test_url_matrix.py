@@ -14,8 +14,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+from tempfile import TemporaryDirectory
 from urllib.parse import parse_qs, urlsplit
 
+import openpyxl
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -37,7 +41,16 @@ from django_celery_beat.models import (
 
 from cip.models import WorkerHeartbeat
 from landing.models import NewsDelivery, NewsPost, UpdateSubscription
+from safety import services
+from safety.models import (
+    Dataset,
+    DatasetAccess,
+    PostcodeHouseholds,
+    SafetySettings,
+)
+from scoping.models import DataSource
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
+from tests.dataset_helpers import data_source, stored_dataset
 from tests.factories import (
     MFA_PERSONAS,
     PERSONAS,
@@ -93,6 +106,8 @@ def both(expectations: dict[str, Expect]) -> dict[str, dict[str, Expect]]:
 
 signed_in_only = row(200, anonymous=LOGIN)
 FACILITATOR_ONLY = row(403, anonymous=LOGIN, facilitator=200, admin=200, **some(404, NOT_ON_TEAM_A))
+DATASET_OWNER_ONLY = row(403, anonymous=LOGIN, team_member=200, **some(404, NOT_ON_TEAM_A))
+DATASET_READERS = row(200, anonymous=LOGIN, facilitator=403, **some(404, NOT_ON_TEAM_A))
 
 # ----------------------------------------------------------------------------------------------
 # The matrix: URL name -> method -> persona -> expected status or redirect.
@@ -202,6 +217,28 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "mfa_view_recovery_codes": {GET: row(404, anonymous=LOGIN), POST: row(405, anonymous=LOGIN)},
     "mfa_generate_recovery_codes": both(row(REAUTHENTICATE, anonymous=LOGIN)),
     "mfa_download_recovery_codes": both(row(404, anonymous=LOGIN)),
+    # Datasets. The dataset belongs to a data source on programme A owned by the team member's
+    # organisation. Outsiders to the programme and organisation get 404; others on the team 403.
+    # Superusers are no exception for the bytes: raw data is for the owning organisation.
+    "safety:dataset_list": {GET: signed_in_only, POST: row(405)},
+    "safety:dataset_upload": both(DATASET_OWNER_ONLY),  # empty POST: "Choose a file"
+    "safety:dataset_sheet": both(DATASET_OWNER_ONLY),  # empty POST: "Choose the sheet"
+    "safety:dataset_progress": {GET: DATASET_READERS, POST: row(405)},
+    "safety:dataset_report": {GET: DATASET_READERS, POST: row(405)},
+    "safety:dataset_remedies": both(
+        row(403, anonymous=LOGIN, reviewer=200, admin=200, **some(404, NOT_ON_TEAM_A))
+    ),
+    "safety:dataset_download_raw": both(DATASET_OWNER_ONLY),  # empty POST: "Enter why"
+    "safety:dataset_download_redacted": both(
+        row(
+            403,
+            anonymous=LOGIN,
+            team_member=200,
+            analyst=200,
+            reviewer=200,
+            **some(404, NOT_ON_TEAM_A),
+        )
+    ),
 }
 
 
@@ -230,6 +267,40 @@ def _news(programme: Programme) -> NewsPost:
             "published_at": timezone.now(),
         },
     )[0]
+
+
+def _data_source(programme: Programme) -> DataSource:
+    """Programme A's data source, owned by the team member's organisation if they exist yet."""
+    owner = User.objects.filter(email="team_member@example.org").first()
+    return data_source(programme, owner=owner.organisation if owner else None)
+
+
+def _dataset(programme: Programme, *, upto: str = "redacted", content: bytes | None = None):
+    source = _data_source(programme)
+    found = Dataset.objects.filter(data_source=source).first()
+    if found is not None and content is None:
+        return found
+    with TemporaryDirectory() as folder:
+        return stored_dataset(source, Path(folder), upto=upto, content=content)
+
+
+def _workbook_dataset(programme: Programme) -> Dataset:
+    """A workbook with two sheets, waiting for its owner to choose one."""
+    book = openpyxl.Workbook()
+    book.active.append(["a"])
+    book.create_sheet("Second").append(["b"])
+    buffer = BytesIO()
+    book.save(buffer)
+    with TemporaryDirectory() as folder:
+        path = Path(folder) / "book.xlsx"
+        path.write_bytes(buffer.getvalue())
+        owner = User.objects.filter(email="team_member@example.org").first()
+        return services.dataset_upload(
+            data_source=_data_source(programme),
+            user=owner,
+            path=str(path),
+            filename="book.xlsx",
+        )
 
 
 # Arguments for URLs that take them. Keys are deliberately invalid.
@@ -271,6 +342,18 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         "pk": MembershipFactory(
             programme=programme, user=UserFactory(email="leaver@example.org")
         ).pk,
+    },
+    "safety:dataset_upload": lambda p: {"source_pk": _data_source(p).pk},
+    "safety:dataset_sheet": lambda p: {"pk": _workbook_dataset(p).pk},
+    **{
+        name: lambda p: {"pk": _dataset(p).pk}
+        for name in (
+            "safety:dataset_progress",
+            "safety:dataset_report",
+            "safety:dataset_remedies",
+            "safety:dataset_download_raw",
+            "safety:dataset_download_redacted",
+        )
     },
     "account_confirm_email": lambda _: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
@@ -322,6 +405,17 @@ ADMIN_MODEL_EXCEPTIONS: dict[tuple[str, str], dict[str, Expect]] = {
     ("auditlog.logentry", "change"): {GET: 200, POST: 403},
     ("auditlog.logentry", "delete"): both(403),
     # Heartbeats are written by workers only. Every field is read-only, so saving changes nothing.
+    # Datasets arrive by upload and leave at their retention date; their copies and access log
+    # are written by the service only. An admin may change a dataset's retention date (required,
+    # so an empty POST shows the form again).
+    ("safety.dataset", "add"): both(403),
+    ("safety.dataset", "delete"): both(403),
+    ("safety.redactedcopy", "add"): both(403),
+    ("safety.redactedcopy", "change"): {GET: 200, POST: 403},
+    ("safety.redactedcopy", "delete"): both(403),
+    ("safety.datasetaccess", "add"): both(403),
+    ("safety.datasetaccess", "change"): {GET: 200, POST: 403},
+    ("safety.datasetaccess", "delete"): both(403),
     ("cip.workerheartbeat", "add"): both(403),
     ("cip.workerheartbeat", "change"): {
         GET: 200,
@@ -359,6 +453,17 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
     "django_celery_beat.intervalschedule": lambda _: _interval(),
     "auditlog.logentry": lambda programme: LogEntry.objects.get_for_object(programme).first(),
     "cip.workerheartbeat": lambda _: WorkerHeartbeat.record(hostname="worker-1"),
+    "scoping.idea": lambda programme: _data_source(programme).idea,
+    "scoping.datasource": _data_source,
+    "safety.dataset": _dataset,
+    "safety.redactedcopy": lambda programme: _dataset(programme).redacted_copies.get(),
+    "safety.datasetaccess": lambda programme: DatasetAccess.objects.create(
+        dataset=_dataset(programme), user=_subject(), what="raw", purpose="Checking the export"
+    ),
+    "safety.postcodehouseholds": lambda _: PostcodeHouseholds.objects.create(
+        postcode="NW5 1TL", households=12
+    ),
+    "safety.safetysettings": lambda programme: SafetySettings.objects.create(programme=programme),
     "teams.user": lambda _: _subject(),
     "teams.organisation": lambda _: OrganisationFactory(name="Subject organisation"),
     "teams.programme": lambda programme: programme,
@@ -520,8 +625,9 @@ CASES = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "method", "who"), CASES)
 def test_url(name, method, who, persona, client_for, programme_a) -> None:
+    user = persona(who)  # first, so builders can give the persona what it owns
     url = url_for(name, programme_a)
-    response = _request(client_for(persona(who)), method, url)
+    response = _request(client_for(user), method, url)
     expected = MATRIX[name][method][who]
     if expected == PROGRAMME_A_PAGE:
         expected = Redirect(programme_a.get_absolute_url())

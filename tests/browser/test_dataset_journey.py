@@ -1,0 +1,104 @@
+"""A data owner uploads a CSV, watches the scan and reads the report; the information-rights
+reviewer chooses remedies; an analyst downloads the redacted copy, which holds no raw values."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from playwright.sync_api import expect
+
+from safety.demo import synthetic_csv
+from safety.models import Dataset, DatasetAccess
+from teams.models import Membership, Programme, Role, SiteGroup, User
+from tests.browser.conftest import PASSWORD, after_navigation, path_of, visit
+from tests.dataset_helpers import data_source
+from tests.factories import OrganisationFactory, give_totp
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def people(site_groups, settings, tmp_path):
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+    programme = Programme.objects.create(
+        name="Riverside Community Insights", slug="riverside", place="Riverside"
+    )
+    food_bank = OrganisationFactory(name="Northgate Food Bank")
+    council = OrganisationFactory(name="Riverside Council")
+
+    def person(email, name, org, group, role):
+        user = User.objects.create_user(email, PASSWORD, display_name=name, organisation=org)
+        user.groups.add(site_groups[group])
+        Membership.objects.create(programme=programme, user=user, role=role)
+        return user
+
+    owner = person(
+        "ola@food.example", "Ola", food_bank, SiteGroup.VCS_PARTNER, Role.VCS_MEMBER_LEAD
+    )
+    reviewer = person(
+        "rita@council.example", "Rita", council, SiteGroup.STAFF, Role.INFORMATION_RIGHTS
+    )
+    give_totp(reviewer)
+    analyst = person("ana@council.example", "Ana", council, SiteGroup.STAFF, Role.DATA_ANALYST)
+    source = data_source(programme, owner=food_bank)
+    return source, owner, reviewer, analyst
+
+
+def _sign_in_as(page, user, live_server) -> None:
+    page.context.clear_cookies()
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, people, tmp_path):
+    source, owner, reviewer, analyst = people
+    upload = tmp_path / "visits.csv"
+    raw = synthetic_csv(rows=40)
+    upload.write_bytes(raw)
+
+    # The data owner uploads the export and watches the scan.
+    _sign_in_as(page, owner, live_server)
+    visit(page, "/datasets/", live_server.url)
+    after_navigation(
+        page, page.get_by_role("link", name="Upload a file for Food bank visits").click
+    )
+    page.get_by_label("Upload a file").set_input_files(str(upload))
+    after_navigation(page, page.get_by_role("button", name="Upload and scan").click)
+    dataset = Dataset.objects.get()
+    assert path_of(page) == f"/datasets/{dataset.pk}/progress/"
+    expect(page.locator("main")).to_contain_text("Rows read")
+    after_navigation(page, page.get_by_role("link", name="Read the report").click)
+    expect(page.locator("h1")).to_contain_text("Personal data report")
+    expect(page.locator("main")).to_contain_text("NHS_NUMBER")
+
+    # The reviewer pseudonymises the NHS numbers and confirms.
+    _sign_in_as(page, reviewer, live_server)
+    visit(page, f"/datasets/{dataset.pk}/", live_server.url)
+    after_navigation(page, page.get_by_role("link", name="Choose remedies").click)
+    page.get_by_label("Column ‘nhs’").select_option("pseudonymise")
+    after_navigation(page, page.get_by_role("button", name="Confirm and redact").click)
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Remedies confirmed")
+    after_navigation(page, page.get_by_role("link", name="Read the report").click)
+    expect(page.locator("main")).to_contain_text("Replace with a keyed pseudonym")
+
+    # The analyst downloads the redacted copy, saying why.
+    _sign_in_as(page, analyst, live_server)
+    visit(page, f"/datasets/{dataset.pk}/", live_server.url)
+    after_navigation(page, page.get_by_role("link", name="Download the redacted copy").click)
+    page.get_by_label("Why do you need this file?").fill("Visits per ward for the insight")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == 40
+    assert "full_name" not in rows[0]
+    for record in csv.DictReader(io.StringIO(raw.decode())):
+        for column in ("full_name", "nhs", "phone", "contact", "postcode"):
+            assert record[column] not in text
+    access = DatasetAccess.objects.get()
+    assert (access.user, access.what) == (analyst, "redacted")

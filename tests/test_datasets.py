@@ -1,0 +1,538 @@
+"""Datasets through their pages: who may do what, the bad-file corpus, downloads and the log."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from safety import services, storage
+from safety.demo import synthetic_csv
+from safety.models import ColumnFinding, Dataset, DatasetAccess, RedactedCopy
+from tests.dataset_helpers import data_source, stored_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def source(programme_a, team_member):
+    """Programme A's data source, owned by the team member's organisation."""
+    return data_source(programme_a, owner=team_member.organisation)
+
+
+@pytest.fixture
+def redacted(source, team_member, tmp_path) -> Dataset:
+    return stored_dataset(source, tmp_path, uploader=team_member)
+
+
+def _upload(client, source, content: bytes, name: str = "visits.csv"):
+    url = reverse("safety:dataset_upload", args=[source.pk])
+    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+
+
+def _stored_files() -> list:
+    from django.conf import settings  # noqa: PLC0415
+
+    folder = settings.PRIVATE_STORAGE_ROOT / "datasets"
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+# --- Upload -------------------------------------------------------------------------------------
+
+
+def test_owner_uploads_and_the_scan_runs(
+    source, team_member, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client_for(team_member), source, synthetic_csv(rows=30))
+
+    dataset = Dataset.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("safety:dataset_progress", args=[dataset.pk])
+    assert dataset.status == Dataset.Status.SCANNED
+    assert dataset.owner == team_member.organisation
+    assert dataset.rows == dataset.rows_done == 30
+    assert dataset.content_type == "csv"
+    assert dataset.attempts == 1
+    # Stored encrypted, under a generated name: not the plaintext, not the filename.
+    (stored,) = _stored_files()
+    assert stored.name == dataset.stored_name
+    assert b"full_name" not in stored.read_bytes()
+    assert dataset.findings.filter(name="nhs", pii_types=["NHS_NUMBER"]).exists()
+
+
+@pytest.mark.parametrize("who", ["analyst", "reviewer", "facilitator", "admin"])
+def test_only_the_owning_organisation_may_upload(who, source, persona, client_for):
+    response = _upload(client_for(persona(who)), source, synthetic_csv(rows=5))
+    assert response.status_code == 403
+    assert not Dataset.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "vcs_partner", "staff"])
+def test_upload_is_hidden_from_outsiders(who, source, persona, client_for):
+    response = _upload(client_for(persona(who)), source, synthetic_csv(rows=5))
+    assert response.status_code == 404
+
+
+def test_an_unconfirmed_organisation_claim_gives_no_access_to_its_data(
+    source, redacted, team_member, client_for
+):
+    """Anyone can say they work somewhere; only an admin's confirmation opens the data."""
+    from tests.factories import UserFactory  # noqa: PLC0415
+
+    claimant = UserFactory(organisation=team_member.organisation, organisation_confirmed=False)
+    client = client_for(claimant)
+
+    assert _upload(client, source, synthetic_csv(rows=5)).status_code == 404
+    for name in ("dataset_report", "dataset_download_raw"):
+        assert client.get(reverse(f"safety:{name}", args=[redacted.pk])).status_code == 404
+    assert not Dataset.objects.visible_to(claimant).exists()
+    assert Dataset.objects.count() == 1
+
+
+def _xlsx(sheets: int = 1, hidden: bool = False) -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Visits"
+    ws.append(["name", "amount"])
+    ws.append(["Grace Smith", 5])
+    for n in range(1, sheets):
+        other = wb.create_sheet(f"Sheet {n}")
+        other.append(["email"])
+        other.append(["grace@example.com"])
+        if hidden:
+            other.sheet_state = "hidden"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _with_member(data: bytes, name: str, content: bytes, **kw) -> bytes:
+    buffer = io.BytesIO(data)
+    with zipfile.ZipFile(buffer, "a", **kw) as zf:
+        zf.writestr(name, content)
+    return buffer.getvalue()
+
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BAD_FILES = {
+    "empty": (b"", "visits.csv", "empty"),
+    "not a spreadsheet": (b"%PDF-1.4 not a table", "visits.csv", "CSV or XLSX"),
+    "ragged row": (b"a,b,c\n1,2,3\n4,5\n", "visits.csv", "Row 3 has 2 values"),
+    "unbalanced quote": (b'a,b\n1,2\n3,"oops\n5,6\n', "visits.csv", "line 3"),
+    "password-protected": (
+        OLE2 + b"\x00" * 500 + "EncryptedPackage".encode("utf-16-le"),
+        "visits.xlsx",
+        "password",
+    ),
+    "too many columns": (
+        (",".join(f"c{i}" for i in range(30)) + "\n" + ",".join("1" * 30) + "\n").encode(),
+        "visits.csv",
+        "30 columns",
+    ),
+    "macro workbook": (None, "visits.xlsm", "macros"),
+    "zip bomb": (None, "visits.xlsx", "zip bomb"),
+    "too large": (b"a,b\n" + b"1,2\n" * 600, "visits.csv", "larger than"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_FILES)
+def test_bad_files_get_a_clear_error_and_nothing_is_stored(
+    case, source, team_member, client_for, settings
+):
+    content, name, message = BAD_FILES[case]
+    settings.DATASET_MAX_COLUMNS = 20
+    if case == "too large":
+        settings.DATASET_MAX_UPLOAD_BYTES = 2000
+    if case == "macro workbook":
+        content = _with_member(_xlsx(), "xl/vbaProject.bin", b"macro")
+    if case == "zip bomb":
+        content = _with_member(
+            _xlsx(),
+            "xl/media/pad.bin",
+            b"\x00" * (60 * 1024 * 1024),
+            compression=zipfile.ZIP_DEFLATED,
+        )
+
+    response = _upload(client_for(team_member), source, content, name)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert message in page
+    assert not Dataset.objects.exists()
+    assert _stored_files() == []
+
+
+def test_the_same_file_twice_is_recognised(source, team_member, client_for, tmp_path):
+    first = stored_dataset(source, tmp_path, upto="uploaded", uploader=team_member)
+
+    response = _upload(client_for(team_member), source, synthetic_csv(rows=40))
+
+    assert response.status_code == 200
+    assert "already been uploaded" in response.content.decode()
+    assert reverse("safety:dataset_progress", args=[first.pk]) in response.content.decode()
+    assert Dataset.objects.count() == 1
+    assert len(_stored_files()) == 1
+
+
+def test_a_workbook_with_several_sheets_asks_which_one(
+    source, team_member, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(team_member)
+    response = _upload(client, source, _xlsx(sheets=2, hidden=True), "book.xlsx")
+    dataset = Dataset.objects.get()
+    assert response["Location"] == reverse("safety:dataset_sheet", args=[dataset.pk])
+    assert dataset.status == Dataset.Status.CHOOSING_SHEET
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Sheet 1 (hidden sheet)" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {"sheet": "Sheet 1"})
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.SCANNED
+    assert dataset.sheet == "Sheet 1"
+    assert list(dataset.findings.values_list("pii_types", flat=True)) == [["EMAIL"]]
+
+
+# --- Pages by role -------------------------------------------------------------------------------
+
+PAGE_ACCESS = {
+    # url name: {persona: status}
+    "safety:dataset_progress": {"team_member": 200, "analyst": 200, "reviewer": 200, "admin": 200},
+    "safety:dataset_report": {"team_member": 200, "analyst": 200, "reviewer": 200, "admin": 200},
+    "safety:dataset_remedies": {"team_member": 403, "analyst": 403, "reviewer": 200, "admin": 200},
+    "safety:dataset_download_raw": {
+        "team_member": 200,
+        "analyst": 403,
+        "reviewer": 403,
+        "admin": 403,
+    },
+    "safety:dataset_download_redacted": {
+        "team_member": 200,
+        "analyst": 200,
+        "reviewer": 200,
+        "admin": 403,
+    },
+}
+DEFAULTS = {"facilitator": 403, "outsider": 404, "vcs_partner": 404, "staff": 404}
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "status"),
+    [
+        (name, who, status)
+        for name, expected in PAGE_ACCESS.items()
+        for who, status in (DEFAULTS | expected).items()
+    ],
+)
+def test_dataset_pages_by_role(name, who, status, redacted, persona, client_for):
+    response = client_for(persona(who)).get(reverse(name, args=[redacted.pk]))
+    assert response.status_code == status
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(redacted, client_for):
+    response = client_for(None).get(reverse("safety:dataset_report", args=[redacted.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_report_never_shows_raw_values(redacted, reviewer, client_for):
+    page = client_for(reviewer).get(redacted.get_absolute_url()).content.decode()
+    raw = list(csv.DictReader(io.StringIO(synthetic_csv(rows=40).decode())))
+    assert "NHS_NUMBER" in page
+    for record in raw:
+        for column in ("full_name", "nhs", "phone", "contact", "postcode"):
+            assert record[column] not in page
+
+
+def test_progress_page_refreshes_only_while_running(source, team_member, client_for, tmp_path):
+    dataset = stored_dataset(source, tmp_path, upto="uploaded", uploader=team_member)
+    client = client_for(team_member)
+    url = reverse("safety:dataset_progress", args=[dataset.pk])
+    assert 'http-equiv="refresh"' in client.get(url).content.decode()
+    services.dataset_scan(dataset_id=dataset.pk)
+    page = client.get(url).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "Read the report" in page
+
+
+def test_reviewer_chooses_remedies_and_a_redacted_copy_is_written(
+    source, team_member, reviewer, client_for, tmp_path, django_capture_on_commit_callbacks
+):
+    dataset = stored_dataset(source, tmp_path, upto="scanned", uploader=team_member)
+    findings = {f.name: f for f in dataset.findings.all()}
+    data = {f"column_{f.position}": f.suggested_action for f in findings.values()}
+    data[f"column_{findings['nhs'].position}"] = "pseudonymise"
+    data["quasi_identifiers"] = ["age", "ward"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(reviewer).post(
+            reverse("safety:dataset_remedies", args=[dataset.pk]), data
+        )
+
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.REDACTED
+    assert dataset.remedies_confirmed_by == reviewer
+    assert dataset.quasi_identifiers == ["age", "ward"]
+    assert dataset.k_anonymity["quasi_identifiers"] == ["age", "ward"]
+    assert ColumnFinding.objects.get(dataset=dataset, name="nhs").chosen_action == "pseudonymise"
+    copy = RedactedCopy.objects.get(dataset=dataset)
+    with storage.plaintext_copy(copy.stored_name) as path, open(path, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 40
+    assert all(row["nhs"].startswith("px") for row in rows)
+    assert "full_name" not in rows[0]
+
+
+def test_a_remedy_the_engine_cannot_apply_is_refused(
+    source, team_member, reviewer, client_for, tmp_path
+):
+    dataset = stored_dataset(source, tmp_path, upto="scanned", uploader=team_member)
+    nhs = dataset.findings.get(name="nhs")
+    response = client_for(reviewer).post(
+        reverse("safety:dataset_remedies", args=[dataset.pk]),
+        {f"column_{nhs.position}": "scrub_text"},
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.SCANNED
+
+
+# --- Downloads and the access log ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "what"),
+    [
+        ("team_member", "raw"),
+        ("team_member", "redacted"),
+        ("analyst", "redacted"),
+        ("reviewer", "redacted"),
+    ],
+)
+def test_every_download_is_logged(who, what, redacted, persona, client_for):
+    user = persona(who)
+    url = reverse(f"safety:dataset_download_{what}", args=[redacted.pk])
+
+    response = client_for(user).post(url, {"purpose": "Counting visits per ward"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Cache-Control"] == "no-store"
+    body = b"".join(response.streaming_content)
+    access = DatasetAccess.objects.get()
+    assert (access.user, access.what, access.purpose) == (user, what, "Counting visits per ward")
+    if what == "raw":
+        assert body == synthetic_csv(rows=40)
+    else:
+        text = body.decode()
+        for record in csv.DictReader(io.StringIO(synthetic_csv(rows=40).decode())):
+            assert record["nhs"] not in text and record["contact"] not in text
+            assert record["full_name"] not in text
+
+
+def test_a_download_without_a_reason_is_refused_and_not_logged(redacted, analyst, client_for):
+    url = reverse("safety:dataset_download_redacted", args=[redacted.pk])
+    response = client_for(analyst).post(url, {"purpose": ""})
+    assert response.status_code == 200
+    assert "Enter why you need the file" in response.content.decode()
+    assert not DatasetAccess.objects.exists()
+
+
+def test_the_access_log_is_shown_to_the_owner_and_reviewer_only(
+    redacted, team_member, reviewer, analyst, client_for
+):
+    DatasetAccess.objects.create(
+        dataset=redacted, user=analyst, what="redacted", purpose="Ward counts for the insight"
+    )
+    url = redacted.get_absolute_url()
+    assert "Ward counts for the insight" in client_for(team_member).get(url).content.decode()
+    assert "Ward counts for the insight" in client_for(reviewer).get(url).content.decode()
+    assert "Ward counts for the insight" not in client_for(analyst).get(url).content.decode()
+
+
+def test_redacted_download_waits_for_the_copy(source, team_member, analyst, client_for, tmp_path):
+    dataset = stored_dataset(source, tmp_path, upto="scanned", uploader=team_member)
+    url = reverse("safety:dataset_download_redacted", args=[dataset.pk])
+    response = client_for(analyst).post(url, {"purpose": "Counting"})
+    assert response.status_code == 200
+    assert "There is no file to download yet" in response.content.decode()
+    assert not DatasetAccess.objects.exists()
+
+
+# --- The tasks ---------------------------------------------------------------------------------
+
+
+def test_scanning_twice_keeps_one_set_of_findings(source, tmp_path):
+    dataset = stored_dataset(source, tmp_path, upto="uploaded")
+    assert services.dataset_scan(dataset_id=dataset.pk)
+    count = ColumnFinding.objects.filter(dataset=dataset).count()
+    # A redelivery after the first run finished has nothing to claim.
+    assert not services.dataset_scan(dataset_id=dataset.pk)
+    # A redelivery of a run that died mid-scan (status still "scanning") replaces the findings.
+    Dataset.objects.filter(pk=dataset.pk).update(status=Dataset.Status.SCANNING)
+    assert services.dataset_scan(dataset_id=dataset.pk)
+    assert ColumnFinding.objects.filter(dataset=dataset).count() == count == 11
+
+
+def test_redacting_twice_writes_exactly_one_copy(source, tmp_path):
+    dataset = stored_dataset(source, tmp_path)
+    assert RedactedCopy.objects.filter(dataset=dataset).count() == 1
+    Dataset.objects.filter(pk=dataset.pk).update(status=Dataset.Status.REDACTING)
+    assert services.dataset_redact(dataset_id=dataset.pk)
+    assert RedactedCopy.objects.filter(dataset=dataset).count() == 1
+    assert len(_stored_files()) == 2  # the raw file and one redacted copy
+
+
+@pytest.mark.parametrize(
+    ("status", "counter", "run"),
+    [
+        (Dataset.Status.SCANNING, "attempts", services.dataset_scan),
+        (Dataset.Status.REDACTING, "redaction_attempts", services.dataset_redact),
+    ],
+)
+def test_a_fourth_attempt_fails_the_dataset(status, counter, run, source, tmp_path):
+    dataset = stored_dataset(source, tmp_path, upto="scanned")
+    Dataset.objects.filter(pk=dataset.pk).update(status=status, **{counter: 3})
+
+    assert not run(dataset_id=dataset.pk)
+
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.FAILED
+    assert "3 times" in dataset.error_message
+    assert getattr(dataset, counter) == 4
+
+
+def test_a_bad_file_found_by_the_worker_fails_with_a_safe_message(source, tmp_path, monkeypatch):
+    dataset = stored_dataset(source, tmp_path, upto="uploaded")
+    monkeypatch.setattr(
+        services, "scan", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("Grace Smith"))
+    )
+    assert not services.dataset_scan(dataset_id=dataset.pk)
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.FAILED
+    assert "Grace" not in dataset.error_message
+
+
+def test_same_ids_get_the_same_pseudonym_across_files_of_a_project(source, tmp_path):
+    def pseudonyms(dataset) -> list[str]:
+        copy = dataset.redacted_copies.get()
+        with storage.plaintext_copy(copy.stored_name) as path, open(path) as fh:
+            return [row["client_ref"] for row in csv.DictReader(fh)]
+
+    def upload(folder: str, content: bytes) -> Dataset:
+        (tmp_path / folder).mkdir()
+        dataset = stored_dataset(source, tmp_path / folder, upto="scanned", content=content)
+        position = dataset.findings.get(name="client_ref").position
+        services.dataset_remedies_confirm(
+            dataset=dataset, user=None, remedies={position: "pseudonymise"}, quasi_identifiers=[]
+        )
+        services.dataset_redact(dataset_id=dataset.pk)
+        return dataset
+
+    rows = synthetic_csv(rows=40).decode().splitlines()
+    first = upload("one", "\n".join(rows).encode())
+    second = upload("two", "\n".join([rows[0], *reversed(rows[1:])]).encode())
+
+    assert pseudonyms(first) == list(reversed(pseudonyms(second)))
+    assert not any(ref.startswith("case-") for ref in pseudonyms(first))
+
+
+def test_retention_deletes_the_files_once_and_records_it(redacted):
+    from datetime import timedelta  # noqa: PLC0415
+
+    Dataset.objects.filter(pk=redacted.pk).update(retention_until=redacted.created_at.date())
+    today = redacted.created_at.date() + timedelta(days=1)
+
+    assert services.expired_dataset_files_delete(today=today) == 1
+    assert services.expired_dataset_files_delete(today=today) == 0
+
+    assert _stored_files() == []
+    redacted.refresh_from_db()
+    assert redacted.files_deleted_at is not None
+    assert DatasetAccess.objects.get().what == DatasetAccess.What.DELETED
+
+
+def test_scratch_copies_left_by_a_killed_worker_are_deleted(settings):
+    import os  # noqa: PLC0415
+
+    stale = storage.scratch_dir() / "left-behind.csv"
+    stale.write_bytes(b"plaintext")
+    os.utime(stale, (0, 0))
+    fresh = storage.scratch_dir() / "in-use.csv"
+    fresh.write_bytes(b"plaintext")
+
+    services.expired_dataset_files_delete()
+
+    assert not stale.exists()
+    assert fresh.exists()
+
+
+def test_dataset_list_runs_a_constant_number_of_queries(source, reviewer, client_for, tmp_path):
+    client = client_for(reviewer)
+    for n in range(2):
+        folder = tmp_path / f"a{n}"
+        folder.mkdir()
+        stored_dataset(source, folder, upto="uploaded", content=synthetic_csv(rows=5, seed=n))
+    client.get(reverse("safety:dataset_list"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("safety:dataset_list")).status_code == 200
+    for n in range(2, 6):
+        folder = tmp_path / f"a{n}"
+        folder.mkdir()
+        stored_dataset(source, folder, upto="uploaded", content=synthetic_csv(rows=5, seed=n))
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(reverse("safety:dataset_list"))
+    assert page.content.decode().count("visits.csv") == 6
+    assert len(many) == len(few)
+
+
+def test_demo_data_has_a_redacted_dataset_per_programme():
+    from io import StringIO  # noqa: PLC0415
+
+    from django.core.management import call_command  # noqa: PLC0415
+
+    call_command("seed_demo", force=True, stdout=StringIO())
+    call_command("seed_demo", force=True, stdout=StringIO())  # again: nothing added
+
+    datasets = Dataset.objects.all()
+    assert datasets.count() == 2
+    assert {d.status for d in datasets} == {Dataset.Status.REDACTED}
+    assert RedactedCopy.objects.count() == 2
+
+
+def test_dataset_rules_asked_without_an_object_say_no(reviewer, team_member):
+    import rules  # noqa: PLC0415
+
+    for perm in [
+        "safety.know_dataset",
+        "safety.open_dataset",
+        "safety.choose_remedies",
+        "safety.download_raw",
+        "safety.download_redacted",
+        "safety.upload_dataset",
+    ]:
+        assert rules.has_perm(perm, reviewer, None) is False
+        assert rules.has_perm(perm, team_member, None) is False
+
+
+def test_the_dashboard_lists_dataset_tasks(source, team_member, reviewer, client_for, tmp_path):
+    upload_task = "Upload Food bank visits"
+    assert upload_task in client_for(team_member).get(reverse("dashboard")).content.decode()
+
+    stored_dataset(source, tmp_path, upto="scanned", uploader=team_member)
+
+    assert upload_task not in client_for(team_member).get(reverse("dashboard")).content.decode()
+    page = client_for(reviewer).get(reverse("dashboard")).content.decode()
+    assert "Choose remedies for visits.csv" in page
