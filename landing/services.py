@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cip.emails import absolute_url, send_templated
 from landing.models import NewsDelivery, NewsPost, UpdateSubscription, _new_token
 from teams.models import Programme
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _send(template: str, *, to: str, context: dict) -> None:
-    subject, _, body = render_to_string(template, context).strip().partition("\n")
-    send_mail(subject.strip(), body.strip() + "\n", None, [to])
+    send_templated(template, to=[to], context=context)
 
 
 def subscription_request(*, programme: Programme, email: str) -> None:
@@ -36,7 +29,7 @@ def subscription_request(*, programme: Programme, email: str) -> None:
         subscription.save(update_fields=["token", "confirmed_at", "unsubscribed_at"])
     context = {
         "programme": programme,
-        "confirm_url": _absolute(
+        "confirm_url": absolute_url(
             reverse("landing:subscription_confirm", args=[programme.slug, subscription.token])
         ),
         "unsubscribe_url": _unsubscribe_url(subscription),
@@ -63,7 +56,7 @@ def subscription_cancel(*, subscription: UpdateSubscription) -> None:
 
 
 def _unsubscribe_url(subscription: UpdateSubscription) -> str:
-    return _absolute(
+    return absolute_url(
         reverse("landing:unsubscribe", args=[subscription.programme.slug, subscription.token])
     )
 
@@ -119,7 +112,7 @@ def news_post_email(*, post_id: int) -> int:
             if created:
                 context = {
                     "post": post,
-                    "post_url": _absolute(post.get_absolute_url()),
+                    "post_url": absolute_url(post.get_absolute_url()),
                     "unsubscribe_url": _unsubscribe_url(subscription),
                 }
                 _send("landing/email/news_post.txt", to=subscription.email, context=context)

@@ -1,8 +1,10 @@
-"""Ideas and the data that might answer them.
+"""Ideas, and the scoping that turns one into a question a project could answer.
 
-An Idea is the record a project grows from: a VCS partner's problem or question. Scoping sessions,
-evaluation and selection (the phase 2 issue) build on it; so far it carries what a data source and
-its uploaded datasets need to belong somewhere.
+An Idea is the record a project grows from: a VCS partner's problem or question. Around it sit the
+messages between the proposer and the team, scoping sessions (who is invited, the preparation, the
+problem framed as a question), the inventory of data sources, the skills those sources need, and
+the evaluation summary the core team reads before selection. Where a project is in its lifecycle
+is the projects app's business (`projects.Project`, one per idea).
 """
 
 from __future__ import annotations
@@ -10,26 +12,78 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from teams.models import Organisation, Programme, User
+from teams.models import OfficeHourBooking, Organisation, Programme, User
 
 
 class Idea(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="ideas")
     title = models.CharField(max_length=200)
-    problem = models.TextField("The problem or question", blank=True)
+    problem = models.TextField("The problem", blank=True)
+    question = models.TextField("The question or knowledge gap", blank=True)
+    affected = models.TextField("Who it affects", blank=True)
+    decisions = models.TextField("What decisions the answer would inform", blank=True)
+    beliefs = models.TextField("What the proposer believes is going on", blank=True)
+    # The output of a scoping session's first agenda item; empty until then.
+    refined_question = models.TextField("The refined question", blank=True)
     proposer = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
     )
     proposing_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="ideas"
     )
+    # Who typed it in, when a facilitator submits it on the proposer's behalf.
+    submitted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    booking = models.OneToOneField(
+        OfficeHourBooking,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="idea",
+        help_text="The office-hours conversation the idea came from.",
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_ideas"
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def current_question(self) -> str:
+        return self.refined_question or self.question
+
+
+class IdeaMessage(models.Model):
+    """A message on an idea. Requests and replies pass between the team and the proposer; team
+    notes are for the programme's core team only."""
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", "Request for more information"
+        REPLY = "reply", "Reply from the proposer"
+        TEAM_NOTE = "team_note", "Note for the core team"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    body = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.idea}"
+
+    @property
+    def seen_by_proposer(self) -> bool:
+        return self.kind != self.Kind.TEAM_NOTE
 
 
 class DataSource(models.Model):
@@ -64,3 +118,137 @@ class DataSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.idea})"
+
+
+class ScopingSession(models.Model):
+    """A meeting where a mixed team turns an idea into a question and scopes the data for it."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="scoping_sessions")
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(default=90)
+    location = models.CharField("Place or online link", max_length=500, blank=True)
+    # Preparation, before the session.
+    prep_existing_work = models.TextField("Existing work in this area", blank=True)
+    prep_known_datasets = models.TextField(
+        "Obvious data sets, and what we know about access to them", blank=True
+    )
+    # Agenda item 1: the problem into a question.
+    decisions_informed = models.TextField("What decisions would the answer inform?", blank=True)
+    what_we_know = models.TextField("What do we think we know about the problem?", blank=True)
+    hypotheses = models.TextField("Hunches and hypotheses", blank=True)
+    pain_point = models.TextField("The biggest pain point", blank=True)
+    better_off = models.TextField(
+        "Which people should be better off, and in what ways?", blank=True
+    )
+    who_could_act = models.TextField(
+        "Who could do what differently with better information?", blank=True
+    )
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Scoping session for {self.idea}"
+
+
+class SessionRole(models.TextChoices):
+    """The roles a scoping session needs, and others who may join."""
+
+    FACILITATOR = "facilitator", "Facilitator"
+    PROPOSER = "proposer", "VCS colleague who proposed the idea"
+    DATA_SPECIALIST = "data_specialist", "Data scientist or data engineer"
+    SUBJECT_EXPERT = "subject_expert", "Subject-matter expert from service delivery"
+    OTHER = "other", "Other"
+
+
+NEEDED_SESSION_ROLES = (
+    SessionRole.FACILITATOR,
+    SessionRole.PROPOSER,
+    SessionRole.DATA_SPECIALIST,
+    SessionRole.SUBJECT_EXPERT,
+)
+
+
+class SessionInvitation(models.Model):
+    session = models.ForeignKey(
+        ScopingSession, on_delete=models.CASCADE, related_name="invitations"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_invitations")
+    role = models.CharField(max_length=30, choices=SessionRole.choices)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    invited_at = models.DateTimeField(default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["session", "role", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "user", "role"], name="one_invitation_per_role"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.get_role_display()}"
+
+
+class Skill(models.TextChoices):
+    """Skills a project may need, from the kinds of data it will use."""
+
+    DATA_MINING = "data_mining", "Data engineer who can mine large public sources"
+    KNOWS_THE_DATA = "knows_the_data", "Someone who knows the data in depth"
+    SYSTEM_ADMIN = "system_admin", "System or database administrator who can extract data"
+    DATA_CLEANING = "data_cleaning", "Data engineer who can clean sparse or unstructured data"
+    COLLECTION_DESIGN = "collection_design", "Data analyst who can design data collection"
+    SUBJECT_EXPERT = "subject_expert", "Subject-matter experts and users"
+    RESEARCHER = "researcher", "Researcher who follows the research and data in this area"
+    OTHER = "other", "Other"
+
+
+class SkillNeed(models.Model):
+    """A skill the project needs, suggested from its data sources or added by the team."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="skill_needs")
+    skill = models.CharField(max_length=30, choices=Skill.choices)
+    description = models.CharField(max_length=300, blank=True)
+    filled_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="skills_filled"
+    )
+    # Someone without an account here, named by the team.
+    filled_by_name = models.CharField(max_length=200, blank=True)
+    suggested = models.BooleanField(default=False, editable=False)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["idea", "skill", "pk"]
+
+    def __str__(self) -> str:
+        return self.description or self.get_skill_display()
+
+    @property
+    def is_filled(self) -> bool:
+        return self.filled_by_id is not None or bool(self.filled_by_name)
+
+
+class EvaluationSummary(models.Model):
+    """What the core team reads about an idea before selection."""
+
+    idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="evaluation")
+    existing_work = models.TextField("Work already being done in this area", blank=True)
+    people_and_skills = models.TextField("Extra people and skills needed", blank=True)
+    # Free text until the data safety checks of the safety app feed it.
+    data_safety = models.TextField("Data safety considerations", blank=True)
+    updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "evaluation summaries"
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.idea}"
+
+    @property
+    def is_complete(self) -> bool:
+        return all((self.existing_work, self.people_and_skills, self.data_safety))

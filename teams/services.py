@@ -9,7 +9,6 @@ from email.mime.text import MIMEText
 from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.emails import absolute_url
 from teams import ics
 from teams.models import (
     Membership,
@@ -345,19 +345,15 @@ def office_hour_attendance_record(
     booking.save(update_fields=["attendance", "notes"])
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _send_booking_email(booking: OfficeHourBooking, kind: str) -> None:
     template, method = BOOKING_EMAILS[kind]
-    manage_url = _absolute(booking.get_absolute_url())
+    manage_url = absolute_url(booking.get_absolute_url())
     context = {
         "booking": booking,
         "slot": booking.slot,
         "programme": booking.slot.programme,
         "manage_url": manage_url,
-        "programme_url": _absolute(
+        "programme_url": absolute_url(
             reverse("landing:programme", args=[booking.slot.programme.slug])
         ),
     }

@@ -1,0 +1,17 @@
+"""Plain-text emails from templates whose first line is the subject."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+
+
+def absolute_url(path: str) -> str:
+    """A full link for an email, on the site's public address."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def send_templated(template: str, *, to: list[str], context: dict) -> None:
+    subject, _, body = render_to_string(template, context).strip().partition("\n")
+    send_mail(subject.strip(), body.strip() + "\n", None, to)

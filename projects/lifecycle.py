@@ -1,0 +1,157 @@
+"""The project lifecycle on one screen: every move a project can make, who may make it, what must
+be true first, and what happens after.
+
+    idea ─> scoping ─> evaluated ─> selected ─> exploring ─> testing ─> ready ─> published
+     │         │        │    ^        │   ^         ^            │                     │
+     v         v        v    │        v   │         └────────────┘              reflecting ─> closed
+              withdrawn    parked <───┘   └── (reconsider)
+
+Guards return a message saying what is missing (GOV.UK error style), or None when the move may go
+ahead. Effects run after the transaction commits. Only `projects.services.project_transition`
+applies a transition; pages list the moves from `available_actions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import rules
+
+from projects.models import Project, Status
+
+Guard = Callable[[Project], str | None]
+Effect = Callable[[Project, "object"], None]
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str  # the button
+    sources: tuple[str, ...]
+    target: str
+    permission: str  # a django-rules permission asked with the project
+    guards: tuple[Guard, ...] = ()
+    needs_reason: bool = False
+    effects: tuple[str, ...] = ()  # names of functions in projects.effects
+    secondary: bool = False  # a secondary or warning button rather than the main one
+    warning: bool = False
+
+
+# --- Guards ----------------------------------------------------------------------------------
+
+
+def has_scoping_session(project: Project) -> str | None:
+    if not project.idea.scoping_sessions.exists():
+        return "Schedule a scoping session for the idea first"
+    return None
+
+
+def has_refined_question(project: Project) -> str | None:
+    if not project.idea.refined_question.strip():
+        return "Record the refined question from the scoping session"
+    return None
+
+
+def has_data_sources(project: Project) -> str | None:
+    if not project.idea.data_sources.exists():
+        return "Add at least one data source to the data inventory"
+    return None
+
+
+def has_skills(project: Project) -> str | None:
+    if not project.idea.skill_needs.exists():
+        return "List the people and skills the project would need"
+    return None
+
+
+def has_complete_evaluation(project: Project) -> str | None:
+    evaluation = getattr(project.idea, "evaluation", None)
+    if evaluation is None or not evaluation.is_complete:
+        return (
+            "Complete the evaluation summary: existing work, people and skills, "
+            "and data safety considerations"
+        )
+    return None
+
+
+def has_scores(project: Project) -> str | None:
+    if not project.scores.exists():
+        return "At least one core-team member must score the idea before it is selected"
+    return None
+
+
+def has_project_team(project: Project) -> str | None:
+    if not project.members.exists():
+        return "Invite the people joining the project team first"
+    return None
+
+
+# --- The table -------------------------------------------------------------------------------
+
+MOVE = "projects.move_project"
+WITHDRAW = "projects.withdraw_project"
+EARLY = (Status.IDEA, Status.SCOPING, Status.EVALUATED)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(
+        "start_scoping", "Start scoping", (Status.IDEA,), Status.SCOPING, MOVE,
+        guards=(has_scoping_session,), effects=("tell_proposer",),
+    ),
+    Transition(
+        "evaluate", "Mark as evaluated", (Status.SCOPING,), Status.EVALUATED, MOVE,
+        guards=(has_refined_question, has_data_sources, has_skills, has_complete_evaluation),
+    ),
+    Transition(
+        "select", "Select this project", (Status.EVALUATED,), Status.SELECTED, MOVE,
+        guards=(has_scores,), needs_reason=True, effects=("tell_proposer",),
+    ),
+    Transition(
+        "park", "Park", (Status.EVALUATED, Status.SELECTED), Status.PARKED, MOVE,
+        needs_reason=True, effects=("tell_proposer",), secondary=True,
+    ),
+    Transition(
+        "reconsider", "Reconsider", (Status.PARKED, Status.SELECTED), Status.EVALUATED, MOVE,
+        needs_reason=True, secondary=True,
+    ),
+    Transition(
+        "withdraw", "Withdraw", EARLY, Status.WITHDRAWN, WITHDRAW,
+        needs_reason=True, effects=("tell_proposer",), warning=True,
+    ),
+    Transition(
+        "start_exploring", "Start exploring solutions", (Status.SELECTED,), Status.EXPLORING,
+        MOVE, guards=(has_project_team,),
+    ),
+    Transition("start_testing", "Start testing", (Status.EXPLORING,), Status.TESTING, MOVE),
+    Transition(
+        "back_to_exploring", "Back to exploring", (Status.TESTING,), Status.EXPLORING, MOVE,
+        needs_reason=True, secondary=True,
+    ),
+    Transition("mark_ready", "Mark ready to publish", (Status.TESTING,), Status.READY, MOVE),
+    Transition("publish", "Publish", (Status.READY,), Status.PUBLISHED, MOVE),
+    Transition(
+        "start_reflecting", "Start reflecting", (Status.PUBLISHED,), Status.REFLECTING, MOVE
+    ),
+    Transition("close", "Close the project", (Status.REFLECTING,), Status.CLOSED, MOVE),
+)  # fmt: skip
+
+BY_ACTION = {t.action: t for t in TRANSITIONS}
+
+
+def transitions_from(status: str) -> list[Transition]:
+    return [t for t in TRANSITIONS if status in t.sources]
+
+
+def missing(transition: Transition, project: Project) -> list[str]:
+    """What stops the move now: the guards' messages, empty when it may go ahead."""
+    return [message for guard in transition.guards if (message := guard(project))]
+
+
+def may(user, transition: Transition, project: Project) -> bool:
+    return rules.has_perm(transition.permission, user, project)
+
+
+def available_actions(project: Project, user) -> list[Transition]:
+    """The moves this person may make on the project now (guards not yet asked: a page shows
+    what is missing when a button is pressed, rather than hiding the button)."""
+    return [t for t in transitions_from(project.status) if may(user, t, project)]

@@ -1,0 +1,19 @@
+"""Every idea has its project from the start. Ideas are recorded in the scoping app, which may
+not import this one, so the project is created here when an idea is first saved, whichever
+path saved it (a form, the demo data, Django admin)."""
+
+from __future__ import annotations
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from projects.models import Project
+from scoping.models import Idea
+
+
+@receiver(post_save, sender=Idea, dispatch_uid="projects_project_for_new_idea")
+def project_for_new_idea(
+    sender, instance: Idea, created: bool, raw: bool = False, **kwargs
+) -> None:
+    if created and not raw:
+        Project.objects.get_or_create(idea=instance)
