@@ -15,6 +15,8 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("", include("teams.urls")),
     path("", include("safety.urls")),
+    path("", include("scoping.urls")),
+    path("", include("projects.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

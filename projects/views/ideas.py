@@ -1,0 +1,1 @@
+"""Idea pages: submit, the facilitator's queue, messages, merge, and the project page."""

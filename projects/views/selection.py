@@ -1,0 +1,1 @@
+"""Selection: scores, the comparison table, the decision, the project team and interest."""
