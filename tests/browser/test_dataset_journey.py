@@ -29,7 +29,9 @@ def people(site_groups, settings, tmp_path):
     council = OrganisationFactory(name="Riverside Council")
 
     def person(email, name, org, group, role):
-        user = User.objects.create_user(email, PASSWORD, display_name=name, organisation=org)
+        user = User.objects.create_user(
+            email, PASSWORD, display_name=name, organisation=org, organisation_confirmed=True
+        )
         user.groups.add(site_groups[group])
         Membership.objects.create(programme=programme, user=user, role=role)
         return user
