@@ -7,7 +7,7 @@ PY := $(BIN)/python
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test install install-test assets chromium migrate seed lint bench key clean ci
+.PHONY: run test install install-test assets chromium migrate seed lint bench bench-compare key clean ci
 
 run: install assets migrate seed ## Set up and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -57,6 +57,13 @@ lint: install-test
 bench: install assets
 	$(PY) -m benchmarks
 
+# Presidio and spaCy are large and only needed here, so they get their own virtualenv. A spaCy
+# English model is used when installed there (SPACY_MODEL names it or gives its path).
+bench-compare: ## The scanner side by side with Microsoft Presidio (optional extra)
+	test -x .venv-compare/bin/python || $(PYTHON) -m venv .venv-compare
+	.venv-compare/bin/pip install --quiet -e ".[compare]"
+	.venv-compare/bin/python -m benchmarks.compare $(BENCH_ARGS)
+
 key: install ## Print a new data encryption key
 	@$(PY) -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"
 
@@ -64,4 +71,4 @@ ci: ## Run what CI runs: lint, checks and the suite on PostgreSQL and Redis
 	bash .ci/run
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles db.sqlite3
+	rm -rf $(VENV) .venv-compare node_modules static/build staticfiles db.sqlite3
