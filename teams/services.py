@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
-from email.mime.text import MIMEText
 from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
@@ -361,14 +360,7 @@ def _send_booking_email(booking: OfficeHourBooking, kind: str) -> None:
     message = EmailMessage(subject.strip(), body.strip() + "\n", None, [booking.user.email])
     # Only bookings that once had a place are in the person's calendar to update or remove.
     if method and booking.confirmed_at:
-        invitation = MIMEText(
-            ics.booking_invitation(booking, method=method, manage_url=manage_url),
-            "calendar",
-            "utf-8",
-        )
-        invitation.set_param("method", method)
-        invitation.add_header("Content-Disposition", "attachment", filename="office-hours.ics")
-        message.attach(invitation)
+        message.attach(ics.booking_attachment(booking, method=method, manage_url=manage_url))
     message.send()
 
 

@@ -1,0 +1,105 @@
+"""Calendar invitations (RFC 5545 / iTIP RFC 5546): one event per file, for email attachments.
+
+Written by hand: one event per file is all we need, and it keeps the exact bytes under test.
+Times are written in UTC (with Z), so every calendar shows them in its own local time. Office
+hours and scoping sessions describe their events with `Event`; this module writes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.mime.text import MIMEText
+from email.utils import parseaddr
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Event:
+    uid: str  # the same for the event's whole life; the site's host is appended
+    sequence: int  # counts changes, so calendars update the event they already have
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    description: str
+    location: str
+    url: str
+    organiser_name: str
+    attendee_name: str
+    attendee_email: str
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 3.3.11)."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _param(value: str) -> str:
+    """A parameter value (RFC 5545 3.2): quoted when it holds a separator; quotes cannot appear."""
+    value = value.replace('"', "'").replace("\r", " ").replace("\n", " ")
+    return f'"{value}"' if any(char in value for char in ",;:") else value
+
+
+def _fold(line: str) -> str:
+    """Fold lines longer than 75 octets, never splitting a UTF-8 character."""
+    out, current = [], b""
+    for char in line:
+        encoded = char.encode()
+        limit = 75 if not out else 74  # continuation lines start with a space
+        if len(current) + len(encoded) > limit:
+            out.append(current.decode())
+            current = b""
+        current += encoded
+    out.append(current.decode())
+    return "\r\n ".join(out)
+
+
+def _host() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+def calendar(event: Event, *, method: str, product: str) -> str:
+    """The event as an invitation (METHOD:REQUEST) or a cancellation (METHOD:CANCEL)."""
+    _, organiser = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//Community Insights//{product}//EN",
+        "CALSCALE:GREGORIAN",
+        f"METHOD:{method}",
+        "BEGIN:VEVENT",
+        f"UID:{event.uid}@{_host()}",
+        f"DTSTAMP:{_utc(datetime.now(UTC))}",
+        f"DTSTART:{_utc(event.starts_at)}",
+        f"DTEND:{_utc(event.ends_at)}",
+        f"SEQUENCE:{event.sequence}",
+        f"SUMMARY:{_text(event.summary)}",
+        f"DESCRIPTION:{_text(event.description)}",
+        f"LOCATION:{_text(event.location)}",
+        f"URL:{event.url}",
+        f"ORGANIZER;CN={_param(event.organiser_name)}:mailto:{organiser}",
+        f"ATTENDEE;CN={_param(event.attendee_name)};RSVP=FALSE:mailto:{event.attendee_email}",
+        f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def attachment(text: str, *, method: str, filename: str) -> MIMEText:
+    """The calendar as an email attachment that mail clients offer to add."""
+    part = MIMEText(text, "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
