@@ -86,3 +86,29 @@ def test_server_error_shows_the_govuk_page(analyst) -> None:
     assert response.status_code == 500
     assert "errors/500.html" in [t.name for t in response.templates]
     assert "boom" not in response.content.decode()
+
+
+def test_form_labels_and_hints_are_escaped_whoever_wrote_them() -> None:
+    """Labels and hints often quote what people typed (an idea's title, a column header from an
+    uploaded file); crispy-forms-gds prints them raw, so our copies of its templates escape them."""
+    from crispy_forms.utils import render_crispy_form  # noqa: PLC0415
+    from crispy_forms_gds.fields import DateInputField  # noqa: PLC0415
+    from django import forms  # noqa: PLC0415
+
+    from cip.forms import BaseForm  # noqa: PLC0415
+
+    hostile = "<script>alert(1)</script>"
+
+    class Hostile(BaseForm):
+        text = forms.CharField(label=hostile, help_text=hostile)
+        choice = forms.ChoiceField(
+            label=hostile, help_text=hostile, choices=[("a", hostile)], widget=forms.RadioSelect
+        )
+        many = forms.MultipleChoiceField(
+            label=hostile, choices=[("a", hostile)], widget=forms.CheckboxSelectMultiple
+        )
+        day = DateInputField(label=hostile, help_text=hostile)
+
+    html = render_crispy_form(Hostile({}))
+    assert "<script>" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 9
