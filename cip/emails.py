@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from smtplib import SMTPException
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -15,3 +17,15 @@ def absolute_url(path: str) -> str:
 def send_templated(template: str, *, to: list[str], context: dict) -> None:
     subject, _, body = render_to_string(template, context).strip().partition("\n")
     send_mail(subject.strip(), body.strip() + "\n", None, to)
+
+
+# Options for a Celery task that sends one email: its service claims the row before sending and
+# undoes the claim if the mail server fails, so retrying later is safe.
+EMAIL_TASK = {
+    "acks_late": True,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+    "autoretry_for": (SMTPException, OSError),
+    "retry_backoff": 60,
+    "max_retries": 8,
+}

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from cip.emails import EMAIL_TASK
 from teams import services
 
 
-@shared_task(
-    name="teams.tasks.email_office_hour_booking",
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    # A mail server that is down now may be back later; the claim was undone, so retrying is safe.
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=60,
-    max_retries=8,
-)
+@shared_task(name="teams.tasks.email_office_hour_booking", **EMAIL_TASK)
 def email_office_hour_booking(booking_id: int, kind: str, sequence: int) -> bool:
     """Email someone about a change to their booking (safe to run twice)."""
     return services.office_hour_booking_email(booking_id=booking_id, kind=kind, sequence=sequence)
