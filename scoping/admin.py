@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from scoping.models import DataSource, Idea
+from scoping.models import (
+    DataSource,
+    EvaluationSummary,
+    Idea,
+    ScopingSession,
+    SessionInvitation,
+    SkillNeed,
+)
 
 
 class DataSourceInline(admin.TabularInline):
@@ -26,3 +33,43 @@ class DataSourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "idea__title", "owner__name"]
     list_select_related = ["idea", "owner"]
     autocomplete_fields = ["idea", "owner"]
+
+
+class SessionInvitationInline(admin.TabularInline):
+    model = SessionInvitation
+    fk_name = "session"
+    extra = 0
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "invited_by", "invited_at", "emailed_at"]
+    readonly_fields = ["invited_by", "invited_at", "emailed_at"]
+
+
+@admin.register(ScopingSession)
+class ScopingSessionAdmin(admin.ModelAdmin):
+    list_display = ["idea", "starts_at", "duration_minutes", "location"]
+    list_filter = ["idea__programme"]
+    search_fields = ["idea__title", "location"]
+    list_select_related = ["idea"]
+    date_hierarchy = "starts_at"
+    autocomplete_fields = ["idea"]
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [SessionInvitationInline]
+
+
+@admin.register(SkillNeed)
+class SkillNeedAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "idea", "skill", "filled_by", "filled_by_name", "suggested"]
+    list_filter = ["skill", "suggested", "idea__programme"]
+    search_fields = ["description", "idea__title", "filled_by__display_name", "filled_by_name"]
+    list_select_related = ["idea", "filled_by"]
+    autocomplete_fields = ["idea", "filled_by"]
+
+
+@admin.register(EvaluationSummary)
+class EvaluationSummaryAdmin(admin.ModelAdmin):
+    list_display = ["idea", "updated_at", "shared_at"]
+    list_filter = ["idea__programme"]
+    search_fields = ["idea__title"]
+    list_select_related = ["idea"]
+    autocomplete_fields = ["idea"]
+    readonly_fields = ["updated_by", "updated_at", "shared_emailed_at"]

@@ -9,10 +9,14 @@ is the projects app's business (`projects.Project`, one per idea).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
+
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
-from teams.models import OfficeHourBooking, Organisation, Programme, User
+from teams.models import OfficeHourBooking, Organisation, Programme, User, govuk_day, govuk_time
 
 
 class Idea(models.Model):
@@ -74,6 +78,9 @@ class IdeaMessage(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     body = models.TextField(max_length=5000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when the message's email has gone out (a request to the proposer, a reply to the
+    # facilitators), so a task run twice sends once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -152,6 +159,43 @@ class ScopingSession(models.Model):
     def __str__(self) -> str:
         return f"Scoping session for {self.idea}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("scoping:session", args=[self.pk])
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def when(self) -> str:
+        """UK local date and times, as pages and emails show them: Tuesday 4 March 2025, 10am
+        to 11:30am."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        return f"{govuk_day(start)}, {govuk_time(start)} to {govuk_time(end)}"
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def framing_answers(self) -> list[tuple[str, str]]:
+        """Agenda item 1's prompts and the answers given, in order."""
+        return [
+            (self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in FRAMING_FIELDS
+        ]
+
+
+# The prompts of agenda item 1, as fields of ScopingSession.
+FRAMING_FIELDS = (
+    "decisions_informed",
+    "what_we_know",
+    "hypotheses",
+    "pain_point",
+    "better_off",
+    "who_could_act",
+)
+
 
 class SessionRole(models.TextChoices):
     """The roles a scoping session needs, and others who may join."""
@@ -169,6 +213,12 @@ NEEDED_SESSION_ROLES = (
     SessionRole.DATA_SPECIALIST,
     SessionRole.SUBJECT_EXPERT,
 )
+
+
+def missing_roles(invited_roles: Iterable[str]) -> list[SessionRole]:
+    """The roles a session needs that nobody has been invited to fill, in the order above."""
+    invited = set(invited_roles)
+    return [role for role in NEEDED_SESSION_ROLES if role not in invited]
 
 
 class SessionInvitation(models.Model):
@@ -237,11 +287,14 @@ class EvaluationSummary(models.Model):
     idea = models.OneToOneField(Idea, on_delete=models.CASCADE, related_name="evaluation")
     existing_work = models.TextField("Work already being done in this area", blank=True)
     people_and_skills = models.TextField("Extra people and skills needed", blank=True)
-    # Free text until the data safety checks of the safety app feed it.
+    # Written by the team, starting from the inventory and its files' personal-data scans.
     data_safety = models.TextField("Data safety considerations", blank=True)
     updated_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     shared_at = models.DateTimeField(null=True, blank=True)
+    # The `shared_at` whose email has gone out: each press of "share" emails the team once, however
+    # often its task runs.
+    shared_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "evaluation summaries"
@@ -252,3 +305,20 @@ class EvaluationSummary(models.Model):
     @property
     def is_complete(self) -> bool:
         return all((self.existing_work, self.people_and_skills, self.data_safety))
+
+    @property
+    def changed_since_shared(self) -> bool:
+        return self.shared_at is not None and self.updated_at > self.shared_at
+
+    @property
+    def needs_sharing(self) -> bool:
+        """Complete, and the core team has not been sent this version yet."""
+        return self.is_complete and (self.shared_at is None or self.changed_since_shared)
+
+    @property
+    def shared_on(self) -> str:
+        """When it was last shared, UK time: Tuesday 4 March 2025 at 2:30pm."""
+        if self.shared_at is None:
+            return ""
+        moment = timezone.localtime(self.shared_at)
+        return f"{govuk_day(moment)} at {govuk_time(moment)}"
