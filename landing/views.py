@@ -12,6 +12,7 @@ from landing import services
 from landing.feeds import ProgrammeNewsFeed
 from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
 from landing.models import NewsPost, UpdateSubscription
+from projects.selection import announced_projects
 from teams.access import get_programme_for_user
 from teams.models import Programme
 
@@ -68,6 +69,8 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("programme")[:3],
         "subscribe_form": SubscribeForm(),
         "office_hours": programme.office_hours.bookable().with_places()[:OFFICE_HOURS_SHOWN],
+        # Only announced projects, with only the team members who agreed to be named.
+        "projects": announced_projects(programme),
     }
     return render(request, "landing/programme.html", context)
 

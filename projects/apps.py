@@ -6,4 +6,8 @@ class ProjectsConfig(AppConfig):
     verbose_name = "Projects"
 
     def ready(self) -> None:
-        from projects import signals  # noqa: F401 (connects the receivers)
+        # Register this app's dashboard task providers; nothing else imports the module.
+        from projects import (
+            dashboard,  # noqa: F401
+            signals,  # noqa: F401 (connects the receivers)
+        )

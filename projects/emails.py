@@ -1,5 +1,5 @@
-"""Emails about projects. Each claims its row before sending, so a task run twice sends once,
-and gives the claim back if sending fails, so a retry can send it."""
+"""Emails about projects and ideas. Each claims its row before sending, so a task run twice sends
+once, and gives the claim back if sending fails, so a retry can send it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from cip.emails import absolute_url, send_templated
 from projects.models import ProjectEvent
+from scoping.models import IdeaMessage
+from teams.models import Role, User
 
 
 def proposer_move_email(*, event_id: int) -> bool:
@@ -24,7 +26,9 @@ def proposer_move_email(*, event_id: int) -> bool:
             "project__idea__programme", "project__idea__proposer"
         ).get(pk=event_id)
         proposer = event.project.idea.proposer
-        if proposer is None:
+        # Nobody to tell (no account, or a deactivated one), or the proposer made the move
+        # themselves (withdrew their own idea).
+        if proposer is None or not proposer.is_active or proposer.pk == event.actor_id:
             return False
         context = {
             "event": event,
@@ -36,3 +40,78 @@ def proposer_move_email(*, event_id: int) -> bool:
         # Sending inside the transaction: if the mail server fails, the claim rolls back.
         send_templated("projects/email/idea_moved.txt", to=[proposer.email], context=context)
     return True
+
+
+def facilitator_emails(programme, *, leaving_out: int | None = None) -> list[str]:
+    """The addresses of the programme's current facilitators whose accounts are active: a
+    deactivated account keeps its membership until someone ends it, but gets no more mail."""
+    people = User.objects.filter(
+        memberships__programme=programme,
+        memberships__role=Role.FACILITATOR,
+        memberships__ended_at__isnull=True,
+        is_active=True,
+    )
+    if leaving_out is not None:
+        people = people.exclude(pk=leaving_out)
+    return sorted(set(people.values_list("email", flat=True)))
+
+
+def facilitators_idea_email(*, event_id: int) -> int:
+    """Tell the programme's facilitators (but not whoever typed it in) that a new idea arrived;
+    how many were emailed, 0 when sent already."""
+    with transaction.atomic():
+        claimed = ProjectEvent.objects.filter(
+            pk=event_id, action="submit", emailed_at__isnull=True
+        ).update(emailed_at=timezone.now())
+        if not claimed:
+            return 0
+        event = ProjectEvent.objects.select_related(
+            "project__idea__programme", "project__idea__proposer", "actor"
+        ).get(pk=event_id)
+        idea = event.project.idea
+        to = facilitator_emails(idea.programme, leaving_out=event.actor_id)
+        if to:
+            context = {
+                "idea": idea,
+                "programme": idea.programme,
+                "idea_url": absolute_url(reverse("projects:project", args=[event.project_id])),
+                "queue_url": absolute_url(
+                    reverse("projects:idea_queue", args=[idea.programme.slug])
+                ),
+            }
+            send_templated("projects/email/idea_submitted.txt", to=to, context=context)
+    return len(to)
+
+
+def idea_message_email(*, message_id: int) -> int:
+    """Email a request for more information to the proposer, or a reply to the facilitators;
+    how many were emailed, 0 when sent already or there is nobody to tell."""
+    with transaction.atomic():
+        claimed = IdeaMessage.objects.filter(pk=message_id, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            return 0
+        message = IdeaMessage.objects.select_related(
+            "idea__programme", "idea__proposer", "idea__project", "author"
+        ).get(pk=message_id)
+        idea = message.idea
+        if message.kind == IdeaMessage.Kind.REQUEST:
+            proposer = idea.proposer
+            to = [proposer.email] if proposer is not None and proposer.is_active else []
+            template = "projects/email/idea_request.txt"
+        elif message.kind == IdeaMessage.Kind.REPLY:
+            to = facilitator_emails(idea.programme, leaving_out=message.author_id)
+            template = "projects/email/idea_reply.txt"
+        else:
+            return 0
+        if to:
+            context = {
+                "message": message,
+                "idea": idea,
+                "programme": idea.programme,
+                "idea_url": absolute_url(reverse("projects:project", args=[idea.project.pk]))
+                + "#messages",
+            }
+            send_templated(template, to=to, context=context)
+    return len(to)

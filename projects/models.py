@@ -30,6 +30,20 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# Statuses a project never leaves: nothing more is planned or recorded for it.
+ENDED = (Status.WITHDRAWN, Status.CLOSED)
+# A selected project once it is under way: its team can be mobilised, and once announced it is
+# shown on the programme's public page.
+UNDER_WAY = (
+    Status.SELECTED,
+    Status.EXPLORING,
+    Status.TESTING,
+    Status.READY,
+    Status.PUBLISHED,
+    Status.REFLECTING,
+)
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
     def in_programme(self, programme) -> ProjectQuerySet:
         return self.filter(idea__programme=programme)
@@ -162,6 +176,8 @@ class InterestRegistration(models.Model):
     organisation_name = models.CharField(max_length=200)
     message = models.TextField("How they could help", max_length=2000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set when the facilitator has been told, so a task run twice sends once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

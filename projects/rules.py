@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import rules
 
-from teams.rules import belongs_to, is_admin, is_programme_facilitator, is_programme_member
+from projects.models import UNDER_WAY
+from teams.rules import (
+    belongs_to,
+    is_admin,
+    is_booking_facilitator,
+    is_programme_facilitator,
+    is_programme_member,
+)
 
 
 def _idea(obj):
@@ -38,3 +45,34 @@ rules.add_perm("projects.know_project", is_on_team | is_proposer | is_admin)
 rules.add_perm("projects.read_team_notes", is_on_team | is_admin)
 rules.add_perm("projects.move_project", is_facilitator | is_admin)
 rules.add_perm("projects.withdraw_project", is_facilitator | is_proposer | is_admin)
+
+# Ideas. Anyone signed in may suggest one; a programme's facilitator may do so on someone's behalf
+# (asked with the programme), or from an office-hours booking (asked with the booking).
+rules.add_perm("projects.open_idea_pages", rules.is_authenticated)
+rules.add_perm("projects.submit_idea", rules.is_authenticated)
+rules.add_perm("projects.submit_for_others", is_programme_facilitator | is_admin)
+rules.add_perm("projects.idea_from_booking", is_booking_facilitator | is_admin)
+rules.add_perm("projects.view_own_ideas", rules.is_authenticated)
+# Messages: the facilitator asks the proposer for more or leaves the team a note; the proposer
+# replies. Other core-team members read.
+rules.add_perm("projects.message_as_team", is_facilitator | is_admin)
+rules.add_perm("projects.write_message", is_facilitator | is_admin | is_proposer)
+rules.add_perm("projects.merge_idea", is_facilitator | is_admin)
+
+
+# Selection (projects/selection.py, projects/views/selection.py). Only the core team scores:
+# admins who are not on it compare and decide, but do not score.
+@rules.predicate
+def is_announced(user, project) -> bool:
+    return project.announced_at is not None and project.status in UNDER_WAY
+
+
+rules.add_perm("projects.score_project", is_on_team)
+# These two are asked with the programme.
+rules.add_perm("projects.compare_candidates", is_programme_member | is_admin)
+rules.add_perm("projects.decide_selection", is_programme_facilitator | is_admin)
+rules.add_perm("projects.manage_project_team", is_facilitator | is_admin)
+rules.add_perm("projects.announce_project", is_facilitator | is_admin)
+# An announced project is known to anyone signed in; before that, only to the core team.
+rules.add_perm("projects.see_announcement", is_announced | is_on_team | is_admin)
+rules.add_perm("projects.register_interest", rules.is_authenticated & is_announced)

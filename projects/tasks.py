@@ -2,22 +2,42 @@
 
 from __future__ import annotations
 
-from smtplib import SMTPException
-
 from celery import shared_task
 
+from cip.emails import EMAIL_TASK
 from projects import emails
 
 
-@shared_task(
-    name="projects.tasks.email_proposer_about_move",
-    acks_late=True,
-    soft_time_limit=60,
-    time_limit=90,
-    autoretry_for=(SMTPException, OSError),
-    retry_backoff=60,
-    max_retries=8,
-)
+@shared_task(name="projects.tasks.email_proposer_about_move", **EMAIL_TASK)
 def email_proposer_about_move(event_id: int) -> bool:
     """Tell a proposer their idea moved (safe to run twice: sends once)."""
     return emails.proposer_move_email(event_id=event_id)
+
+
+@shared_task(name="projects.tasks.email_facilitators_about_idea", **EMAIL_TASK)
+def email_facilitators_about_idea(event_id: int) -> int:
+    """Tell a programme's facilitators a new idea arrived (safe to run twice: sends once)."""
+    return emails.facilitators_idea_email(event_id=event_id)
+
+
+@shared_task(name="projects.tasks.email_about_idea_message", **EMAIL_TASK)
+def email_about_idea_message(message_id: int) -> int:
+    """Email a request to the proposer or a reply to the facilitators (sends once)."""
+    return emails.idea_message_email(message_id=message_id)
+
+
+# Selection: the project team and registrations of interest (projects/selection.py).
+@shared_task(name="projects.tasks.email_project_member", **EMAIL_TASK)
+def email_project_member(member_id: int) -> bool:
+    """Tell a new project-team member what is expected of them (safe to run twice: sends once)."""
+    from projects.selection import member_invitation_email  # noqa: PLC0415 (it imports us lazily)
+
+    return member_invitation_email(member_id=member_id)
+
+
+@shared_task(name="projects.tasks.email_interest_notice", **EMAIL_TASK)
+def email_interest_notice(registration_id: int) -> bool:
+    """Tell the facilitators about a registration of interest (safe to run twice: sends once)."""
+    from projects.selection import interest_notice_email  # noqa: PLC0415 (it imports us lazily)
+
+    return interest_notice_email(registration_id=registration_id)

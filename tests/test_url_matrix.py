@@ -41,6 +41,7 @@ from django_celery_beat.models import (
 
 from cip.models import WorkerHeartbeat
 from landing.models import NewsDelivery, NewsPost, UpdateSubscription
+from projects.models import Criterion, InterestRegistration, Project, ProjectMember, SelectionScore
 from safety import services
 from safety.models import (
     Dataset,
@@ -48,7 +49,7 @@ from safety.models import (
     PostcodeHouseholds,
     SafetySettings,
 )
-from scoping.models import DataSource
+from scoping.models import DataSource, Idea, ScopingSession, SessionInvitation, SessionRole
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
 from tests.dataset_helpers import data_source, stored_dataset
 from tests.factories import (
@@ -58,6 +59,8 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.scoping_helpers import complete_evaluation, session_for, skill_on, source_on
+from tests.selection_helpers import candidate, selected
 
 GET, POST = "GET", "POST"
 
@@ -108,6 +111,20 @@ signed_in_only = row(200, anonymous=LOGIN)
 FACILITATOR_ONLY = row(403, anonymous=LOGIN, facilitator=200, admin=200, **some(404, NOT_ON_TEAM_A))
 DATASET_OWNER_ONLY = row(403, anonymous=LOGIN, team_member=200, **some(404, NOT_ON_TEAM_A))
 DATASET_READERS = row(200, anonymous=LOGIN, facilitator=403, **some(404, NOT_ON_TEAM_A))
+# Scoping: the VCS partner proposed programme A's idea; staff are invited to its session only.
+SCOPING_TEAM = row(200, anonymous=LOGIN, vcs_partner=403, **some(404, ("staff", "outsider")))
+SCOPING_FACILITATOR = FACILITATOR_ONLY | {"vcs_partner": 403}
+SESSION_READERS = row(200, anonymous=LOGIN, outsider=404)
+SESSION_FACILITATOR = row(403, anonymous=LOGIN, facilitator=200, admin=200, outsider=404)
+SESSION_EDITORS = row(200, anonymous=LOGIN, vcs_partner=403, staff=403, outsider=404)
+# Redirects to pages of objects the builders make, resolved in the test (see REDIRECT_BUILDERS).
+SCOPING_SESSION_PAGE = Redirect("built:scoping_session")
+SCOPING_INVENTORY = Redirect("built:scoping_inventory")
+SCOPING_SKILLS = Redirect("built:scoping_skills")
+SCOPING_EVALUATION = Redirect("built:scoping_evaluation")
+# Ideas: programme A's idea is the VCS partner's; staff and outsiders do not know it.
+IDEA_READERS = row(200, anonymous=LOGIN, staff=404, outsider=404)
+IDEA_ACTORS = ("facilitator", "admin")
 
 # ----------------------------------------------------------------------------------------------
 # The matrix: URL name -> method -> persona -> expected status or redirect.
@@ -182,6 +199,24 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "landing:news_new": both(FACILITATOR_ONLY),
     "landing:news_edit": both(FACILITATOR_ONLY),
     "landing:principle_edit": both(FACILITATOR_ONLY),
+    # Selection (projects/views/selection.py). Programme A has an evaluated candidate and a
+    # selected, announced project, neither proposed by a persona. The core team scores (admins
+    # who are not on it do not) and compares; the facilitator (and admins) decide, mobilise the
+    # team and announce. Anyone signed in registers interest in the announced project. Empty
+    # POSTs show the forms again with their errors.
+    "projects:score": both(row(200, anonymous=LOGIN, admin=403, **some(404, NOT_ON_TEAM_A))),
+    "projects:selection": {
+        GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)),
+        POST: row(405),
+    },
+    "projects:selection_decide": both(FACILITATOR_ONLY),
+    "projects:team": both(FACILITATOR_ONLY),
+    "projects:team_member_remove": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(Redirect("built:project_team"), ("facilitator", "admin")),
+    },
+    "projects:announce": both(FACILITATOR_ONLY),
+    "projects:interest": both(signed_in_only),
     # allauth: accounts. Signed-in people are sent on from the sign-in and sign-up pages.
     "account_login": {GET: row(DASHBOARD, anonymous=200), POST: row(DASHBOARD, anonymous=200)},
     "account_signup": {GET: row(DASHBOARD, anonymous=200), POST: row(DASHBOARD, anonymous=200)},
@@ -238,6 +273,74 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
             reviewer=200,
             **some(404, NOT_ON_TEAM_A),
         )
+    ),
+    # Scoping (scoping/views.py). Programme A's idea was proposed by the VCS partner, who knows it
+    # (403 on the team's pages) and sees its session; staff are invited to the session only (404
+    # on the idea's pages). The core team reads and edits notes, inventory and skills; the
+    # facilitator (and admins) schedule, invite and write and share the evaluation.
+    "scoping:overview": {GET: SCOPING_TEAM, POST: row(405)},
+    "scoping:session_new": both(SCOPING_FACILITATOR),  # empty POST: "Enter the date"
+    "scoping:session": {GET: SESSION_READERS, POST: row(405)},
+    "scoping:session_record": {GET: SESSION_READERS, POST: row(405)},
+    "scoping:session_invite": both(SESSION_FACILITATOR),  # empty POST: "Select the role"
+    "scoping:invitation_remove": {
+        GET: SESSION_FACILITATOR,
+        POST: SESSION_FACILITATOR | some(SCOPING_SESSION_PAGE, ("facilitator", "admin")),
+    },
+    # Every answer is optional, so an empty POST saves and returns to the session.
+    **{
+        name: {
+            GET: SESSION_EDITORS,
+            POST: SESSION_EDITORS | some(SCOPING_SESSION_PAGE, (*ON_TEAM_A, "admin")),
+        }
+        for name in ("scoping:session_preparation", "scoping:session_question")
+    },
+    "scoping:data_sources": {GET: SCOPING_TEAM, POST: row(405)},
+    "scoping:data_source_new": both(SCOPING_TEAM),  # empty POST: "Enter the name"
+    "scoping:data_source_edit": both(SCOPING_TEAM),
+    "scoping:data_source_remove": {
+        GET: SCOPING_TEAM,
+        POST: SCOPING_TEAM | some(SCOPING_INVENTORY, (*ON_TEAM_A, "admin")),
+    },
+    "scoping:skills": {GET: SCOPING_TEAM, POST: row(405)},
+    "scoping:skills_suggest": {
+        GET: row(405),
+        POST: SCOPING_TEAM | some(SCOPING_SKILLS, (*ON_TEAM_A, "admin")),
+    },
+    "scoping:skill_new": both(SCOPING_TEAM),  # empty POST: "Select the skill"
+    "scoping:skill_edit": both(SCOPING_TEAM),
+    "scoping:skill_remove": {
+        GET: SCOPING_TEAM,
+        POST: SCOPING_TEAM | some(SCOPING_SKILLS, (*ON_TEAM_A, "admin")),
+    },
+    "scoping:evaluation": {GET: SCOPING_TEAM, POST: row(405)},
+    # Every part is optional while drafting; sharing needs a complete summary (the builder's is).
+    **{
+        name: {
+            GET: SCOPING_FACILITATOR,
+            POST: SCOPING_FACILITATOR | some(SCOPING_EVALUATION, ("facilitator", "admin")),
+        }
+        for name in ("scoping:evaluation_edit", "scoping:evaluation_share")
+    },
+    # Ideas and the project page (projects/views/ideas.py). Anyone signed in suggests an idea (an
+    # empty POST: the form's errors). Programme A's idea was proposed by the VCS partner, who knows
+    # it, may withdraw it and reply; the core team reads it; the facilitator (and admins) act.
+    "projects:idea_new": both(signed_in_only),
+    "projects:idea_queue": {
+        GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)),
+        POST: row(405),
+    },
+    "projects:my_ideas": {GET: signed_in_only, POST: row(405)},
+    "projects:idea_from_booking": {
+        GET: row(405, anonymous=LOGIN),
+        POST: row(404, anonymous=LOGIN, **some(Redirect("built:booking_idea"), IDEA_ACTORS)),
+    },
+    "projects:project": {GET: IDEA_READERS, POST: row(405)},
+    # Withdrawing needs a reason, so an empty POST shows the form again.
+    "projects:move": both(IDEA_READERS | some(403, ("team_member", "analyst", "reviewer"))),
+    "projects:idea_message": both(IDEA_READERS | some(403, ("team_member", "analyst", "reviewer"))),
+    "projects:idea_merge": both(
+        IDEA_READERS | some(403, ("vcs_partner", "team_member", "analyst", "reviewer"))
     ),
 }
 
@@ -303,8 +406,76 @@ def _workbook_dataset(programme: Programme) -> Dataset:
         )
 
 
+def _project_member(programme: Programme) -> ProjectMember:
+    """Someone on the team of programme A's selected project."""
+    return ProjectMember.objects.get_or_create(
+        project=selected(programme),
+        email="member@example.org",
+        defaults={"name": "Morgan Member", "role": "Subject-matter expert", "expectations": "x"},
+    )[0]
+
+
+def _scoping_idea(programme: Programme) -> Idea:
+    """Programme A's idea (the data source's), proposed by the VCS partner if they exist."""
+    idea = _data_source(programme).idea
+    proposer = User.objects.filter(email="vcs_partner@example.org").first()
+    if proposer is not None and idea.proposer_id != proposer.pk:
+        idea.proposer = proposer
+        idea.save(update_fields=["proposer"])
+    return idea
+
+
+def _scoping_session(programme: Programme) -> ScopingSession:
+    """The idea's session next week; staff, if they exist, are invited to it."""
+    staff = User.objects.filter(email="staff@example.org").first()
+    invite = {staff: SessionRole.OTHER} if staff else None
+    return session_for(_scoping_idea(programme), invite=invite)
+
+
+def _idea_project(programme: Programme) -> Project:
+    """Programme A's idea for the ideas pages, proposed by the VCS partner if they exist."""
+    proposer = User.objects.filter(email="vcs_partner@example.org").first()
+    idea, _ = Idea.objects.get_or_create(
+        programme=programme,
+        title="Who misses out on debt advice?",
+        defaults={
+            "problem": "Some villages never appear in our case records.",
+            "proposer": proposer,
+            "proposing_organisation": proposer.organisation if proposer else None,
+        },
+    )
+    return idea.project
+
+
+# Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
+REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
+    "built:project_team": lambda p: reverse("projects:team", args=[selected(p).pk]),
+    "built:scoping_session": lambda p: _scoping_session(p).get_absolute_url(),
+    "built:scoping_inventory": lambda p: reverse(
+        "scoping:data_sources", args=[_scoping_idea(p).pk]
+    ),
+    "built:scoping_skills": lambda p: reverse("scoping:skills", args=[_scoping_idea(p).pk]),
+    "built:scoping_evaluation": lambda p: reverse("scoping:evaluation", args=[_scoping_idea(p).pk]),
+    "built:booking_idea": lambda p: (
+        Idea.objects.exclude(booking=None).get().project.get_absolute_url()
+    ),
+}
+
+
 # Arguments for URLs that take them. Keys are deliberately invalid.
 KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
+    # Selection.
+    "projects:score": lambda p: {"pk": candidate(p).pk},
+    "projects:selection": lambda p: {"slug": p.slug},
+    "projects:selection_decide": lambda p: {"slug": p.slug},
+    **{
+        name: lambda p: {"pk": selected(p).pk}
+        for name in ("projects:team", "projects:announce", "projects:interest")
+    },
+    "projects:team_member_remove": lambda p: {
+        "pk": selected(p).pk,
+        "member_pk": _project_member(p).pk,
+    },
     **{
         name: lambda programme: {"slug": programme.slug}
         for name in (
@@ -355,6 +526,52 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
             "safety:dataset_download_redacted",
         )
     },
+    # Scoping.
+    **{
+        name: lambda p: {"idea_pk": _scoping_idea(p).pk}
+        for name in (
+            "scoping:overview",
+            "scoping:session_new",
+            "scoping:data_sources",
+            "scoping:data_source_new",
+            "scoping:skills",
+            "scoping:skills_suggest",
+            "scoping:skill_new",
+            "scoping:evaluation",
+            "scoping:evaluation_edit",
+        )
+    },
+    "scoping:evaluation_share": lambda p: {
+        "idea_pk": complete_evaluation(_scoping_idea(p)).idea_id
+    },
+    **{
+        name: lambda p: {"pk": _scoping_session(p).pk}
+        for name in (
+            "scoping:session",
+            "scoping:session_record",
+            "scoping:session_invite",
+            "scoping:session_preparation",
+            "scoping:session_question",
+        )
+    },
+    "scoping:invitation_remove": lambda p: {
+        "pk": _scoping_session(p).pk,
+        "invitation_pk": SessionInvitation.objects.create(
+            session=_scoping_session(p), user=_subject(), role=SessionRole.OTHER
+        ).pk,
+    },
+    "scoping:data_source_edit": lambda p: {"pk": source_on(_scoping_idea(p), "Editable").pk},
+    "scoping:data_source_remove": lambda p: {"pk": source_on(_scoping_idea(p), "Removable").pk},
+    "scoping:skill_edit": lambda p: {"pk": skill_on(_scoping_idea(p)).pk},
+    "scoping:skill_remove": lambda p: {"pk": skill_on(_scoping_idea(p)).pk},
+    # Ideas.
+    **{name: lambda p: {"slug": p.slug} for name in ("projects:idea_new", "projects:idea_queue")},
+    "projects:idea_from_booking": lambda p: {"pk": _booking(p).pk},
+    **{
+        name: lambda p: {"pk": _idea_project(p).pk}
+        for name in ("projects:project", "projects:idea_message", "projects:idea_merge")
+    },
+    "projects:move": lambda p: {"pk": _idea_project(p).pk, "action": "withdraw"},
     "account_confirm_email": lambda _: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
 }
@@ -416,6 +633,10 @@ ADMIN_MODEL_EXCEPTIONS: dict[tuple[str, str], dict[str, Expect]] = {
     ("safety.datasetaccess", "add"): both(403),
     ("safety.datasetaccess", "change"): {GET: 200, POST: 403},
     ("safety.datasetaccess", "delete"): both(403),
+    # Projects come with their ideas and go with them; their status moves only on the project
+    # page. (An empty POST to change lacks the history inline's management form: shown again.)
+    ("projects.project", "add"): both(403),
+    ("projects.project", "delete"): both(403),
     ("cip.workerheartbeat", "add"): both(403),
     ("cip.workerheartbeat", "change"): {
         GET: 200,
@@ -435,6 +656,14 @@ def _interval() -> IntervalSchedule:
 # How to make one real object of every model registered in the admin. A newly registered model
 # without a builder here fails test_every_admin_pattern_is_exercised.
 ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
+    # Selection.
+    "projects.selectionscore": lambda programme: SelectionScore.objects.create(
+        project=candidate(programme), scorer=_subject(), criterion=Criterion.IMPACT, score=4
+    ),
+    "projects.projectmember": _project_member,
+    "projects.interestregistration": lambda programme: InterestRegistration.objects.create(
+        project=selected(programme), user=_subject(), organisation_name="Org", message="Help"
+    ),
     "auth.group": lambda _: Group.objects.get(name="Staff"),
     "account.emailaddress": lambda _: EmailAddress.objects.get(user=_subject()),
     "mfa.authenticator": lambda _: Authenticator.objects.create(
@@ -453,8 +682,12 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
     "django_celery_beat.intervalschedule": lambda _: _interval(),
     "auditlog.logentry": lambda programme: LogEntry.objects.get_for_object(programme).first(),
     "cip.workerheartbeat": lambda _: WorkerHeartbeat.record(hostname="worker-1"),
+    "projects.project": _idea_project,
     "scoping.idea": lambda programme: _data_source(programme).idea,
     "scoping.datasource": _data_source,
+    "scoping.scopingsession": _scoping_session,
+    "scoping.skillneed": lambda programme: skill_on(_scoping_idea(programme)),
+    "scoping.evaluationsummary": lambda programme: complete_evaluation(_scoping_idea(programme)),
     "safety.dataset": _dataset,
     "safety.redactedcopy": lambda programme: _dataset(programme).redacted_copies.get(),
     "safety.datasetaccess": lambda programme: DatasetAccess.objects.create(
@@ -631,6 +864,8 @@ def test_url(name, method, who, persona, client_for, programme_a) -> None:
     expected = MATRIX[name][method][who]
     if expected == PROGRAMME_A_PAGE:
         expected = Redirect(programme_a.get_absolute_url())
+    if isinstance(expected, Redirect) and expected.to in REDIRECT_BUILDERS:
+        expected = Redirect(REDIRECT_BUILDERS[expected.to](programme_a))
     _check(response, expected, url)
 
 

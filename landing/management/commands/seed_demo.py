@@ -10,7 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from landing.demo import seed_news
+from projects.demo import seed_idea_queue
+from projects.demo_selection import seed_selection
 from safety.demo import seed_datasets
+from scoping.demo import seed_scoping
 from teams import demo as teams_demo
 from teams.models import User
 from teams.rules import requires_mfa
@@ -35,8 +38,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             programmes, created = teams_demo.seed()
             seed_news(programmes)
+            seed_scoping(programmes)
         # After the commit: uploads queue their scans on commit, and this runs them in-process.
         seed_datasets(programmes)
+        seed_idea_queue(programmes)
+        seed_selection(programmes)
         self._print_sign_ins(created)
 
     def _print_sign_ins(self, created: set[str]) -> None:

@@ -1,0 +1,79 @@
+from django.contrib import admin
+
+from projects.models import (
+    InterestRegistration,
+    Project,
+    ProjectEvent,
+    ProjectMember,
+    SelectionScore,
+)
+
+
+class ProjectEventInline(admin.TabularInline):
+    """The history, read-only: moves are made on the project page, through the lifecycle."""
+
+    model = ProjectEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "from_status", "to_status", "actor", "reason", "emailed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    """A project comes with its idea and moves only through `projects.services`, so its status
+    is read-only here; the public summary may be edited."""
+
+    list_display = ["__str__", "programme", "status", "status_changed_at"]
+    list_filter = ["status", "idea__programme"]
+    search_fields = ["idea__title"]
+    list_select_related = ["idea__programme"]
+    readonly_fields = ["idea", "status", "status_changed_at", "status_reason", "announced_at"]
+    fields = [*readonly_fields, "public_summary"]
+    inlines = [ProjectEventInline]
+
+    @admin.display(ordering="idea__programme__name")
+    def programme(self, obj: Project):
+        return obj.idea.programme
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # delete the idea instead: the project goes with it
+
+
+# Selection: scores, the project team and registrations of interest (projects/selection.py).
+@admin.register(SelectionScore)
+class SelectionScoreAdmin(admin.ModelAdmin):
+    list_display = ["project", "scorer", "criterion", "score", "updated_at"]
+    list_filter = ["criterion", "score", "project__idea__programme", "project"]
+    search_fields = ["project__idea__title", "scorer__email", "scorer__display_name", "comment"]
+    list_select_related = ["project__idea", "scorer"]
+    raw_id_fields = ["project", "scorer"]
+
+
+@admin.register(ProjectMember)
+class ProjectMemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "role", "project", "organisation", "listed_publicly", "emailed_at"]
+    list_filter = ["listed_publicly", "project__idea__programme"]
+    search_fields = ["name", "email", "role", "project__idea__title"]
+    list_select_related = ["project__idea", "organisation"]
+    raw_id_fields = ["project", "user", "invited_by"]
+    readonly_fields = ["invited_at", "emailed_at"]
+
+
+@admin.register(InterestRegistration)
+class InterestRegistrationAdmin(admin.ModelAdmin):
+    list_display = ["organisation_name", "project", "user", "created_at", "emailed_at"]
+    list_filter = ["project__idea__programme"]
+    search_fields = ["organisation_name", "user__email", "message", "project__idea__title"]
+    list_select_related = ["project__idea", "user"]
+    raw_id_fields = ["project", "user"]
+    readonly_fields = ["created_at", "emailed_at"]

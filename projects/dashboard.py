@@ -1,0 +1,90 @@
+"""Dashboard tasks about ideas: new ideas waiting for a facilitator, and questions from the team
+waiting for a proposer's reply."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cip.dashboard import Task, register
+from projects.models import Project, Status
+from projects.queries import proposed_by, with_reply_state
+from teams.models import Programme, Role
+
+
+@register
+def idea_tasks(request: HttpRequest) -> Iterator[Task]:
+    user = request.user
+    if not user.is_authenticated:
+        return
+    facilitating = Programme.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.FACILITATOR,
+        memberships__ended_at__isnull=True,
+    ).annotate(
+        new_ideas=Count("ideas", filter=Q(ideas__project__status=Status.IDEA), distinct=True)
+    )
+    for programme in facilitating:
+        if programme.new_ideas:
+            count = programme.new_ideas
+            yield Task(
+                title=f"Look at {count} new idea{'s' if count != 1 else ''} for {programme.name}",
+                url=reverse("projects:idea_queue", args=[programme.slug]) + "?status=idea",
+                hint="Ask the proposers for more information, merge duplicates, or schedule "
+                "scoping sessions.",
+            )
+    waiting = with_reply_state(proposed_by(user)).filter(awaiting_reply=True)
+    for project in waiting.select_related("idea"):
+        yield Task(
+            title=f"Reply to the team about “{project.idea.title}”",
+            url=reverse("projects:project", args=[project.pk]) + "#messages",
+            hint="The team has asked you for more information about your idea.",
+        )
+
+
+# Selection (projects/selection.py): candidates to score, and decisions to record.
+@register
+def selection_tasks(request: HttpRequest) -> Iterator[Task]:
+    """Candidates a core-team member has not scored; for the facilitator, the decision once every
+    candidate has at least one score."""
+    user = request.user
+    if not user.is_authenticated:
+        return
+    on_team = user.memberships.active().values("programme")
+    unscored = (
+        Project.objects.filter(status=Status.EVALUATED, idea__programme__in=on_team)
+        .exclude(scores__scorer=user)
+        .select_related("idea")
+        .distinct()
+    )
+    for project in unscored:
+        yield Task(
+            title=f"Score “{project.idea.title}”",
+            url=reverse("projects:score", args=[project.pk]),
+            hint="Score the candidate against each selection criterion, from 1 to 5.",
+        )
+    facilitating = Programme.objects.filter(
+        memberships__user=user,
+        memberships__role=Role.FACILITATOR,
+        memberships__ended_at__isnull=True,
+    ).annotate(
+        candidates=Count(
+            "ideas__project", filter=Q(ideas__project__status=Status.EVALUATED), distinct=True
+        ),
+        scored=Count(
+            "ideas__project",
+            filter=Q(ideas__project__status=Status.EVALUATED, ideas__project__scores__isnull=False),
+            distinct=True,
+        ),
+    )
+    for programme in facilitating:
+        if programme.candidates and programme.scored == programme.candidates:
+            yield Task(
+                title=f"Record the selection decision for {programme.name}",
+                url=reverse("projects:selection_decide", args=[programme.slug]),
+                hint="Every candidate has been scored: compare them, select one and park the "
+                "others with your reasons.",
+            )
