@@ -18,6 +18,7 @@ import axe_playwright_python
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.test import Client
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import sync_playwright
 
@@ -270,3 +271,13 @@ def confirmation_link() -> str:
 def site_groups(transactional_db) -> dict[str, Group]:
     """The site groups the data migration made; transactional tests flush them, so re-make them."""
     return {name: Group.objects.get_or_create(name=name)[0] for name in SiteGroup.values}
+
+
+def signed_in(page, user, live_server) -> None:
+    """Give the tab a session for `user`, replacing any it had (signing in, with MFA, has its own
+    journeys)."""
+    page.context.clear_cookies()
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])

@@ -6,13 +6,12 @@ import io
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from safety.demo import synthetic_csv
 from safety.models import Dataset, DatasetAccess
 from teams.models import Membership, Programme, Role, SiteGroup, User
-from tests.browser.conftest import PASSWORD, after_navigation, path_of, visit
+from tests.browser.conftest import PASSWORD, after_navigation, path_of, signed_in, visit
 from tests.dataset_helpers import data_source
 from tests.factories import OrganisationFactory, give_totp
 
@@ -48,14 +47,6 @@ def people(site_groups, settings, tmp_path):
     return source, owner, reviewer, analyst
 
 
-def _sign_in_as(page, user, live_server) -> None:
-    page.context.clear_cookies()
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-
-
 def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, people, tmp_path):
     source, owner, reviewer, analyst = people
     upload = tmp_path / "visits.csv"
@@ -63,7 +54,7 @@ def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, peop
     upload.write_bytes(raw)
 
     # The data owner uploads the export and watches the scan.
-    _sign_in_as(page, owner, live_server)
+    signed_in(page, owner, live_server)
     visit(page, "/datasets/", live_server.url)
     after_navigation(
         page, page.get_by_role("link", name="Upload a file for Food bank visits").click
@@ -78,7 +69,7 @@ def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, peop
     expect(page.locator("main")).to_contain_text("NHS_NUMBER")
 
     # The reviewer pseudonymises the NHS numbers and confirms.
-    _sign_in_as(page, reviewer, live_server)
+    signed_in(page, reviewer, live_server)
     visit(page, f"/datasets/{dataset.pk}/", live_server.url)
     after_navigation(page, page.get_by_role("link", name="Choose remedies").click)
     page.get_by_label("Column ‘nhs’").select_option("pseudonymise")
@@ -88,7 +79,7 @@ def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, peop
     expect(page.locator("main")).to_contain_text("Replace with a keyed pseudonym")
 
     # The analyst downloads the redacted copy, saying why.
-    _sign_in_as(page, analyst, live_server)
+    signed_in(page, analyst, live_server)
     visit(page, f"/datasets/{dataset.pk}/", live_server.url)
     after_navigation(page, page.get_by_role("link", name="Download the redacted copy").click)
     page.get_by_label("Why do you need this file?").fill("Visits per ward for the insight")

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -24,6 +23,7 @@ from tests.browser.conftest import (
     after_navigation,
     confirmation_link,
     path_of,
+    signed_in,
     visit,
 )
 from tests.factories import OrganisationFactory, give_totp
@@ -48,21 +48,12 @@ def setting(site_groups, settings, live_server):
     return programme, facilitator
 
 
-def _signed_in(page, user, live_server) -> None:
-    """Give the tab a session for `user` (the facilitator's own sign-in with MFA is tested
-    elsewhere)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies["sessionid"]
-    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
-
-
 def test_vcs_partner_books_and_cancels_office_hours(nojs_page, page, live_server, setting):
     programme, facilitator = setting
     partner_page = nojs_page
 
     # The facilitator publishes a one-to-one session a week from now.
-    _signed_in(page, facilitator, live_server)
+    signed_in(page, facilitator, live_server)
     visit(page, f"/programmes/{programme.slug}/office-hours/", live_server.url)
     after_navigation(page, page.get_by_role("button", name="Publish office hours").click)
     day = timezone.localdate() + timedelta(days=7)

@@ -6,12 +6,11 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import Client
 from playwright.sync_api import expect
 
 from landing.models import NewsPost, UpdateSubscription
 from teams.models import Membership, Programme, Role, SiteGroup, User, WaysOfWorking
-from tests.browser.conftest import PASSWORD, after_navigation, path_of, visit
+from tests.browser.conftest import PASSWORD, after_navigation, path_of, signed_in, visit
 from tests.factories import give_totp
 
 pytestmark = pytest.mark.browser
@@ -33,14 +32,6 @@ def programme(site_groups, settings, live_server):
     give_totp(facilitator)
     User.objects.create_user("ana@council.example", PASSWORD, display_name="Ana Lyst")
     return programme
-
-
-def _sign_in_as(page, email: str, live_server) -> None:
-    """A session for the tab (signing in with MFA has its own journey)."""
-    client = Client()
-    client.force_login(User.objects.get(email=email))
-    cookie = client.cookies["sessionid"].value
-    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
 
 
 def _email_link(message, part: str) -> str:
@@ -66,7 +57,7 @@ def test_facilitator_runs_the_team_and_a_visitor_follows_the_updates(
     assert UpdateSubscription.objects.get(email=READER).is_active
 
     # The facilitator adds an analyst to the team; a mistake is explained first.
-    _sign_in_as(page, "fac@council.example", live_server)
+    signed_in(page, User.objects.get(email="fac@council.example"), live_server)
     visit(page, f"/programmes/{programme.slug}/team/", live_server.url)
     expect(page.get_by_role("main")).to_contain_text("Nobody holds 5 core roles yet")
     after_navigation(page, page.get_by_role("link", name="Add someone to the team").click)
