@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from projects.models import (
@@ -199,6 +200,8 @@ def make_candidate(idea: Idea, *, question: str = "", facilitator: User | None =
         evaluation.data_safety = evaluation.data_safety or "Records may name people."
         evaluation.updated_by = facilitator
         evaluation.save()
+    if evaluation.shared_at is None:  # shared with the core team as it stands
+        EvaluationSummary.objects.filter(pk=evaluation.pk).update(shared_at=F("updated_at"))
     if project.status == Status.IDEA:
         project = project_transition(project=project, user=None, action="start_scoping")
     return project_transition(project=project, user=None, action="evaluate")

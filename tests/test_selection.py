@@ -26,6 +26,7 @@ from projects.models import (
 )
 from projects.services import TransitionBlocked, project_transition
 from projects.tasks import email_interest_notice, email_project_member
+from scoping.models import EvaluationSummary
 from teams.models import Membership, Programme, Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.selection_helpers import candidate, score, selected
@@ -756,6 +757,8 @@ def test_demo_scores_decides_and_announces_once(db, settings, client) -> None:
     beds = selection.compare(programme=Programme.objects.get(slug="central-bedfordshire"))
     assert len(beds.candidates) >= 2 and beds.ready_to_decide
     assert all(len(c.scored_by) >= 2 for c in beds.candidates)
+    evaluated = EvaluationSummary.objects.exclude(idea__project__status=Status.SCOPING)
+    assert evaluated and not any(evaluation.needs_sharing for evaluation in evaluated)
     page = client.get(reverse("landing:programme", args=["camden"])).content.decode()
     assert chosen.idea.title in page and "Nadia Rahman" in page
     assert "Kwame Mensah" not in page.split('id="the-project"')[1].split("Insights")[0]
