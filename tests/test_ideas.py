@@ -179,6 +179,17 @@ def test_the_facilitator_must_name_the_proposer(
     assert not Idea.objects.exists()
 
 
+def test_an_idea_cannot_be_recorded_for_a_deactivated_account(
+    programme_a, facilitator, client_for
+) -> None:
+    UserFactory(email="left@carers.example", is_active=False)
+    response = client_for(facilitator).post(
+        _url("idea_new", programme_a.slug), FIELDS | {"proposer_email": "left@carers.example"}
+    )
+    assert "There is no account with that email" in response.content.decode()
+    assert not Idea.objects.exists()
+
+
 def test_only_the_facilitator_records_ideas_for_others(
     programme_a, analyst, vcs_partner, client_for
 ) -> None:

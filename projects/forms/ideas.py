@@ -87,7 +87,7 @@ class IdeaForm(BaseModelForm):
         email = cleaned.get("proposer_email")
         cleaned["proposer"] = None
         if email:
-            cleaned["proposer"] = User.objects.filter(email__iexact=email).first()
+            cleaned["proposer"] = User.objects.filter(email__iexact=email, is_active=True).first()
             if cleaned["proposer"] is None:
                 self.add_error(
                     "proposer_email",
