@@ -1,8 +1,11 @@
-"""The base every form in the product builds on: GOV.UK layout, labels and error summary."""
+"""The base every form in the product builds on: GOV.UK layout, labels and error summary, and
+the fields more than one app shares."""
 
+from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 
 
@@ -24,6 +27,19 @@ class BaseForm(GovukFormMixin, forms.Form):
 
 class BaseModelForm(GovukFormMixin, forms.ModelForm):
     pass
+
+
+class RealDateInputField(DateInputField):
+    """A GOV.UK date input that says so when the day, month and year make no date (31 2 2030),
+    rather than passing on Python's "day is out of range for month"."""
+
+    default_error_messages = {"not_a_date": "The date must be a real date, like 27 3 2026"}
+
+    def compress(self, data_list):
+        try:
+            return super().compress(data_list)
+        except ValidationError as error:
+            raise ValidationError(self.error_messages["not_a_date"], code="not_a_date") from error
 
 
 def posted(request: HttpRequest) -> QueryDict | None:

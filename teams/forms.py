@@ -1,12 +1,11 @@
 import re
 from datetime import time
 
-from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cip.forms import BaseForm, BaseModelForm
+from cip.forms import BaseForm, BaseModelForm, RealDateInputField
 from teams.models import (
     OfficeHourBooking,
     OfficeHourSlot,
@@ -217,7 +216,7 @@ def _whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerFiel
 class OfficeHourSlotForm(BaseForm):
     submit_label = "Publish office hours"
 
-    day = DateInputField(
+    day = RealDateInputField(
         label="Date",
         help_text="For a weekly series, the date of the first session. For example, 27 3 2026",
         require_all_fields=False,

@@ -436,6 +436,8 @@ def test_facilitator_publishes_a_weekly_series(client_for, facilitator, programm
     [
         ({"day_0": "", "day_1": "", "day_2": ""}, "Enter the date of the session"),
         ({"day_2": "2020"}, "The date must be today or in the future"),
+        ({"day_0": "31", "day_1": "2"}, "The date must be a real date, like 27 3 2026"),
+        ({"day_1": "13"}, "The date must be a real date, like 27 3 2026"),
         (
             {"day_0": "28", "day_1": "3", "day_2": "2032", "start_time": "1:30am"},
             "1:30am does not exist on 28 March 2032 because the clocks go forward",
