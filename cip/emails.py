@@ -5,7 +5,7 @@ from __future__ import annotations
 from smtplib import SMTPException
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
 
@@ -14,9 +14,14 @@ def absolute_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def send_templated(template: str, *, to: list[str], context: dict) -> None:
+def templated_message(template: str, *, to: list[str], context: dict) -> EmailMessage:
+    """The email a template writes (first line the subject), ready to attach to and send."""
     subject, _, body = render_to_string(template, context).strip().partition("\n")
-    send_mail(subject.strip(), body.strip() + "\n", None, to)
+    return EmailMessage(subject.strip(), body.strip() + "\n", None, to)
+
+
+def send_templated(template: str, *, to: list[str], context: dict) -> None:
+    templated_message(template, to=to, context=context).send()
 
 
 # Options for a Celery task that sends one email: its service claims the row before sending and

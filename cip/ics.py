@@ -86,8 +86,9 @@ def calendar(event: Event, *, method: str, product: str) -> str:
         f"SEQUENCE:{event.sequence}",
         f"SUMMARY:{_text(event.summary)}",
         f"DESCRIPTION:{_text(event.description)}",
-        f"LOCATION:{_text(event.location)}",
-        f"URL:{event.url}",
+        # Left out when empty: a cancellation says no more than it must.
+        *([f"LOCATION:{_text(event.location)}"] if event.location else []),
+        *([f"URL:{event.url}"] if event.url else []),
         f"ORGANIZER;CN={_param(event.organiser_name)}:mailto:{organiser}",
         f"ATTENDEE;CN={_param(event.attendee_name)};RSVP=FALSE:mailto:{event.attendee_email}",
         f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}",

@@ -40,8 +40,8 @@ class SessionInvitationInline(admin.TabularInline):
     fk_name = "session"
     extra = 0
     autocomplete_fields = ["user"]
-    fields = ["user", "role", "invited_by", "invited_at", "emailed_at"]
-    readonly_fields = ["invited_by", "invited_at", "emailed_at"]
+    fields = ["user", "role", "invited_by", "invited_at", "emailed_at", "emailed_sequence"]
+    readonly_fields = ["invited_by", "invited_at", "emailed_at", "emailed_sequence"]
 
 
 @admin.register(ScopingSession)
@@ -52,7 +52,7 @@ class ScopingSessionAdmin(admin.ModelAdmin):
     list_select_related = ["idea"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["idea"]
-    readonly_fields = ["created_by", "created_at"]
+    readonly_fields = ["created_by", "created_at", "sequence", "changed_at"]
     inlines = [SessionInvitationInline]
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cip.forms import BaseForm, BaseModelForm
+from cip.forms import BaseForm, BaseModelForm, RealDateInputField
 from scoping.models import (
     FRAMING_FIELDS,
     DataSource,
@@ -22,7 +21,7 @@ from scoping.models import (
     SkillNeed,
 )
 from teams.forms import parse_time_of_day
-from teams.models import Organisation, User
+from teams.models import Organisation, User, govuk_time
 from teams.services import local_start
 
 
@@ -32,19 +31,6 @@ def _textarea(rows: int = 4) -> forms.Textarea:
 
 def _at_most(limit: int, what: str) -> dict[str, str]:
     return {"max_length": f"{what} must be {limit} characters or fewer"}
-
-
-class RealDateInputField(DateInputField):
-    """A GOV.UK date input that says so when the day, month and year make no date (31 2 2030),
-    rather than passing on Python's "day is out of range for month"."""
-
-    default_error_messages = {"not_a_date": "The date must be a real date, like 27 3 2026"}
-
-    def compress(self, data_list):
-        try:
-            return super().compress(data_list)
-        except ValidationError as error:
-            raise ValidationError(self.error_messages["not_a_date"], code="not_a_date") from error
 
 
 class SessionForm(BaseForm):
@@ -120,6 +106,22 @@ class SessionForm(BaseForm):
     @property
     def starts_at(self) -> datetime:
         return self.cleaned_data["starts_at"]
+
+
+class SessionChangeForm(SessionForm):
+    """The scheduling questions again, answered already, to change a session's time or place."""
+
+    submit_label = "Save the changes"
+
+    @staticmethod
+    def initial_for(session: ScopingSession) -> dict:
+        start = timezone.localtime(session.starts_at)
+        return {
+            "day": start.date(),
+            "start_time": govuk_time(start),
+            "duration_minutes": session.duration_minutes,
+            "location": session.location,
+        }
 
 
 class InvitationForm(BaseForm):

@@ -152,6 +152,11 @@ class ScopingSession(models.Model):
     )
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Counts changes to the calendar event (its SEQUENCE), so calendars update the event they
+    # already hold: a new time or place, or someone's invitation taken back.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    # When the time, length or place last changed; empty if never.
+    changed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -176,6 +181,14 @@ class ScopingSession(models.Model):
     @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    @property
+    def changed_on(self) -> str:
+        """When the time or place last changed, UK time: Tuesday 4 March 2025 at 2:30pm."""
+        if self.changed_at is None:
+            return ""
+        moment = timezone.localtime(self.changed_at)
+        return f"{govuk_day(moment)} at {govuk_time(moment)}"
 
     @property
     def framing_answers(self) -> list[tuple[str, str]]:
@@ -230,6 +243,9 @@ class SessionInvitation(models.Model):
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     invited_at = models.DateTimeField(default=timezone.now, editable=False)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The session's `sequence` in the last calendar entry emailed for this invitation (empty for
+    # invitations emailed before sessions could change: they hold sequence 0).
+    emailed_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["session", "role", "user__display_name"]
@@ -241,6 +257,31 @@ class SessionInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} as {self.get_role_display()}"
+
+
+class SessionCancellation(models.Model):
+    """An emailed invitation that was taken back: the cancellation its person is sent.
+
+    A row of its own rather than a flag on the invitation, which is deleted at once (so access,
+    the roles and inviting them again stay as simple as before); this row is what the email task
+    claims, so a task run twice sends once.
+    """
+
+    session = models.ForeignKey(
+        ScopingSession, on_delete=models.CASCADE, related_name="cancellations"
+    )
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # The session's sequence once the invitation was taken back: above any this person holds.
+    sequence = models.PositiveIntegerField(editable=False)
+    removed_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    removed_at = models.DateTimeField(default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["session", "removed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} no longer invited to {self.session}"
 
 
 class Skill(models.TextChoices):

@@ -1,11 +1,12 @@
 """Who may do what in scoping. Views ask these through `get_for_user`; templates ask them too.
 
 Everything hangs off the idea's programme. Its core team (anyone with an active role) and admins
-see the scoping of its ideas; the facilitator schedules sessions, invites people and writes the
-evaluation summary; anyone on the core team keeps the notes, the data inventory and the skills.
-People invited to a session, and the idea's proposer, see that session and its record, but not
-the inventory, the skills or the evaluation. Everyone else gets 404. Once an idea is withdrawn,
-closed or merged into another, its scoping is kept as a record and nobody changes it.
+see the scoping of its ideas; the facilitator schedules sessions (and changes the time or place
+of one that has not started), invites people and writes the evaluation summary; anyone on the
+core team keeps the notes, the data inventory and the skills. People invited to a session, and
+the idea's proposer, see that session and its record, but not the inventory, the skills or the
+evaluation. Everyone else gets 404. Once an idea is withdrawn, closed or merged into another, its
+scoping is kept as a record and nobody changes it.
 """
 
 from __future__ import annotations
@@ -77,6 +78,12 @@ def is_invitee(user, session) -> bool:
     return cache[user.pk]
 
 
+@rules.predicate
+def is_upcoming(user, session) -> bool:
+    """The session has not started: once it has, its time and place are part of the record."""
+    return session is not None and not session.has_started
+
+
 rules.add_perm("scoping.open_scoping_pages", rules.is_authenticated)
 # Ideas: the proposer knows the idea (so gets 403 rather than 404 on the team's pages).
 rules.add_perm("scoping.know_idea", is_core_team | is_proposer | is_admin)
@@ -89,4 +96,5 @@ rules.add_perm("scoping.share_evaluation", (is_facilitator | is_admin) & is_in_p
 # Sessions.
 rules.add_perm("scoping.see_session", is_core_team | is_invitee | is_proposer | is_admin)
 rules.add_perm("scoping.invite_to_session", (is_facilitator | is_admin) & is_in_play)
+rules.add_perm("scoping.change_session", (is_facilitator | is_admin) & is_in_play & is_upcoming)
 rules.add_perm("scoping.edit_session_notes", (is_core_team | is_admin) & is_in_play)

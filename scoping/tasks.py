@@ -22,3 +22,15 @@ def email_evaluation_shared(evaluation_id: int, shared_at: str) -> int:
     return services.evaluation_share_email(
         evaluation_id=evaluation_id, shared_at=datetime.fromisoformat(shared_at)
     )
+
+
+@shared_task(name="scoping.tasks.email_session_changed", **EMAIL_TASK)
+def email_session_changed(session_id: int, changes: str) -> int:
+    """Email updated invitations after a session's time or place changed (each person once)."""
+    return services.session_change_email(session_id=session_id, changes=changes)
+
+
+@shared_task(name="scoping.tasks.email_session_cancellation", **EMAIL_TASK)
+def email_session_cancellation(cancellation_id: int) -> bool:
+    """Email someone no longer invited a cancellation of the session (safe to run twice)."""
+    return services.session_cancellation_email(cancellation_id=cancellation_id)

@@ -8,6 +8,7 @@ urlpatterns = [
     # Sessions.
     path("ideas/<int:idea_pk>/sessions/new/", views.session_new, name="session_new"),
     path("scoping-sessions/<int:pk>/", views.session_detail, name="session"),
+    path("scoping-sessions/<int:pk>/change/", views.session_change, name="session_change"),
     path("scoping-sessions/<int:pk>/invite/", views.session_invite, name="session_invite"),
     path(
         "scoping-sessions/<int:pk>/invitations/<int:invitation_pk>/remove/",

@@ -24,6 +24,7 @@ from scoping.forms import (
     FramingForm,
     InvitationForm,
     PreparationForm,
+    SessionChangeForm,
     SessionForm,
     SkillNeedForm,
 )
@@ -141,6 +142,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "missing": missing_roles(i.role for i in invitations),
         "can": _can(
             request,
+            "scoping.change_session",
             "scoping.invite_to_session",
             "scoping.edit_session_notes",
             "scoping.see_scoping",
@@ -148,6 +150,30 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "scoping/session_detail.html", context)
+
+
+@requires(OPEN)
+@GET_POST
+def session_change(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_session_for_user(request, pk, "scoping.change_session")
+    form = SessionChangeForm(posted(request), initial=SessionChangeForm.initial_for(session))
+    if request.method == "POST" and form.is_valid():
+        changes = services.session_reschedule(
+            session=session,
+            starts_at=form.starts_at,
+            duration_minutes=form.cleaned_data["duration_minutes"],
+            location=form.cleaned_data["location"],
+        )
+        if changes:
+            messages.success(
+                request,
+                f"Scoping session changed: it is now {session.when}. Everyone already sent an "
+                "invitation will get an updated one by email.",
+            )
+        else:
+            messages.info(request, "Nothing changed, so nobody has been emailed.")
+        return redirect(session)
+    return render(request, "scoping/session_change.html", {"session": session, "form": form})
 
 
 @requires(OPEN)
@@ -187,10 +213,14 @@ def invitation_remove(request: HttpRequest, pk: int, invitation_pk: int) -> Http
     session = get_session_for_user(request, pk, "scoping.invite_to_session")
     invitation = get_object_or_404(session.invitations.select_related("user"), pk=invitation_pk)
     if request.method == "POST":
-        invitation.delete()
+        cancelled = services.session_invitation_remove(
+            invitation=invitation, removed_by=request.user
+        )
+        emailed = " We have emailed them to take it out of their calendar." if cancelled else ""
         messages.success(
             request,
-            f"{invitation.user} is no longer invited as {invitation.get_role_display().lower()}.",
+            f"{invitation.user} is no longer invited as {invitation.get_role_display().lower()}."
+            + emailed,
         )
         return redirect(session)
     context = {"session": session, "invitation": invitation}

@@ -9,14 +9,12 @@ from smtplib import SMTPException
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cip.emails import absolute_url
+from cip.emails import absolute_url, templated_message
 from teams import ics
 from teams.models import (
     Membership,
@@ -356,8 +354,7 @@ def _send_booking_email(booking: OfficeHourBooking, kind: str) -> None:
             reverse("landing:programme", args=[booking.slot.programme.slug])
         ),
     }
-    subject, _, body = render_to_string(template, context).strip().partition("\n")
-    message = EmailMessage(subject.strip(), body.strip() + "\n", None, [booking.user.email])
+    message = templated_message(template, to=[booking.user.email], context=context)
     # Only bookings that once had a place are in the person's calendar to update or remove.
     if method and booking.confirmed_at:
         message.attach(ics.booking_attachment(booking, method=method, manage_url=manage_url))

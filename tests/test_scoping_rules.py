@@ -4,6 +4,7 @@ may do what."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from projects.models import Project
 from scoping.models import DataSource, Idea, ScopingSession, SessionRole, Skill, missing_roles
@@ -225,3 +226,14 @@ def test_an_ended_idea_keeps_its_scoping_as_a_record(ending, programme_a, facili
     assert not any(facilitator.has_perm(perm, idea) for perm in CHANGES)
     assert not facilitator.has_perm("scoping.invite_to_session", session)
     assert not facilitator.has_perm("scoping.edit_session_notes", session)
+    assert not facilitator.has_perm("scoping.change_session", session)
+
+
+@pytest.mark.django_db
+def test_only_a_session_still_to_come_can_change(programme_a, facilitator, analyst) -> None:
+    session = session_for(idea_on(programme_a))
+    assert facilitator.has_perm("scoping.change_session", session)
+    assert not analyst.has_perm("scoping.change_session", session)
+
+    session.starts_at = timezone.now()
+    assert not facilitator.has_perm("scoping.change_session", session)

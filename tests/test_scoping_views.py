@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cip.emails import absolute_url
+from projects.models import Project
 from scoping import services, tasks
 from scoping.models import (
     DataSource,
     EvaluationSummary,
     ScopingSession,
+    SessionCancellation,
     SessionInvitation,
     SessionRole,
     Skill,
@@ -51,12 +53,12 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
-def calendar_of(message) -> dict[str, str]:
+def calendar_of(message, method: str = "REQUEST") -> dict[str, str]:
     """The unfolded properties of an email's text/calendar attachment."""
     for part in message.message().walk():
         if part.get_content_type() == "text/calendar":
             text = part.get_payload(decode=True).decode()
-            assert part.get_param("method") == "REQUEST"
+            assert part.get_param("method") == method
             assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
             properties: dict[str, str] = {}
             for line in re.sub(r"\r\n[ \t]", "", text).split("\r\n"):
@@ -324,6 +326,288 @@ def test_an_invitation_of_another_session_is_not_found(
     url = reverse("scoping:invitation_remove", args=[session.pk, invitation.pk])
     assert client_for(facilitator).post(url).status_code == 404
     assert SessionInvitation.objects.exists()
+
+
+# --- Changing the time or place, and taking invitations back -----------------------------------
+
+CHANGE = SCHEDULE  # 2:30pm on Tuesday 4 June 2030, for 90 minutes, at Riverside Library, Room 2
+
+
+def _change_url(session) -> str:
+    return reverse("scoping:session_change", args=[session.pk])
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _emailed(session, user, role: str, **fields) -> SessionInvitation:
+    """An invitation whose email has gone (at `emailed_sequence`, if given)."""
+    return SessionInvitation.objects.create(
+        session=session, user=user, role=role, emailed_at=timezone.now(), **fields
+    )
+
+
+@pytest.fixture
+def scheduled(session) -> ScopingSession:
+    """The session at exactly the time, length and place CHANGE gives."""
+    session.starts_at = datetime(2030, 6, 4, 13, 30, tzinfo=UTC)
+    session.save()
+    return session
+
+
+def test_the_change_form_starts_from_the_session(scheduled, facilitator, client_for) -> None:
+    page = client_for(facilitator).get(_change_url(scheduled)).content.decode()
+    assert re.search(r'name="day_0"[^>]*value="4"', page)
+    assert re.search(r'name="day_2"[^>]*value="2030"', page)
+    assert 'value="2:30pm"' in page
+    assert 'value="Riverside Library, Room 2"' in page
+    assert "Save the changes" in page
+
+
+def test_a_new_time_emails_an_update_to_everyone_already_invited(
+    session, facilitator, analyst, vcs_partner, staff, client_for, emails
+) -> None:
+    _emailed(session, analyst, SessionRole.DATA_SPECIALIST)
+    # Invited in two roles: one email, naming both.
+    _emailed(session, vcs_partner, SessionRole.PROPOSER, emailed_sequence=0)
+    _emailed(session, vcs_partner, SessionRole.SUBJECT_EXPERT, emailed_sequence=0)
+    # Not emailed yet: their invitation, when it goes, shows the new time.
+    SessionInvitation.objects.create(session=session, user=staff, role=SessionRole.OTHER)
+    client = client_for(facilitator)
+
+    with emails():
+        response = client.post(_change_url(session), CHANGE)
+
+    assert response["Location"] == session.get_absolute_url()
+    session.refresh_from_db()
+    assert session.starts_at == datetime(2030, 6, 4, 13, 30, tzinfo=UTC)
+    assert session.sequence == 1
+    assert session.changed_at is not None
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [analyst.email, vcs_partner.email]
+    )
+    for message in mail.outbox:
+        assert message.subject == "Changed: scoping session, Tuesday 4 June 2030, 2:30pm to 4pm"
+        assert "has changed: the date and the start time." in message.body
+        assert "When: Tuesday 4 June 2030, 2:30pm to 4pm (UK time)" in message.body
+        calendar = calendar_of(message)
+        assert calendar["METHOD"] == "REQUEST"
+        assert calendar["SEQUENCE"] == "1"
+        assert calendar["UID"].startswith(f"scoping-session-{session.pk}@")
+        assert calendar["DTSTART"] == "20300604T133000Z"
+        assert calendar["DTEND"] == "20300604T150000Z"
+        assert calendar["ATTENDEE"] == f"mailto:{message.to[0]}"
+    (to_partner,) = [m for m in mail.outbox if m.to == [vcs_partner.email]]
+    assert (
+        "VCS colleague who proposed the idea and Subject-matter expert"
+        in (calendar_of(to_partner)["DESCRIPTION"])
+    )
+    assert set(session.invitations.values_list("user__email", "emailed_sequence")) == {
+        (analyst.email, 1),
+        (vcs_partner.email, 1),
+        (staff.email, None),
+    }
+    page = _text(client.get(session.get_absolute_url()))
+    assert "Time or place last changed" in page
+    assert session.changed_on in page
+
+    # The task again (a retry, a duplicate delivery): nothing more is sent.
+    assert tasks.email_session_changed(session.pk, "the date") == 0
+    assert len(mail.outbox) == 2
+
+    # The invitation still to go holds the new time and sequence; no update follows it.
+    assert tasks.email_session_invitation(session.invitations.get(user=staff).pk) is True
+    assert calendar_of(mail.outbox[-1])["SEQUENCE"] == "1"
+    assert calendar_of(mail.outbox[-1])["DTSTART"] == "20300604T133000Z"
+    assert tasks.email_session_changed(session.pk, "the date") == 0
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"duration_minutes": "60"}, "the length"),
+        ({"location": "Town Hall, Committee Room"}, "the place"),
+        ({"start_time": "10am"}, "the start time"),
+        (
+            {"day_0": "5", "start_time": "10am", "location": "Town Hall"},
+            "the date, the start time and the place",
+        ),
+    ],
+)
+def test_the_update_says_what_changed(
+    change, words, scheduled, facilitator, analyst, client_for, emails
+) -> None:
+    _emailed(scheduled, analyst, SessionRole.DATA_SPECIALIST)
+    with emails():
+        client_for(facilitator).post(_change_url(scheduled), CHANGE | change)
+    (message,) = mail.outbox
+    assert f"has changed: {words}." in message.body
+    scheduled.refresh_from_db()
+    assert calendar_of(message)["DTSTART"] == _utc(scheduled.starts_at)
+    assert calendar_of(message)["DTEND"] == _utc(scheduled.ends_at)
+
+
+def test_nothing_changed_emails_nobody(scheduled, facilitator, analyst, client_for, emails):
+    _emailed(scheduled, analyst, SessionRole.DATA_SPECIALIST)
+    client = client_for(facilitator)
+    with emails():
+        response = client.post(
+            _change_url(scheduled), CHANGE | {"location": " Riverside Library, Room 2 "}
+        )
+
+    assert response["Location"] == scheduled.get_absolute_url()
+    assert mail.outbox == []
+    scheduled.refresh_from_db()
+    assert (scheduled.sequence, scheduled.changed_at) == (0, None)
+    page = _text(client.get(scheduled.get_absolute_url()))
+    assert "Nothing changed, so nobody has been emailed." in page
+    assert "last changed" not in page
+
+
+def test_a_failed_update_gives_the_claim_back(scheduled, analyst, monkeypatch) -> None:
+    invitation = _emailed(scheduled, analyst, SessionRole.DATA_SPECIALIST, emailed_sequence=0)
+    ScopingSession.objects.filter(pk=scheduled.pk).update(sequence=1)
+
+    def broken(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    with pytest.raises(OSError):
+        tasks.email_session_changed(scheduled.pk, "the place")
+    invitation.refresh_from_db()
+    assert invitation.emailed_sequence == 0
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"day_0": "", "day_1": "", "day_2": ""}, "Enter the date of the session"),
+        ({"day_2": "2020"}, "The date must be today or in the future"),
+        ({"day_0": "31", "day_1": "2"}, "The date must be a real date, like 27 3 2026"),
+        ({"start_time": "half two"}, "Enter a start time like 10am, 2:30pm or 14:30"),
+        ({"duration_minutes": "600"}, "The length must be 480 minutes or fewer"),
+        ({"location": ""}, "Enter a place or an online link"),
+    ],
+)
+def test_change_form_errors(change, error, scheduled, facilitator, client_for) -> None:
+    response = client_for(facilitator).post(_change_url(scheduled), CHANGE | change)
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    assert error in response.content.decode()
+    scheduled.refresh_from_db()
+    assert scheduled.sequence == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("team_member", 403),
+        ("analyst", 403),
+        ("vcs_partner", 403),  # the proposer sees the session
+        ("staff", 403),  # invited
+        ("outsider", 404),
+    ],
+)
+def test_only_the_facilitator_changes_a_session(
+    who, status, session, persona, client_for, staff
+) -> None:
+    SessionInvitation.objects.create(session=session, user=staff, role=SessionRole.OTHER)
+    client = client_for(persona(who))
+    assert client.get(_change_url(session)).status_code == status
+    assert client.post(_change_url(session), CHANGE).status_code == status
+    assert "Change the time or place" not in client.get(session.get_absolute_url()).content.decode()
+    session.refresh_from_db()
+    assert session.sequence == 0
+
+
+def test_the_facilitator_is_offered_the_change(session, facilitator, client_for) -> None:
+    page = client_for(facilitator).get(session.get_absolute_url()).content.decode()
+    assert f'href="{_change_url(session)}">Change the time or place</a>' in page
+
+
+def test_an_ended_idea_or_a_held_session_cannot_change(idea, session, facilitator, client_for):
+    client = client_for(facilitator)
+    held = ScopingSession.objects.create(idea=idea, starts_at=timezone.now() - timedelta(hours=1))
+    assert client.post(_change_url(held), CHANGE).status_code == 403
+
+    Project.objects.filter(idea=idea).update(status="withdrawn")
+    assert client.post(_change_url(session), CHANGE).status_code == 403
+    assert "Change the time or place" not in client.get(session.get_absolute_url()).content.decode()
+
+
+def test_taking_back_an_emailed_invitation_sends_a_cancellation(
+    session, facilitator, analyst, team_member, client_for, emails
+) -> None:
+    invitation = _emailed(session, analyst, SessionRole.DATA_SPECIALIST, emailed_sequence=0)
+    _emailed(session, team_member, SessionRole.SUBJECT_EXPERT, emailed_sequence=0)
+    url = reverse("scoping:invitation_remove", args=[session.pk, invitation.pk])
+    client = client_for(facilitator)
+
+    with emails():
+        response = client.post(url)
+
+    assert response["Location"] == session.get_absolute_url()
+    assert not SessionInvitation.objects.filter(pk=invitation.pk).exists()
+    session.refresh_from_db()
+    assert session.sequence == 1
+    (message,) = mail.outbox
+    assert message.to == [analyst.email]
+    assert message.subject == f"Cancelled: scoping session, {session.when}"
+    assert "no longer invited" in message.body
+    assert "Who stops visiting?" in message.body
+    assert "Riverside Community Insights" in message.body
+    # Nothing beyond the title, the time and the programme: no place, link or people.
+    for secret in ("Riverside Library", "http", team_member.display_name, facilitator.display_name):
+        assert secret not in message.body
+        assert secret not in str(calendar_of(message, "CANCEL"))
+    calendar = calendar_of(message, "CANCEL")
+    assert calendar["METHOD"] == "CANCEL"
+    assert calendar["STATUS"] == "CANCELLED"
+    assert calendar["SEQUENCE"] == "1"
+    assert calendar["UID"].startswith(f"scoping-session-{session.pk}@")
+    assert calendar["DTSTART"] == _utc(session.starts_at)
+    assert calendar["ATTENDEE"] == f"mailto:{analyst.email}"
+    assert "LOCATION" not in calendar and "URL" not in calendar
+    assert "We have emailed them" in _text(client.get(session.get_absolute_url()))
+
+    # The task again: nothing more is sent.
+    cancellation = SessionCancellation.objects.get()
+    assert tasks.email_session_cancellation(cancellation.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_taking_back_an_invitation_nobody_was_sent_emails_nobody(
+    idea, session, facilitator, analyst, client_for, emails
+) -> None:
+    not_sent = SessionInvitation.objects.create(session=session, user=analyst, role="other")
+    # Invited in two roles: taking one back leaves the event in their calendar.
+    _emailed(session, facilitator, SessionRole.FACILITATOR)
+    second_role = _emailed(session, facilitator, SessionRole.OTHER)
+    held = ScopingSession.objects.create(idea=idea, starts_at=timezone.now() - timedelta(days=1))
+    past = _emailed(held, analyst, SessionRole.OTHER)
+    client = client_for(facilitator)
+
+    with emails():
+        for invitation in (not_sent, second_role, past):
+            client.post(
+                reverse("scoping:invitation_remove", args=[invitation.session_id, invitation.pk])
+            )
+
+    assert mail.outbox == []
+    assert not SessionCancellation.objects.exists()
+    assert list(SessionInvitation.objects.values_list("role", flat=True)) == ["facilitator"]
+
+
+def test_no_cancellation_for_someone_invited_again(session, analyst, facilitator) -> None:
+    invitation = _emailed(session, analyst, SessionRole.OTHER)
+    services.session_invitation_remove(invitation=invitation, removed_by=facilitator)
+    cancellation = SessionCancellation.objects.get()
+    SessionInvitation.objects.create(session=session, user=analyst, role=SessionRole.OTHER)
+
+    assert tasks.email_session_cancellation(cancellation.pk) is False
+    assert mail.outbox == []
 
 
 # --- Who sees a session ------------------------------------------------------------------------

@@ -282,6 +282,7 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "scoping:session_new": both(SCOPING_FACILITATOR),  # empty POST: "Enter the date"
     "scoping:session": {GET: SESSION_READERS, POST: row(405)},
     "scoping:session_record": {GET: SESSION_READERS, POST: row(405)},
+    "scoping:session_change": both(SESSION_FACILITATOR),  # empty POST: "Enter the date"
     "scoping:session_invite": both(SESSION_FACILITATOR),  # empty POST: "Select the role"
     "scoping:invitation_remove": {
         GET: SESSION_FACILITATOR,
@@ -549,6 +550,7 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         for name in (
             "scoping:session",
             "scoping:session_record",
+            "scoping:session_change",
             "scoping:session_invite",
             "scoping:session_preparation",
             "scoping:session_question",
