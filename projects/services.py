@@ -109,7 +109,9 @@ def idea_merge(*, idea: Idea, into: Idea, user: User | None, reason: str = "") -
     if idea.pk == into.pk or idea.programme_id != into.programme_id:
         raise TransitionBlocked(["Choose another idea in the same programme"])
     with transaction.atomic():
-        into = Idea.objects.select_for_update().select_related("project").get(pk=into.pk)
+        into = (
+            Idea.objects.select_for_update(of=("self",)).select_related("project").get(pk=into.pk)
+        )
         if into.merged_into_id or into.project.status in ENDED:
             raise TransitionBlocked([f"“{into.title}” is no longer open: choose another idea"])
         why = f"Merged into “{into.title}”, which asks the same question."
