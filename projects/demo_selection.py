@@ -23,6 +23,7 @@ from projects.models import (
     Criterion,
     InterestRegistration,
     Project,
+    ProjectEvent,
     ProjectMember,
     SelectionScore,
     Status,
@@ -171,6 +172,10 @@ def seed_selection(programmes: dict[str, Programme]) -> None:
                 projects[spec["title"]] = project
             if slug in DECISION:
                 _decide(projects, DECISION[slug], people)
+        # The demo's moves are history, not news: their emails count as sent.
+        ProjectEvent.objects.filter(
+            project__idea__programme__in=programmes.values(), emailed_at=None
+        ).update(emailed_at=timezone.now())
 
 
 def make_candidate(idea: Idea, *, question: str = "", facilitator: User | None = None) -> Project:

@@ -7,6 +7,7 @@ from io import StringIO
 import pytest
 from allauth.account.models import EmailAddress
 from auditlog.models import LogEntry
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -70,6 +71,13 @@ def test_running_twice_changes_nothing(db, debug) -> None:
         "camden",
         "central-bedfordshire",
     }
+
+
+def test_the_demo_emails_nobody(db, debug, django_capture_on_commit_callbacks) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        _seed()
+    assert queued  # the demo's moves queue their emails as real ones do ...
+    assert mail.outbox == []  # ... and find them already marked as sent
 
 
 def test_every_printed_sign_in_works(db, debug, client) -> None:
