@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from django.utils import timezone
@@ -56,3 +57,19 @@ def complete_evaluation(idea: Idea) -> EvaluationSummary:
             "data_safety": "Names in the notes column.",
         },
     )[0]
+
+
+def calendar_of(message, method: str = "REQUEST") -> dict[str, str]:
+    """The unfolded properties of an email's text/calendar attachment."""
+    for part in message.message().walk():
+        if part.get_content_type() == "text/calendar":
+            text = part.get_payload(decode=True).decode()
+            assert part.get_param("method") == method
+            assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+            properties: dict[str, str] = {}
+            for line in re.sub(r"\r\n[ \t]", "", text).split("\r\n"):
+                if line:
+                    name, _, value = line.partition(":")
+                    properties.setdefault(name.split(";")[0], value)
+            return properties
+    raise AssertionError("no calendar attached")

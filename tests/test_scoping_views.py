@@ -28,7 +28,14 @@ from scoping.models import (
 )
 from tests.dataset_helpers import stored_dataset
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from tests.scoping_helpers import complete_evaluation, idea_on, session_for, skill_on, source_on
+from tests.scoping_helpers import (
+    calendar_of,
+    complete_evaluation,
+    idea_on,
+    session_for,
+    skill_on,
+    source_on,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,22 +58,6 @@ def emails(django_capture_on_commit_callbacks):
 
 def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-def calendar_of(message, method: str = "REQUEST") -> dict[str, str]:
-    """The unfolded properties of an email's text/calendar attachment."""
-    for part in message.message().walk():
-        if part.get_content_type() == "text/calendar":
-            text = part.get_payload(decode=True).decode()
-            assert part.get_param("method") == method
-            assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
-            properties: dict[str, str] = {}
-            for line in re.sub(r"\r\n[ \t]", "", text).split("\r\n"):
-                if line:
-                    name, _, value = line.partition(":")
-                    properties.setdefault(name.split(";")[0], value)
-            return properties
-    raise AssertionError("no calendar attached")
 
 
 # --- Scheduling a session ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ from scoping.models import DataSource, EvaluationSummary, Idea, ScopingSession, 
 from teams.models import Membership, Organisation, Programme, Role, SiteGroup, User
 from tests.browser.conftest import PASSWORD, after_navigation, path_of, signed_in, visit
 from tests.factories import OrganisationFactory, give_totp
+from tests.scoping_helpers import calendar_of
 
 pytestmark = pytest.mark.browser
 
@@ -103,6 +104,16 @@ def test_facilitator_scopes_an_idea(page, live_server, setting):
     assert session.invitations.count() == 4
     assert len(mail.outbox) == 4
     assert all(m.attachments or m.message().is_multipart() for m in mail.outbox)
+
+    # The session moves to the afternoon: each invitee gets an updated calendar entry.
+    mail.outbox.clear()
+    _click(page, "link", "Change the time or place")
+    expect(page.get_by_label("Start time")).to_have_value("10am")
+    page.get_by_label("Start time").fill("2pm")
+    _click(page, "button", "Save the changes")
+    expect(banner).to_contain_text("Scoping session changed")
+    assert len(mail.outbox) == 4
+    assert all(calendar_of(m)["SEQUENCE"] == "1" for m in mail.outbox)
 
     # Preparation, then agenda item 1 and the refined question.
     _click(page, "link", "Write the preparation notes")
