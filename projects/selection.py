@@ -124,6 +124,11 @@ class CandidateSummary:
     def team_size(self) -> int:
         return len(self.scored_by) + len(self.not_scored)
 
+    @property
+    def former_scorers(self) -> int:
+        """Scorers who have since left the core team: their scores still count."""
+        return len(self.totals) - len(self.scored_by)
+
 
 MAX_TOTAL = len(Criterion) * max(SCORES)
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cip.dashboard import tasks_for
 from projects import selection
@@ -288,6 +289,23 @@ def test_comparison_ranks_candidates_and_names_who_has_not_scored(
     assert "31 to 35" in page  # lowest to highest total of the strong idea
     assert 'scope="col"' in page and "govuk-table__cell--numeric" in page
     assert "Record the decision" in page
+
+
+def test_scores_from_someone_who_has_left_still_count_and_are_said_to(
+    client_for, programme_a, facilitator, analyst, team_member
+) -> None:
+    project = candidate(programme_a, "Strong idea")
+    score(project, analyst, 5)
+    score(project, team_member, 3)
+    team_member.memberships.update(ended_at=timezone.now())
+
+    page = client_for(analyst).get(reverse("projects:selection", args=[programme_a.slug]))
+
+    text = page.content.decode()
+    assert "Also 1 who has left the core team" in text
+    assert "28.0" in text  # the mean of 35 and 21
+    summary = selection.candidate_summary(project=project)
+    assert (len(summary.totals), summary.former_scorers) == (2, 1)
 
 
 def test_the_core_team_reads_each_others_comments_on_the_comparison(
