@@ -179,6 +179,12 @@ def test_the_facilitator_must_name_the_proposer(
     assert not Idea.objects.exists()
 
 
+def test_a_title_is_kept_on_one_line(programme_a, vcs_partner, client_for) -> None:
+    title = "Who stops coming?\r\nBcc: everyone@example.org"
+    client_for(vcs_partner).post(_url("idea_new", programme_a.slug), FIELDS | {"title": title})
+    assert Idea.objects.get().title == "Who stops coming? Bcc: everyone@example.org"
+
+
 def test_an_idea_cannot_be_recorded_for_a_deactivated_account(
     programme_a, facilitator, client_for
 ) -> None:
