@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "cip.context_processors.service",
             ],
+            # Filters every template uses without {% load %}: dates in GOV.UK style.
+            "builtins": ["cip.templatetags.govuk"],
         },
     },
 ]
