@@ -7,12 +7,12 @@ PY := $(BIN)/python
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test install install-test assets chromium migrate seed lint bench bench-compare key clean ci
+.PHONY: run test install install-test assets chromium pdf-libraries migrate seed lint bench bench-compare key clean ci
 
-run: install assets migrate seed ## Set up and serve on http://127.0.0.1:8000
+run: install assets pdf-libraries migrate seed ## Set up and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install-test assets chromium ## Install test dependencies and run the whole suite
+test: install-test assets chromium pdf-libraries ## Install test dependencies and run the whole suite
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 $(BIN)/python:
@@ -43,6 +43,10 @@ assets: static/build/main.css
 # Browser tests drive Debian's Chromium; Playwright cannot download a browser here.
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+# WeasyPrint (PDFs) needs Pango from Debian; Chromium brings it in too, but a machine may lack both.
+pdf-libraries:
+	@{ /sbin/ldconfig -p | grep -q libpango-1.0 && fc-list | grep -q Liberation; } || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation; }
 
 migrate: install
 	$(PY) manage.py migrate --noinput
