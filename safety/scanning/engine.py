@@ -39,6 +39,7 @@ from .names import NameIndex
 from .patterns import PII_TYPES, is_postcode, mask, normalise_postcode
 from .reader import Limits, Table, open_table
 from .spill import Spill
+from .workbook import scan_other_parts
 
 AUTO_QI_KINDS = ("age", "dob", "sex", "ethnicity", "ward", "district", "postcode")
 RISKY_START = re.compile(r"[=+\-@\t\r]")
@@ -62,6 +63,8 @@ class ScanOptions:
     workers: int | None = None
     # Called with the rows read so far after each chunk (the worker's progress bar).
     progress: Callable[[int], None] | None = None
+    # Also scan a workbook's other sheets and its comments (``report["other_parts"]``).
+    other_parts: bool = True
 
 
 @dataclass
@@ -230,6 +233,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
             text_counts = _collect_scrubbed(job, tasks, results, columns)
         for c in columns:
             _decide_action(c, text_counts.get(c.index), households is not None, qi_columns)
+        other_parts = scan_other_parts(path, table, options, names) if options.other_parts else {}
     except BaseException:
         spill.close()
         raise
@@ -257,6 +261,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         "postcode_small_numbers": postcode_note,
         "min_cell_count": threshold,
         "source": table.info.as_dict(),
+        "other_parts": other_parts,
     }
     return ScanResult(
         report=report,
