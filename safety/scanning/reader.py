@@ -160,9 +160,8 @@ def file_size(size: int) -> str:
     return f"{size} bytes"
 
 
-def open_table(path: str, *, sheet: str | int | None = None, limits: Limits | None = None) -> Table:
-    """Check the file and read its header. Raises a ``DatasetError`` subclass on a bad file."""
-    limits = limits or Limits()
+def _head(path: str, limits: Limits) -> bytes:
+    """The first 64 KB of a file whose size is within the limits."""
     try:
         size = os.path.getsize(path)
     except OSError as exc:
@@ -176,7 +175,31 @@ def open_table(path: str, *, sheet: str | int | None = None, limits: Limits | No
             "into smaller files."
         )
     with open(path, "rb") as fh:
-        head = fh.read(64 * 1024)
+        return fh.read(64 * 1024)
+
+
+def inspect_workbook(path: str, *, limits: Limits | None = None) -> SourceInfo | None:
+    """A workbook's sheets and warnings, before any sheet is read; None if not a workbook.
+
+    For a workbook with several sheets, where the uploader chooses one before it is read.
+    Raises a ``DatasetError`` when the file is refused as a whole.
+    """
+    limits = limits or Limits()
+    if not _head(path, limits).startswith(ZIP_MAGIC):
+        return None
+    warnings = _check_zip(path, limits)
+    wb = _load_workbook(path)
+    try:
+        sheets = [{"name": s.title, "state": s.sheet_state} for s in wb.worksheets]
+    finally:
+        wb.close()
+    return SourceInfo(format="xlsx", sheets=sheets, warnings=warnings)
+
+
+def open_table(path: str, *, sheet: str | int | None = None, limits: Limits | None = None) -> Table:
+    """Check the file and read its header. Raises a ``DatasetError`` subclass on a bad file."""
+    limits = limits or Limits()
+    head = _head(path, limits)
     if head.startswith(ZIP_MAGIC):
         return _open_xlsx(path, sheet, limits)
     if head.startswith(OLE2_MAGIC):
