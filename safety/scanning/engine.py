@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .detectors import ACTION_BY_TYPE, NUMBER, Profile, classify, count_matches
+from .detectors import ACTION_BY_TYPE, Profile, classify, count_matches
 from .errors import HouseholdsTableError, UnknownColumnError
 from .freetext import TextScrubber
 from .mosaic import QIColumn, generalise, group_sizes, k_summary, protect
@@ -43,6 +43,8 @@ from .workbook import scan_other_parts
 
 AUTO_QI_KINDS = ("age", "dob", "sex", "ethnicity", "ward", "district", "postcode")
 RISKY_START = re.compile(r"[=+\-@\t\r]")
+# A number Excel reads as a number (ASCII digits only): safe to leave as it is.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass
@@ -522,7 +524,8 @@ def excel_safe(values: list[str]) -> list[str]:
     if not re.search(r"\x00[=+\-@\t\r]", joined):
         return values
     return [
-        "'" + v if v and RISKY_START.match(v) and not NUMBER.fullmatch(v) else v for v in values
+        "'" + v if v and RISKY_START.match(v) and not PLAIN_NUMBER.fullmatch(v) else v
+        for v in values
     ]
 
 
