@@ -737,6 +737,13 @@ def test_demo_data_has_a_redacted_dataset_per_programme():
     assert datasets.count() == 2
     assert {d.status for d in datasets} == {Dataset.Status.REDACTED}
     assert RedactedCopy.objects.count() == 2
+    # The workbook shows what the report says about the rest of a workbook, and its warnings.
+    book = datasets.get(content_type="xlsx")
+    (contacts,) = book.other_parts["sheets"]
+    assert contacts["state"] == "veryHidden"
+    assert set(contacts["types"]) >= {"PERSON_NAME", "EMAIL", "PHONE"}
+    assert book.other_parts["comments"]["types"] == {"PERSON_NAME": 1}
+    assert [w["code"] for w in book.warnings] == ["formulas_without_values"]
 
 
 def test_dataset_rules_asked_without_an_object_say_no(reviewer, team_member):
