@@ -51,7 +51,7 @@ MB = 1024 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 DELIMITERS = [",", ";", "\t", "|"]
-CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+CP1252_UNDEFINED = [b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"]
 BINARY_SIGNATURES = {
     b"%PDF": "a PDF document",
     b"\x89PNG": "a PNG image",
@@ -111,7 +111,8 @@ class Limits:
     ratio_applies_above: int = 20 * MB  # small members compress well legitimately
     max_zip_members: int = 10_000
     max_cell_chars: int = 1_000_000
-    # A physical line is read into memory whole before its cells are split, so bound it.
+    # A physical line is read into memory whole before its cells are split, so bound it
+    # (4 MB at least: lines are measured across the 4 MB blocks the file is read in).
     max_line_chars: int = 128 * MB
 
 
@@ -292,12 +293,12 @@ def _clean_header(header: list[str], limits: Limits, what: str) -> tuple[list[st
 
 @dataclass
 class _Bytes:
-    """What one pass over an 8-bit text file found: the line of each first problem."""
+    """Where one pass over an 8-bit text file found each first problem (byte offsets)."""
 
     not_utf8: int | None = None
     nul: int | None = None
     undefined: int | None = None  # bytes Windows-1252 leaves undefined
-    long_line: int | None = None
+    long_line: int | None = None  # where a line longer than the limit starts
 
 
 class _LineLength:
@@ -305,31 +306,34 @@ class _LineLength:
     inside one block is shorter than the block, so only runs across blocks need counting."""
 
     def __init__(self, limit: int) -> None:
-        self.limit, self.run, self.long_line = limit, 0, None
+        self.limit, self.start, self.long_start = limit, 0, None
 
-    def add(self, block, line: int, newline) -> None:
+    def add(self, block, at: int, newline) -> None:
+        """``block`` starts at position ``at`` of the stream."""
+        if self.long_start is not None:
+            return
         first = block.find(newline)
-        if first < 0:
-            self.run += len(block)
-        else:
-            if self.run + first > self.limit and self.long_line is None:
-                self.long_line = line
-            self.run = len(block) - block.rfind(newline) - 1
-        if self.run > self.limit and self.long_line is None:
-            self.long_line = line + block.count(newline)
+        if first >= 0 and at + first - self.start > self.limit:
+            self.long_start = self.start
+        elif first >= 0:
+            self.start = at + block.rfind(newline) + 1
+        if self.long_start is None and at + len(block) - self.start > self.limit:
+            self.long_start = self.start
 
 
 def _read_bytes(path: str, limits: Limits) -> _Bytes:
+    """One pass, at the speed of reading: only byte searches, and a UTF-8 check per block."""
     found = _Bytes()
-    line, carry = 1, b""
+    at, carry = 0, b""
     lengths = _LineLength(limits.max_line_chars)
     with open(path, "rb") as fh:
         while block := fh.read(4 * MB):
-            lengths.add(block, line, b"\n")
-            if found.nul is None and (at := block.find(b"\x00")) >= 0:
-                found.nul = line + block.count(b"\n", 0, at)
-            if found.undefined is None and (match := CP1252_UNDEFINED.search(block)):
-                found.undefined = line + block.count(b"\n", 0, match.start())
+            lengths.add(block, at, b"\n")
+            if found.nul is None and (nul := block.find(b"\x00")) >= 0:
+                found.nul = at + nul
+            if found.undefined is None:
+                hits = [i for byte in CP1252_UNDEFINED if (i := block.find(byte)) >= 0]
+                found.undefined = at + min(hits) if hits else None
             if found.not_utf8 is None:
                 data, carry = carry + block, b""  # carry: a character cut by the block's end
                 try:
@@ -338,34 +342,54 @@ def _read_bytes(path: str, limits: Limits) -> _Bytes:
                     if exc.end == len(data) and exc.reason == "unexpected end of data":
                         carry = data[exc.start :]
                     else:
-                        found.not_utf8 = line + data.count(b"\n", 0, exc.start)
-            line += block.count(b"\n")
-            if found.not_utf8 and found.nul and found.undefined:
+                        found.not_utf8 = at - (len(data) - len(block)) + exc.start
+            at += len(block)
+            if found.not_utf8 is not None and found.nul is not None and found.undefined is not None:
                 break
     if carry and found.not_utf8 is None:
-        found.not_utf8 = line
-    found.long_line = lengths.long_line
+        found.not_utf8 = at - len(carry)
+    found.long_line = lengths.long_start
     return found
 
 
+def _lines_at(path: str, offsets: list[int]) -> dict[int, int]:
+    """The line each byte offset falls on (counted only when a problem needs its line)."""
+    lines, line, at = {}, 1, 0
+    wanted = sorted(set(offsets))
+    with open(path, "rb") as fh:
+        while wanted and (block := fh.read(4 * MB)):
+            while wanted and wanted[0] < at + len(block):
+                offset = wanted.pop(0)
+                lines[offset] = line + block.count(b"\n", 0, offset - at)
+            line += block.count(b"\n")
+            at += len(block)
+    for offset in wanted:
+        lines[offset] = line
+    return lines
+
+
 def _first_plain_utf8(path: str) -> int | None:
-    """The line of the first byte sequence that can only be UTF-8 (second pass, rarely run)."""
-    line, tail = 1, b""
+    """The offset of the first bytes that can only be UTF-8 (a second pass, for files that
+    are not UTF-8 throughout). Blocks where no valid UTF-8 sequence is left once the invalid
+    bytes are dropped are skipped without the slower search."""
+    at, tail = 0, b""
     with open(path, "rb") as fh:
         while block := fh.read(4 * MB):
             data = tail + block
-            if match := UTF8_PLAIN.search(data):
-                return line + data.count(b"\n", len(tail), match.start())
-            line += block.count(b"\n")
-            tail = block[-3:] if b"\n" not in block[-3:] else b""
+            found = not data.decode("utf-8", "ignore").isascii() and UTF8_PLAIN.search(data)
+            if found:
+                return at - len(tail) + found.start()
+            at += len(block)
+            tail = block[-3:]
     return None
 
 
 def _check_utf16(path: str, encoding: str, limits: Limits) -> DatasetError | None:
     """Decode a UTF-16 file once; the first damaged character, NUL or long line, by line."""
     codec = "utf-16-be" if encoding == "utf-16-be" else "utf-16-le"
-    line, carry, first = 1, b"", True
+    line, carry, first, at = 1, b"", True, 0
     lengths = _LineLength(limits.max_line_chars)
+    long_line = None
     with open(path, "rb") as fh:
         while block := fh.read(4 * MB):
             if first:
@@ -390,12 +414,16 @@ def _check_utf16(path: str, encoding: str, limits: Limits) -> DatasetError | Non
                         "the data again, or " + SAVE_AS_UTF8,
                         line,
                     )
-            if (at := text.find("\x00")) >= 0:
-                return NulByteError(line + text.count("\n", 0, at))
-            lengths.add(text, line, "\n")
+            if (nul := text.find("\x00")) >= 0:
+                return NulByteError(line + text.count("\n", 0, nul))
+            lengths.add(text, at, "\n")
+            if long_line is None and lengths.long_start is not None:
+                # The long line started in this block or the one before: count back from here.
+                long_line = line + text.count("\n", 0, max(0, lengths.long_start - at))
             line += text.count("\n")
-    if lengths.long_line is not None:
-        return LineTooLongError(lengths.long_line, file_size(lengths.limit))
+            at += len(text)
+    if long_line is not None:
+        return LineTooLongError(long_line, file_size(lengths.limit))
     if carry:
         return EncodingError(
             f"The file ends in the middle of a character on line {line}: it may have been cut "
@@ -418,22 +446,29 @@ def _encoding(path: str, head: bytes, limits: Limits) -> tuple[str, DatasetError
         if even > 0.3 * half and odd <= max(2, 0.05 * half):
             return "utf-16-be", _check_utf16(path, "utf-16-be", limits)
     found = _read_bytes(path, limits)
-    problem = NulByteError(found.nul) if found.nul else None
-    if found.long_line is not None:
-        problem = problem or LineTooLongError(found.long_line, file_size(limits.max_line_chars))
+    plain_utf8 = None
+    if found.not_utf8 is not None and not head.startswith(codecs.BOM_UTF8):
+        plain_utf8 = _first_plain_utf8(path)
+    offsets = [found.nul, found.long_line, found.not_utf8, found.undefined, plain_utf8]
+    lines = _lines_at(path, [o for o in offsets if o is not None])
+    problem = None
+    if found.nul is not None:
+        problem = NulByteError(lines[found.nul])
+    elif found.long_line is not None:
+        problem = LineTooLongError(lines[found.long_line], file_size(limits.max_line_chars))
     if head.startswith(codecs.BOM_UTF8):
         if found.not_utf8 is None:
             return "utf-8-sig", problem
+        line = lines[found.not_utf8]
         return "utf-8-sig", problem or EncodingError(
-            f"Line {found.not_utf8} is not valid UTF-8 text, although the file starts with the "
-            "UTF-8 marker: the file may be damaged or mix encodings. Open it, " + SAVE_AS_UTF8,
-            found.not_utf8,
+            f"Line {line} is not valid UTF-8 text, although the file starts with the UTF-8 "
+            "marker: the file may be damaged or mix encodings. Open it, " + SAVE_AS_UTF8,
+            line,
         )
     if found.not_utf8 is None:
         return "utf-8", problem
-    plain_utf8 = _first_plain_utf8(path)
     if plain_utf8 is not None:
-        line = max(plain_utf8, found.not_utf8)
+        line = max(lines[plain_utf8], lines[found.not_utf8])
         return "cp1252", problem or EncodingError(
             f"Line {line} uses a different character encoding from the lines before it (some "
             "lines are UTF-8, some are not), so accented letters and symbols would be read "
@@ -441,10 +476,11 @@ def _encoding(path: str, head: bytes, limits: Limits) -> tuple[str, DatasetError
             line,
         )
     if found.undefined is not None:
+        line = lines[found.undefined]
         return "cp1252", problem or EncodingError(
-            f"Line {found.undefined} holds bytes that are not text in UTF-8 or Windows-1252: the "
-            "file may be damaged or in another encoding. Open it, " + SAVE_AS_UTF8,
-            found.undefined,
+            f"Line {line} holds bytes that are not text in UTF-8 or Windows-1252: the file may "
+            "be damaged or in another encoding. Open it, " + SAVE_AS_UTF8,
+            line,
         )
     return "cp1252", problem
 
