@@ -188,6 +188,21 @@ def test_a_double_clicked_submit_stores_the_file_once(source, team_member, clien
     assert _stored_files() == [storage.path_for(dataset.stored_name)]
 
 
+def test_a_double_clicked_sheet_choice_scans_once(
+    source, team_member, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(team_member)
+    response = _upload(client, source, _xlsx(sheets=2, hidden=True), "book.xlsx")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = client.post(response["Location"], {"sheet": "Visits"})
+        second = client.post(response["Location"], {"sheet": "Visits"})
+
+    dataset = Dataset.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert len(callbacks) == 1
+    assert dataset.status == Dataset.Status.SCANNED and dataset.attempts == 1
+
+
 def test_a_file_stored_while_this_one_was_checked_is_recognised(
     source, team_member, tmp_path, monkeypatch
 ):
