@@ -2,7 +2,9 @@
 
 Every pass over the data calls ``Table.chunks()`` again, which re-reads the file from the start: the
 whole file is never held in memory. Cells come back as strings ("" for empty); blank rows are
-skipped.
+skipped. A file that cannot be read safely raises a ``DatasetError`` whose message says what to
+fix, with the line or column where there is one; what the uploader should know about a file that
+was read (links, formulas without results, cleaned column names) is in ``SourceInfo.warnings``.
 """
 
 from __future__ import annotations
@@ -85,10 +87,10 @@ ENTITIES = (
     "This workbook declares XML entities, which Excel never writes (a file made this way can "
     "attack the service): open it in Excel, save it again as .xlsx and upload the new file."
 )
-# Parts of a workbook that link out or run code.
-MACRO_PARTS = ("vbaproject.bin", "xl/macrosheets/", "xl/dialogsheets/")
+# Parts of a workbook that hold macros: VBA, and Excel 4.0 macro and dialog sheets.
+VBA_PROJECT = "vbaproject.bin"
+MACRO_FOLDERS = ("xl/macrosheets/", "xl/dialogsheets/")
 EXTERNAL_LINK = re.compile(r"xl/externalLinks/[^/]+\.xml")
-REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 # A cell holding a formula and no saved value: <c r="B2"><f>SUM(A1:A9)</f></c>, or with an
 # empty <v/> (any namespace prefix). An empty value is a saved result only for a text formula
 # (t="str"), whose result may be "".
@@ -734,7 +736,7 @@ def _check_kind(zf: zipfile.ZipFile, names: set[str]) -> None:
     if "[Content_Types].xml" in names:
         with zf.open("[Content_Types].xml") as fh:
             content_types = fh.read(200_000).decode("utf-8", "ignore").lower()
-    if any(n.endswith(MACRO_PARTS[0]) or n.startswith(MACRO_PARTS[1:]) for n in lower) or (
+    if any(n.endswith(VBA_PROJECT) or n.startswith(MACRO_FOLDERS) for n in lower) or (
         "macroenabled" in content_types
     ):
         raise MacroWorkbookError(
