@@ -13,7 +13,9 @@ import random
 import tempfile
 from pathlib import Path
 
+import openpyxl
 from django.db import transaction
+from openpyxl.comments import Comment
 
 from safety import services
 from safety.models import Dataset
@@ -80,8 +82,31 @@ def synthetic_csv(rows: int = 60, seed: int = 1) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def synthetic_workbook(rows: int = 60, seed: int = 1) -> bytes:
+    """The same export as a workbook, as people keep them: a very hidden lookup sheet of the
+    clients' contact details, a note naming one of them, and a total column whose formulas
+    were never calculated (so the report has something to say about each)."""
+    table = list(csv.reader(io.StringIO(synthetic_csv(rows=rows, seed=seed).decode())))
+    book = openpyxl.Workbook()
+    visits = book.active
+    visits.title = "Visits"
+    visits.append([*table[0], "amount_with_vat"])
+    for number, row in enumerate(table[1:], start=2):
+        visits.append([*row, f"=J{number}*1.2"])
+    visits["B2"].comment = Comment(f"{table[1][1]} asked us not to call before 10am", "Case worker")
+    contacts = book.create_sheet("Contacts")
+    contacts.sheet_state = "veryHidden"
+    contacts.append(["full_name", "contact", "phone"])
+    for row in table[1:]:
+        contacts.append([row[1], row[5], row[4]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def seed_datasets(programmes: dict[str, Programme]) -> list[Dataset]:
-    """Upload, scan and redact one synthetic file per programme (skipped if already there).
+    """Upload, scan and redact one synthetic file per programme (skipped if already there):
+    a CSV for the first, a workbook with a hidden sheet for the second.
 
     Runs the tasks in-process, whatever the Celery settings, so the report is ready at once.
     """
@@ -96,13 +121,18 @@ def seed_datasets(programmes: dict[str, Programme]) -> list[Dataset]:
         ).first()
         if uploader is None:
             continue
+        name = "visits-export.xlsx" if index % 2 else "visits-export.csv"
+        make = synthetic_workbook if index % 2 else synthetic_csv
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "export.csv"
-            path.write_bytes(synthetic_csv(rows=80, seed=index + 1))
+            path = Path(folder) / name
+            path.write_bytes(make(rows=80, seed=index + 1))
             with transaction.atomic():
                 dataset = services.dataset_upload(
-                    data_source=source, user=uploader, path=str(path), filename="visits-export.csv"
+                    data_source=source, user=uploader, path=str(path), filename=name
                 )
+        if dataset.status == Dataset.Status.CHOOSING_SHEET:
+            with transaction.atomic():
+                services.dataset_choose_sheet(dataset=dataset, sheet="Visits")
         services.dataset_scan(dataset_id=dataset.pk)
         dataset.refresh_from_db()
         findings = list(dataset.findings.all())

@@ -14,7 +14,10 @@ class UploadForm(BaseForm):
     file = forms.FileField(
         label="Upload a file",
         help_text="A CSV file or an Excel workbook (.xlsx). Macros and passwords are not allowed.",
-        error_messages={"required": "Choose a CSV or Excel file to upload"},
+        error_messages={
+            "required": "Choose a CSV or Excel file to upload",
+            "empty": "The file is empty: export the data again and upload the new file.",
+        },
     )
 
 

@@ -157,6 +157,10 @@ class Dataset(models.Model):
     k_anonymity = models.JSONField(default=dict, blank=True)
     small_cells = models.JSONField(default=list, blank=True)
     small_numbers = models.JSONField(default=dict, blank=True)
+    # What the uploader should know although the file was read ([{"code", "message"}]), and
+    # what a workbook's other sheets and comments hold (types and counts, never values).
+    warnings = models.JSONField(default=list, blank=True)
+    other_parts = models.JSONField(default=dict, blank=True)
     min_cell_count = models.PositiveSmallIntegerField(default=10)
     remedies_confirmed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from safety.models import (
     SafetySettings,
 )
 from safety.scanning import DatasetError, Limits, ScanOptions, open_table, redact, scan
+from safety.scanning.reader import inspect_workbook
 from scoping.models import DataSource
 from teams.models import User
 
@@ -75,65 +77,100 @@ def check_table(path: str, sheet: str | None = None) -> tuple[object, int]:
     return table, rows
 
 
+def upload_name(filename: str) -> str:
+    """The name an upload is shown by: no folders, no control or invisible characters (a
+    right-to-left override could disguise the extension), at most 255 characters with its
+    extension kept."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = " ".join("".join(ch if ch.isprintable() else " " for ch in name).split())
+    if name.strip(".") == "":
+        return "upload"
+    if len(name) > 255:
+        stem, dot, extension = name.rpartition(".")
+        extension = extension[:16]
+        name = stem[: 254 - len(extension)] + dot + extension if dot else name[:255]
+    return name
+
+
 def dataset_upload(*, data_source: DataSource, user: User, path: str, filename: str) -> Dataset:
     """Check an uploaded file, store it encrypted and queue its scan (or ask for a sheet).
 
     Raises ``DatasetError`` for a bad file and ``DuplicateDataset`` for bytes seen before; in both
-    cases nothing is stored.
+    cases nothing is stored. The file is encrypted before the transaction, which only inserts
+    the row and moves the file into place: the same file sent twice at once meets the unique
+    constraint on owner and hash (on SQLite too, where a long write transaction would make the
+    other upload fail with "database is locked"), and the loser's copy is deleted.
     """
     sha256 = _sha256(path)
     existing = Dataset.objects.filter(owner_id=data_source.owner_id, sha256=sha256).first()
     if existing is not None:
         raise DuplicateDataset(existing)
-    table = open_table(path, limits=upload_limits())
+    # A workbook with several sheets is checked as a whole now and its chosen sheet later.
+    info = inspect_workbook(path, limits=upload_limits())
+    choosing = info is not None and len(info.sheets) > 1
+    rows = None
+    if not choosing:
+        table, rows = check_table(path)
+        info = table.info
     sheets = [
-        {"name": s["name"], "hidden": s.get("state", "visible") != "visible"}
-        for s in table.info.sheets
+        {"name": s["name"], "hidden": s.get("state", "visible") != "visible"} for s in info.sheets
     ]
-    choosing = len(sheets) > 1
-    _, rows = check_table(path) if not choosing else (table, None)
     dataset = Dataset(
         data_source=data_source,
         owner_id=data_source.owner_id,
         uploaded_by=user,
-        original_filename=Path(filename).name[:255] or "upload",
+        original_filename=upload_name(filename),
         sha256=sha256,
         size=Path(path).stat().st_size,
-        content_type=table.info.format,
+        content_type=info.format,
         sheets=sheets,
         sheet=sheets[0]["name"] if len(sheets) == 1 else "",
         status=Dataset.Status.CHOOSING_SHEET if choosing else Dataset.Status.UPLOADED,
         rows_total_estimate=rows,
+        warnings=info.warnings,
         min_cell_count=SafetySettings.min_cell_count_for(data_source.idea.programme_id),
     )
     destination = storage.path_for(dataset.stored_name)
-    try:
-        with transaction.atomic():
-            dataset.save()
-            with open(path, "rb") as source:
-                encrypt_to_path(source, destination, storage.key())
-            if not choosing:
-                _queue_scan(dataset)
-    except IntegrityError as error:  # the same file, uploaded at the same moment
-        destination.unlink(missing_ok=True)
-        existing = Dataset.objects.filter(owner_id=data_source.owner_id, sha256=sha256).first()
-        if existing is None:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    # In the scratch folder until the row exists: a worker killed here leaves nothing that the
+    # scratch sweep does not delete.
+    with storage.scratch_file() as encrypted:
+        with open(path, "rb") as source:
+            encrypt_to_path(source, Path(encrypted), storage.key())
+        try:
+            with transaction.atomic():
+                dataset.save()
+                os.replace(encrypted, destination)
+                if not choosing:
+                    _queue_scan(dataset)
+        except IntegrityError as error:  # the same file, uploaded at the same moment
+            destination.unlink(missing_ok=True)
+            existing = Dataset.objects.filter(owner_id=data_source.owner_id, sha256=sha256).first()
+            if existing is None:
+                raise
+            raise DuplicateDataset(existing) from error
+        except BaseException:
+            destination.unlink(missing_ok=True)
             raise
-        raise DuplicateDataset(existing) from error
-    except BaseException:
-        destination.unlink(missing_ok=True)
-        raise
     return dataset
 
 
 def dataset_choose_sheet(*, dataset: Dataset, sheet: str) -> Dataset:
-    """Record the sheet to scan in a workbook with several, check it, and queue the scan."""
+    """Record the sheet to scan in a workbook with several, check it, and queue the scan.
+
+    Chosen twice at once (a double-click), the second finds the sheet already chosen.
+    """
     with storage.plaintext_copy(dataset.stored_name, ".xlsx") as path:
-        _, rows = check_table(path, sheet=sheet)
+        table, rows = check_table(path, sheet=sheet)
     with transaction.atomic():
         updated = Dataset.objects.filter(
             pk=dataset.pk, status=Dataset.Status.CHOOSING_SHEET
-        ).update(sheet=sheet, status=Dataset.Status.UPLOADED, rows_total_estimate=rows)
+        ).update(
+            sheet=sheet,
+            status=Dataset.Status.UPLOADED,
+            rows_total_estimate=rows,
+            warnings=table.info.warnings,
+        )
         if updated:
             _queue_scan(dataset)
     dataset.refresh_from_db()
@@ -269,6 +306,8 @@ def _store_findings(dataset_id: int, report: dict) -> None:
     dataset.k_anonymity = report["k_anonymity"]
     dataset.small_cells = report["small_cells"]
     dataset.small_numbers = report.get("postcode_small_numbers", {})
+    dataset.warnings = report["source"].get("warnings", [])
+    dataset.other_parts = report.get("other_parts", {})
     dataset.status = Dataset.Status.SCANNED
     dataset.error_message = ""
     dataset.save()
@@ -375,6 +414,7 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
             # The reviewer may keep a column the scan would drop, so the redaction reads the
             # file again rather than relying on the scan's scratch copy of the kept columns.
             prepare_redact=False,
+            other_parts=False,  # the copy is the chosen sheet alone
         )
         try:
             for column in result.columns:

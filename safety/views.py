@@ -13,8 +13,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import SkipFile, TemporaryFileUploadHandler
+from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_safe
@@ -27,9 +28,8 @@ from safety.forms import DownloadForm, RemediesForm, SheetForm, UploadForm
 from safety.models import Dataset, DatasetAccess
 from safety.scanning import DatasetError
 from safety.scanning.errors import FileTooLargeError
+from safety.scanning.reader import file_size
 from scoping.models import DataSource
-
-MB = 1024 * 1024
 
 
 def _checked(request: HttpRequest, obj, *, view_perm: str, perm: str):
@@ -57,7 +57,12 @@ def can(user, perm: str, obj) -> bool:
 
 
 class LimitedUploadHandler(TemporaryFileUploadHandler):
-    """Write the upload to a temporary file, giving up (and deleting it) past the size limit."""
+    """Write the upload to a temporary file, giving up (and deleting it) past the size limit.
+
+    Marks the request when the file was too large, or cut off before its end (the browser
+    stopped sending): Django then drops the part-file, and the form would only say "choose a
+    file".
+    """
 
     def __init__(self, request=None, limit: int = 0) -> None:
         super().__init__(request)
@@ -69,11 +74,24 @@ class LimitedUploadHandler(TemporaryFileUploadHandler):
             raise SkipFile
         return super().receive_data_chunk(raw_data, start)
 
+    def upload_interrupted(self) -> None:
+        super().upload_interrupted()
+        if not getattr(self.request, "upload_too_large", False):
+            self.request.upload_cut_off = True
+
+
+UPLOAD_CUT_OFF = (
+    "The upload stopped before the whole file arrived: check your connection and upload the "
+    "file again."
+)
+
 
 def too_large_message() -> str:
-    limit = settings.DATASET_MAX_UPLOAD_BYTES
-    size = f"{limit // MB} MB" if limit >= MB else f"{limit} bytes"
-    return f"The file is larger than {size}: split it into smaller files and upload each one."
+    limit = file_size(settings.DATASET_MAX_UPLOAD_BYTES)
+    return (
+        f"The file is larger than the limit of {limit}: split it into smaller files and upload "
+        "each one."
+    )
 
 
 @require_safe
@@ -92,6 +110,10 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "safety/dataset_list.html", {"datasets": datasets, "sources": sources})
 
 
+# The upload's service keeps its own transaction short (see services.dataset_upload), so the
+# request is not wrapped in one: on SQLite a request-long transaction holding a read lock fails
+# at its first write ("database is locked") when the same file is uploaded twice at once.
+@transaction.non_atomic_requests
 @csrf_exempt  # CSRF is checked in _upload, after the upload handler is in place
 @requires("safety.view_datasets")
 @require_http_methods(["GET", "POST"])
@@ -100,19 +122,34 @@ def dataset_upload(request: HttpRequest, source_pk: int) -> HttpResponse:
     return _upload(request, source_pk)
 
 
+def _upload_form(request: HttpRequest) -> UploadForm:
+    """The upload form bound to what arrived, with the error when the file did not."""
+    try:
+        form = UploadForm(posted(request), request.FILES if request.method == "POST" else None)
+    except UnreadablePostError:  # the connection dropped mid-upload
+        form = UploadForm({}, {})
+        request.upload_cut_off = True
+    problem = None
+    if getattr(request, "upload_too_large", False):
+        problem = too_large_message()
+    elif getattr(request, "upload_cut_off", False):
+        problem = UPLOAD_CUT_OFF
+    if problem:
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("file", problem)
+    return form
+
+
 @csrf_protect
 def _upload(request: HttpRequest, source_pk: int) -> HttpResponse:
     source = get_object_or_404(
         DataSource.objects.select_related("idea__programme", "owner"), pk=source_pk
     )
     _checked(request, source, view_perm="safety.view_data_source", perm="safety.upload_dataset")
-    form = UploadForm(posted(request), request.FILES if request.method == "POST" else None)
+    form = _upload_form(request)
     duplicate = None
-    if getattr(request, "upload_too_large", False):
-        form.is_valid()
-        form.errors.clear()
-        form.add_error("file", too_large_message())
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             dataset = services.dataset_upload(
@@ -139,6 +176,7 @@ def _upload(request: HttpRequest, source_pk: int) -> HttpResponse:
     return render(request, "safety/dataset_upload.html", context)
 
 
+@transaction.non_atomic_requests  # as the upload: a double-click must not lock SQLite
 @requires("safety.view_datasets")
 @require_http_methods(["GET", "POST"])
 def dataset_sheet(request: HttpRequest, pk: int) -> HttpResponse:

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import json
+import os
+import subprocess
+import sys
+import threading
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.db import connection, connections
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from safety import services, storage
 from safety.demo import synthetic_csv
 from safety.models import ColumnFinding, Dataset, DatasetAccess, RedactedCopy
+from tests.bad_inputs import CONTACTS, CORPUS, VISITS, BadUpload, workbook
 from tests.dataset_helpers import data_source, stored_dataset
 
 pytestmark = pytest.mark.django_db
@@ -114,61 +122,44 @@ def _xlsx(sheets: int = 1, hidden: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def _with_member(data: bytes, name: str, content: bytes, **kw) -> bytes:
-    buffer = io.BytesIO(data)
-    with zipfile.ZipFile(buffer, "a", **kw) as zf:
-        zf.writestr(name, content)
-    return buffer.getvalue()
+def _scratch_files() -> list:
+    return sorted(storage.scratch_dir().iterdir())
 
 
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-BAD_FILES = {
-    "empty": (b"", "visits.csv", "empty"),
-    "not a spreadsheet": (b"%PDF-1.4 not a table", "visits.csv", "CSV or XLSX"),
-    "ragged row": (b"a,b,c\n1,2,3\n4,5\n", "visits.csv", "Row 3 has 2 values"),
-    "unbalanced quote": (b'a,b\n1,2\n3,"oops\n5,6\n', "visits.csv", "line 3"),
-    "password-protected": (
-        OLE2 + b"\x00" * 500 + "EncryptedPackage".encode("utf-16-le"),
-        "visits.xlsx",
-        "password",
-    ),
-    "too many columns": (
-        (",".join(f"c{i}" for i in range(30)) + "\n" + ",".join("1" * 30) + "\n").encode(),
-        "visits.csv",
-        "30 columns",
-    ),
-    "macro workbook": (None, "visits.xlsm", "macros"),
-    "zip bomb": (None, "visits.xlsx", "zip bomb"),
-    "too large": (b"a,b\n" + b"1,2\n" * 600, "visits.csv", "larger than"),
-}
-
-
-@pytest.mark.parametrize("case", BAD_FILES)
-def test_bad_files_get_a_clear_error_and_nothing_is_stored(
-    case, source, team_member, client_for, settings
+@pytest.mark.parametrize("case", CORPUS, ids=[case.name for case in CORPUS])
+def test_the_bad_upload_corpus_through_the_upload_page(
+    case: BadUpload, source, team_member, client_for, settings, django_capture_on_commit_callbacks
 ):
-    content, name, message = BAD_FILES[case]
-    settings.DATASET_MAX_COLUMNS = 20
-    if case == "too large":
-        settings.DATASET_MAX_UPLOAD_BYTES = 2000
-    if case == "macro workbook":
-        content = _with_member(_xlsx(), "xl/vbaProject.bin", b"macro")
-    if case == "zip bomb":
-        content = _with_member(
-            _xlsx(),
-            "xl/media/pad.bin",
-            b"\x00" * (60 * 1024 * 1024),
-            compression=zipfile.ZIP_DEFLATED,
-        )
+    """Every bad upload gets its message (and nothing is stored) or is read, and scanned."""
+    if case.max_bytes:
+        settings.DATASET_MAX_UPLOAD_BYTES = case.max_bytes
+    client = client_for(team_member)
 
-    response = _upload(client_for(team_member), source, content, name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, source, case.make(), case.filename)
 
-    assert response.status_code == 200
-    page = response.content.decode()
-    assert "govuk-error-summary" in page
-    assert message in page
-    assert not Dataset.objects.exists()
-    assert _stored_files() == []
+    if case.message:
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "govuk-error-summary" in page
+        assert escape(case.message) in page
+        assert not Dataset.objects.exists()
+        assert _stored_files() == [] and _scratch_files() == []
+        return
+    assert response.status_code == 302
+    dataset = Dataset.objects.get()
+    if dataset.status == Dataset.Status.CHOOSING_SHEET:
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(response["Location"], {"sheet": "Visits"})
+        dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.SCANNED, dataset.error_message
+    assert dataset.rows == len(case.rows)
+    progress = client.get(reverse("safety:dataset_progress", args=[dataset.pk])).content.decode()
+    report = client.get(dataset.get_absolute_url()).content.decode()
+    if case.warning:
+        assert escape(case.warning) in progress and escape(case.warning) in report
+    else:
+        assert "govuk-warning-text" not in progress
 
 
 def test_the_same_file_twice_is_recognised(source, team_member, client_for, tmp_path):
@@ -181,6 +172,257 @@ def test_the_same_file_twice_is_recognised(source, team_member, client_for, tmp_
     assert reverse("safety:dataset_progress", args=[first.pk]) in response.content.decode()
     assert Dataset.objects.count() == 1
     assert len(_stored_files()) == 1
+
+
+def test_a_double_clicked_submit_stores_the_file_once(source, team_member, client_for):
+    client = client_for(team_member)
+    first = _upload(client, source, synthetic_csv(rows=20))
+    second = _upload(client, source, synthetic_csv(rows=20))
+
+    dataset = Dataset.objects.get()
+    assert first.status_code == 302
+    assert second.status_code == 200
+    page = second.content.decode()
+    assert "This file has already been uploaded" in page
+    assert reverse("safety:dataset_progress", args=[dataset.pk]) in page
+    assert _stored_files() == [storage.path_for(dataset.stored_name)]
+
+
+def test_a_double_clicked_sheet_choice_scans_once(
+    source, team_member, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(team_member)
+    response = _upload(client, source, _xlsx(sheets=2, hidden=True), "book.xlsx")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = client.post(response["Location"], {"sheet": "Visits"})
+        second = client.post(response["Location"], {"sheet": "Visits"})
+
+    dataset = Dataset.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert len(callbacks) == 1
+    assert dataset.status == Dataset.Status.SCANNED and dataset.attempts == 1
+
+
+def test_a_file_stored_while_this_one_was_checked_is_recognised(
+    source, team_member, tmp_path, monkeypatch
+):
+    """The race, in order: another upload of the same bytes lands between this upload's look
+    for a duplicate and its insert. The unique constraint catches it; this copy is deleted."""
+    path = tmp_path / "visits.csv"
+    path.write_bytes(synthetic_csv(rows=20))
+    check_table = services.check_table
+    other: list[Dataset] = []
+
+    def check_while_another_lands(*args, **kwargs):
+        found = check_table(*args, **kwargs)
+        if not other:
+            monkeypatch.setattr(services, "check_table", check_table)
+            other.append(
+                services.dataset_upload(
+                    data_source=source, user=team_member, path=str(path), filename="a.csv"
+                )
+            )
+        return found
+
+    monkeypatch.setattr(services, "check_table", check_while_another_lands)
+    with pytest.raises(services.DuplicateDataset) as raised:
+        services.dataset_upload(
+            data_source=source, user=team_member, path=str(path), filename="b.csv"
+        )
+
+    assert raised.value.existing == other[0] == Dataset.objects.get()
+    assert _stored_files() == [storage.path_for(other[0].stored_name)]
+    assert _scratch_files() == []
+
+
+def test_the_same_file_uploaded_at_the_same_moment_on_sqlite(tmp_path):
+    """Two requests at once, through the page, on a SQLite file: one stored, one told so."""
+    environment = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'race.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.upload_race", str(tmp_path / "storage")],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    outcomes = sorted(found["outcomes"], key=lambda o: o["status"])
+    assert outcomes == [{"status": 200, "duplicate": True}, {"status": 302, "duplicate": False}]
+    assert found["datasets"] == 1
+    assert len(found["files"]) == 1 and found["files"][0].startswith("datasets/")
+
+
+@pytest.mark.services
+def test_the_same_file_uploaded_at_the_same_moment_on_postgresql(
+    transactional_db, programme_a, monkeypatch
+):
+    if connection.vendor != "postgresql":
+        if os.environ.get("CIP_REQUIRE_SERVICES") == "1":
+            pytest.fail("DATABASE_URL does not point at PostgreSQL (CIP_REQUIRE_SERVICES=1)")
+        pytest.skip("DATABASE_URL does not point at PostgreSQL")
+    from tests.factories import OrganisationFactory, UserFactory  # noqa: PLC0415
+
+    organisation = OrganisationFactory()
+    users = [UserFactory(organisation=organisation) for _ in range(2)]
+    source = data_source(programme_a, owner=organisation)
+    barrier = threading.Barrier(2)
+    check_table = services.check_table
+
+    def check_then_wait(*args, **kwargs):
+        found = check_table(*args, **kwargs)
+        barrier.wait(timeout=20)
+        return found
+
+    monkeypatch.setattr(services, "check_table", check_then_wait)
+    monkeypatch.setattr(services, "_queue_scan", lambda dataset: None)
+    statuses: list[int] = []
+
+    def upload(user) -> None:
+        try:
+            client = Client()
+            client.force_login(user)
+            response = _upload(client, source, synthetic_csv(rows=20))
+            duplicate = "already been uploaded" in response.content.decode()
+            statuses.append((response.status_code, duplicate))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=upload, args=[user]) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(statuses) == [(200, True), (302, False)]
+    assert Dataset.objects.count() == 1
+    assert len(_stored_files()) == 1
+
+
+class _CutOff(io.BytesIO):
+    """A request body that ends early; with ``drop`` the connection fails instead."""
+
+    def __init__(self, data: bytes, drop: bool) -> None:
+        super().__init__(data)
+        self.drop = drop
+
+    def read(self, size=-1):
+        data = super().read(size)
+        if not data and self.drop:
+            raise OSError("connection reset by peer")
+        return data
+
+
+@pytest.mark.parametrize("drop", [False, True], ids=["body ends early", "connection drops"])
+def test_an_upload_cut_off_mid_stream_stores_nothing(source, team_member, client_for, drop):
+    boundary = "cut-off-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+            f'filename="visits.csv"\r\nContent-Type: text/csv\r\n\r\n'
+        ).encode()
+        + synthetic_csv(rows=40)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    sent = body[: len(body) * 2 // 3]
+
+    response = client_for(team_member).generic(
+        "POST",
+        reverse("safety:dataset_upload", args=[source.pk]),
+        data=b"x",
+        content_type=f"multipart/form-data; boundary={boundary}",
+        CONTENT_LENGTH=str(len(body)),
+        **{"wsgi.input": _CutOff(sent, drop)},
+    )
+
+    assert response.status_code == 200
+    assert "The upload stopped before the whole file arrived" in response.content.decode()
+    assert not Dataset.objects.exists()
+    assert _stored_files() == []
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("../../etc/passwd.csv", "passwd.csv"),
+        ("C:\\Users\\grace\\visits.csv", "visits.csv"),
+        ("visits\u202evsc.exe.csv", "visits vsc.exe.csv"),
+        ("\u200bvisits\r\n.csv", "visits .csv"),
+        ("..", "upload"),
+        ("a" * 300 + ".csv", "a" * 251 + ".csv"),
+    ],
+)
+def test_uploaded_file_names_are_shown_without_folders_or_hidden_characters(sent, stored):
+    assert services.upload_name(sent) == stored
+
+
+def test_a_path_in_the_file_name_is_not_kept(source, team_member, client_for):
+    client = client_for(team_member)
+    _upload(client, source, synthetic_csv(rows=20), "../../" + "v" * 300 + ".csv")
+    dataset = Dataset.objects.get()
+    assert dataset.original_filename == "v" * 251 + ".csv"
+    assert "/" not in dataset.original_filename
+    assert _stored_files() == [storage.path_for(dataset.stored_name)]
+
+
+def test_the_report_says_what_the_rest_of_a_workbook_holds(
+    source, team_member, reviewer, client_for, django_capture_on_commit_callbacks
+):
+    data = workbook(
+        ("Visits", [["ward", "amount"], ["Highgate", 5], ["Kentish Town", 7]], "visible"),
+        ("Contacts", CONTACTS, "veryHidden"),
+        comments={("Visits", "B2"): "Grace Smith rang from 07700 900123 about this"},
+    )
+    client = client_for(team_member)
+    response = _upload(client, source, data, "book.xlsx")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {"sheet": "Visits"})
+    dataset = Dataset.objects.get()
+    assert dataset.other_parts["sheets"][0]["types"] == {
+        "PERSON_NAME": 3,
+        "EMAIL": 3,
+        "NHS_NUMBER": 3,
+    }
+
+    page = client_for(reviewer).get(dataset.get_absolute_url()).content.decode()
+    assert "The rest of the workbook" in page
+    assert "very hidden" in page
+    assert "PERSON_NAME (3), EMAIL (3), NHS_NUMBER (3)" in page
+    assert "Comments and notes: 1, of which 1 hold personal data" in page
+    assert "A CSV file of the sheet <bdi>Visits</bdi> alone" in page
+    for value in ("Grace Smith", "grace.smith@example.com", "943 476 5919", "07700 900123"):
+        assert value not in page
+
+
+def test_the_redacted_copy_of_a_workbook_is_its_chosen_sheet_alone(
+    source, team_member, tmp_path, django_capture_on_commit_callbacks
+):
+    data = workbook(
+        ("Visits", VISITS, "visible"),
+        ("Contacts", CONTACTS, "hidden"),
+        comments={("Visits", "B2"): "Amir Khan rang about this"},
+    )
+    path = tmp_path / "book.xlsx"
+    path.write_bytes(data)
+    with django_capture_on_commit_callbacks(execute=True):
+        dataset = services.dataset_upload(
+            data_source=source, user=team_member, path=str(path), filename="book.xlsx"
+        )
+        services.dataset_choose_sheet(dataset=dataset, sheet="Visits")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dataset_remedies_confirm(
+            dataset=dataset, user=team_member, remedies={}, quasi_identifiers=[]
+        )
+
+    copy = RedactedCopy.objects.get(dataset=dataset)
+    with storage.plaintext_copy(copy.stored_name) as plain, open(plain, encoding="utf-8") as fh:
+        text = fh.read()
+    assert text.splitlines() == ["amount", "5", "7"]  # the name column is dropped
 
 
 def test_a_workbook_with_several_sheets_asks_which_one(
@@ -510,6 +752,13 @@ def test_demo_data_has_a_redacted_dataset_per_programme():
     assert datasets.count() == 2
     assert {d.status for d in datasets} == {Dataset.Status.REDACTED}
     assert RedactedCopy.objects.count() == 2
+    # The workbook shows what the report says about the rest of a workbook, and its warnings.
+    book = datasets.get(content_type="xlsx")
+    (contacts,) = book.other_parts["sheets"]
+    assert contacts["state"] == "veryHidden"
+    assert set(contacts["types"]) >= {"PERSON_NAME", "EMAIL", "PHONE"}
+    assert book.other_parts["comments"]["types"] == {"PERSON_NAME": 1}
+    assert [w["code"] for w in book.warnings] == ["formulas_without_values"]
 
 
 def test_dataset_rules_asked_without_an_object_say_no(reviewer, team_member):

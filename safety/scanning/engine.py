@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .detectors import ACTION_BY_TYPE, NUMBER, Profile, classify, count_matches
+from .detectors import ACTION_BY_TYPE, Profile, classify, count_matches
 from .errors import HouseholdsTableError, UnknownColumnError
 from .freetext import TextScrubber
 from .mosaic import QIColumn, generalise, group_sizes, k_summary, protect
@@ -39,9 +39,12 @@ from .names import NameIndex
 from .patterns import PII_TYPES, is_postcode, mask, normalise_postcode
 from .reader import Limits, Table, open_table
 from .spill import Spill
+from .workbook import scan_other_parts
 
 AUTO_QI_KINDS = ("age", "dob", "sex", "ethnicity", "ward", "district", "postcode")
 RISKY_START = re.compile(r"[=+\-@\t\r]")
+# A number Excel reads as a number (ASCII digits only): safe to leave as it is.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 @dataclass
@@ -62,6 +65,8 @@ class ScanOptions:
     workers: int | None = None
     # Called with the rows read so far after each chunk (the worker's progress bar).
     progress: Callable[[int], None] | None = None
+    # Also scan a workbook's other sheets and its comments (``report["other_parts"]``).
+    other_parts: bool = True
 
 
 @dataclass
@@ -230,6 +235,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
             text_counts = _collect_scrubbed(job, tasks, results, columns)
         for c in columns:
             _decide_action(c, text_counts.get(c.index), households is not None, qi_columns)
+        other_parts = scan_other_parts(path, table, options, names) if options.other_parts else {}
     except BaseException:
         spill.close()
         raise
@@ -257,6 +263,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         "postcode_small_numbers": postcode_note,
         "min_cell_count": threshold,
         "source": table.info.as_dict(),
+        "other_parts": other_parts,
     }
     return ScanResult(
         report=report,
@@ -517,7 +524,8 @@ def excel_safe(values: list[str]) -> list[str]:
     if not re.search(r"\x00[=+\-@\t\r]", joined):
         return values
     return [
-        "'" + v if v and RISKY_START.match(v) and not NUMBER.fullmatch(v) else v for v in values
+        "'" + v if v and RISKY_START.match(v) and not PLAIN_NUMBER.fullmatch(v) else v
+        for v in values
     ]
 
 

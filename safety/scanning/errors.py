@@ -15,6 +15,10 @@ class EmptyFileError(DatasetError):
     code = "empty"
 
 
+class NoRowsError(DatasetError):
+    code = "no_rows"
+
+
 class NotASpreadsheetError(DatasetError):
     code = "not_a_spreadsheet"
 
@@ -39,6 +43,60 @@ class UnbalancedQuoteError(DatasetError):
             "then upload the file again."
         )
         self.line = line
+
+
+class EncodingError(DatasetError):
+    """Text that is not in one encoding throughout, or bytes no encoding we read can hold."""
+
+    code = "encoding"
+
+    def __init__(self, message: str, line: int):
+        super().__init__(message)
+        self.line = line
+
+
+class NulByteError(DatasetError):
+    code = "nul_byte"
+
+    def __init__(self, line: int):
+        super().__init__(
+            f"Line {line} holds a NUL character (a zero byte), which text files never contain: "
+            "the export may be damaged. Export the data again and upload the new file."
+        )
+        self.line = line
+
+
+class CellTooLargeError(DatasetError):
+    code = "cell_too_large"
+
+    def __init__(self, where: str, limit: int):
+        super().__init__(
+            f"{where} holds a cell longer than {limit:,} characters: shorten it or remove it, "
+            "then upload the file again."
+        )
+
+
+class LineTooLongError(DatasetError):
+    code = "line_too_long"
+
+    def __init__(self, line: int, limit: str):
+        super().__init__(
+            f"Line {line} is longer than {limit}, more than any row of a spreadsheet: the file "
+            "may be damaged. Export the data again and upload the new file."
+        )
+        self.line = line
+
+
+class BlankHeaderError(DatasetError):
+    code = "blank_header"
+
+
+class DuplicateHeaderError(DatasetError):
+    code = "duplicate_header"
+
+
+class XmlEntitiesError(DatasetError):
+    code = "xml_entities"
 
 
 class PasswordProtectedError(DatasetError):

@@ -95,3 +95,44 @@ def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, peop
             assert record[column] not in text
     access = DatasetAccess.objects.get()
     assert (access.user, access.what) == (analyst, "redacted")
+
+
+def test_a_bad_file_is_refused_and_a_workbook_reports_its_hidden_sheet(
+    page, live_server, people, tmp_path
+):
+    """The owner's first file is not a spreadsheet; then a workbook with a very hidden sheet of
+    contact details, a note and uncalculated formulas: the owner chooses the visible sheet and
+    the report says what the rest of the workbook holds and what the uploader should check."""
+    from safety.demo import synthetic_workbook
+
+    source, owner, reviewer, analyst = people
+    picture = tmp_path / "visits.csv"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    book = tmp_path / "visits.xlsx"
+    book.write_bytes(synthetic_workbook(rows=30))
+
+    signed_in(page, owner, live_server)
+    visit(page, f"/data-sources/{source.pk}/upload/", live_server.url)
+    page.get_by_label("Upload a file").set_input_files(str(picture))
+    after_navigation(page, page.get_by_role("button", name="Upload and scan").click)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "This file is a PNG image, not a spreadsheet"
+    )
+    assert not Dataset.objects.exists()
+
+    page.get_by_label("Upload a file").set_input_files(str(book))
+    after_navigation(page, page.get_by_role("button", name="Upload and scan").click)
+    expect(page.locator("main")).to_contain_text("Contacts (hidden sheet)")
+    page.get_by_label("Visits").check()
+    after_navigation(page, page.get_by_role("button", name="Scan this sheet").click)
+    expect(page.locator(".govuk-warning-text")).to_contain_text("formulas with no saved result")
+    after_navigation(page, page.get_by_role("link", name="Read the report").click)
+
+    main = page.locator("main")
+    expect(main.get_by_role("heading", name="Warnings")).to_be_visible()
+    expect(main).to_contain_text("The rest of the workbook")
+    row = main.get_by_role("row", name="Contacts")
+    expect(row).to_contain_text("very hidden")
+    expect(row).to_contain_text("PERSON_NAME (30)")
+    expect(main).to_contain_text("Comments and notes: 1, of which 1 hold personal data")
+    expect(main).to_contain_text("A CSV file of the sheet Visits alone")

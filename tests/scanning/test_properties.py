@@ -7,12 +7,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from safety.scanning import ScanOptions, excel_safe, pseudonymiser, redact, scan
-from safety.scanning.detectors import NUMBER
-from safety.scanning.engine import RISKY_START
+from safety.scanning.engine import PLAIN_NUMBER
 
-cell = st.text(
+RISKY = "=+-@\t\r"
+plain_cell = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12
 )
+# A third of the cells start as a formula would: every character Excel may run, then anything.
+cell = st.one_of(
+    plain_cell,
+    plain_cell,
+    st.tuples(st.sampled_from(RISKY), plain_cell).map("".join),
+    st.from_regex(r"[+-]?[0-9]{1,4}(\.[0-9]{1,2})?", fullmatch=True),
+)
+
+
+def is_excel_safe(value: str) -> bool:
+    """Excel runs nothing in it: no risky first character, or a plain number."""
+    return not value or value[0] not in RISKY or bool(PLAIN_NUMBER.fullmatch(value))
+
+
 fast = settings(
     max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -41,8 +55,7 @@ def test_redaction_keeps_row_count_order_and_is_excel_safe(tmp_path, rows):
     assert result.report["rows"] == len(written) - 1 == len(rows) + 1
     assert [r[-1] for r in written[1:]] == [f"s{i}" for i in range(len(rows) + 1)]
     for row in written:
-        for value in row:
-            assert not (value and RISKY_START.match(value)) or NUMBER.fullmatch(value)
+        assert all(map(is_excel_safe, row))
 
 
 @given(st.lists(cell, max_size=30))
@@ -50,10 +63,55 @@ def test_excel_safe_neutralises_formulas_but_not_numbers(values):
     out = excel_safe(values)
     assert len(out) == len(values)
     for before, after in zip(values, out, strict=True):
-        if before and RISKY_START.match(before) and not NUMBER.fullmatch(before):
-            assert after == "'" + before
-        else:
-            assert after == before
+        assert is_excel_safe(after)
+        assert after == before or after == "'" + before
+        if after != before:
+            assert before[0] in RISKY and not PLAIN_NUMBER.fullmatch(before)
+
+
+# What a worksheet can hold: no control characters but tab, line feed and carriage return.
+sheet_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), whitelist_characters="\t\n\r"),
+    max_size=12,
+)
+sheet_cell = st.one_of(sheet_text, st.tuples(st.sampled_from(RISKY), sheet_text).map("".join))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from("=+-@"), sheet_text).map("".join),
+        min_size=2,
+        max_size=2,
+        unique_by=lambda h: " ".join(h.split()).casefold(),
+    ),
+    st.lists(st.lists(sheet_cell, min_size=2, max_size=2), min_size=1, max_size=15),
+)
+def test_the_redacted_copy_of_a_workbook_is_excel_safe(tmp_path, header, rows):
+    """Headers and text cells of a workbook, formulas as text included, come out neutralised."""
+    import openpyxl
+
+    from safety.scanning import DatasetError
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["seq", *header])
+    for i, row in enumerate(rows):
+        sheet.append([f"s{i}", *row])
+        for cell_ in sheet[sheet.max_row][1:]:
+            cell_.data_type = "s"  # text, even when it starts with "=": as typed in Excel
+    src = tmp_path / "in.xlsx"
+    book.save(src)
+    try:
+        result = scan(str(src), ScanOptions(min_cell_count=1))
+    except DatasetError:
+        return  # an unreadable header (say, a name of blanks only): refused, nothing written
+    out = tmp_path / "out.csv"
+    redact(result, str(out), b"key")
+    with open(out, encoding="utf-8", newline="") as fh:
+        written = list(csv.reader(fh))
+    for row in written:
+        assert all(map(is_excel_safe, row))
 
 
 def test_negative_numbers_unchanged():

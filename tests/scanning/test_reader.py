@@ -1,14 +1,20 @@
-"""The bad-file corpus, generated here: each file gives its own clear error."""
+"""The reader on good and bad files: each bad file gives its own clear error.
+
+The corpus of bad uploads lives in tests/bad_inputs.py (the upload tests send it through the
+upload page too); the tests below it cover what the corpus does not show on its own.
+"""
 
 import codecs
 import io
+import time
 import zipfile
 
 import openpyxl
 import pytest
 
-from safety.scanning import Limits, open_table
+from safety.scanning import DatasetError, Limits, open_table
 from safety.scanning import errors as e
+from tests.bad_inputs import CORPUS, MB, BadUpload
 
 ROWS = "name,amount\nGrace Smith,-5\nTom Jones,250\n"
 
@@ -22,6 +28,28 @@ def _write(tmp_path, name, data: bytes):
 def _rows(path, **kw):
     table = open_table(path, **kw)
     return table.header, [row for chunk in table.chunks(2) for row in chunk]
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[case.name for case in CORPUS])
+def test_the_bad_upload_corpus(tmp_path, case: BadUpload):
+    path = _write(tmp_path, case.filename, case.make())
+    limits = Limits(max_bytes=case.max_bytes) if case.max_bytes else Limits()
+    if case.message:
+        with pytest.raises(DatasetError) as raised:
+            _rows(path, limits=limits)
+        assert case.message in raised.value.message
+        assert "\n" not in raised.value.message
+        return
+    table = open_table(path, limits=limits)
+    rows = [row for chunk in table.chunks(2) for row in chunk]
+    assert case.rows is None or rows == case.rows
+    warnings = " ".join(w["message"] for w in table.info.warnings)
+    assert (case.warning in warnings) if case.warning else not warnings
+
+
+def test_the_corpus_covers_the_issue():
+    assert len(CORPUS) >= 40
+    assert len({case.name for case in CORPUS}) == len(CORPUS)
 
 
 @pytest.mark.parametrize(
@@ -161,3 +189,63 @@ def test_error_messages_never_contain_cell_values(tmp_path):
     with pytest.raises(e.RaggedRowError) as info:
         _rows(path)
     assert "Grace" not in str(info.value) and "07700" not in str(info.value)
+
+
+def test_a_100_mb_cell_is_refused_without_reading_it_whole(tmp_path):
+    path = tmp_path / "big.csv"
+    with open(path, "wb") as fh:
+        fh.write(b"name,note\nGrace Smith,")
+        block = b"x" * MB
+        for _ in range(100):
+            fh.write(block)
+        fh.write(b"\nTom Jones,short\n")
+    started = time.monotonic()
+    with pytest.raises(e.CellTooLargeError, match="Line 2 holds a cell longer than 1,000,000"):
+        _rows(str(path))
+    assert time.monotonic() - started < 30
+
+
+def test_a_line_longer_than_the_limit_is_refused_before_it_is_read(tmp_path):
+    data = b"name,note\n" + b"a,b\n" * 1000 + b"a," + b"x" * (9 * MB) + b"\nb,c\n"
+    for encoding_of in (lambda b: b, lambda b: b.decode().encode("utf-16")):
+        path = _write(tmp_path, "long.csv", encoding_of(data))
+        with pytest.raises(e.LineTooLongError, match="Line 1002 is longer than 4 MB"):
+            open_table(path, limits=Limits(max_line_chars=4 * MB))
+
+
+def test_header_names_lose_invisible_characters_and_extra_blanks(tmp_path):
+    path = _write(
+        tmp_path, "x.csv", '\ufeffna\u200bme , \u202etown,"  post\ncode "\nA,B,C\n'.encode()
+    )
+    table = open_table(path)
+    assert table.header == ["name", "town", "post code"]
+
+
+def test_duplicate_names_are_found_whatever_their_case_or_spacing(tmp_path):
+    path = _write(tmp_path, "x.csv", b"Name,town,name \nA,B,C\n")
+    with pytest.raises(e.DuplicateHeaderError, match=r"Columns 1 \(A\) and 3 \(C\)"):
+        open_table(path)
+
+
+def test_a_formula_whose_saved_result_is_empty_text_is_not_warned_about(tmp_path):
+    from tests.bad_inputs import rewrite, simple_workbook
+
+    def add_formulas(xml: bytes) -> bytes:
+        return xml.replace(
+            b'<c r="B3" t="n"><v>7</v></c>',
+            b'<c r="B3" t="str"><f>IF(1,"","")</f><v></v></c><c r="C3"><f>1+1</f></c>',
+        )
+
+    data = rewrite(simple_workbook(), {"xl/worksheets/sheet1.xml": add_formulas})
+    table = open_table(_write(tmp_path, "book.xlsx", data))
+    (warning,) = table.info.warnings
+    assert warning["message"].startswith("1 cell in column C is a formula with no saved result")
+
+
+def test_the_sheet_chosen_by_default_is_the_first_visible_one(tmp_path):
+    from tests.bad_inputs import CONTACTS, VISITS, workbook
+
+    data = workbook(("Contacts", CONTACTS, "veryHidden"), ("Visits", VISITS, "visible"))
+    table = open_table(_write(tmp_path, "book.xlsx", data))
+    assert table.info.sheet == "Visits"
+    assert {"name": "Contacts", "state": "veryHidden"} in table.info.sheets

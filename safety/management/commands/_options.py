@@ -27,6 +27,8 @@ def run_scan(path: str, options: dict, *, prepare_redact: bool = True):
         households_path=options["postcode_households"],
         sheet=options["sheet"],
         prepare_redact=prepare_redact,
+        # Only a report describes a workbook's other sheets and comments; a redaction skips them.
+        other_parts=not prepare_redact,
     )
     try:
         return scan(path, scan_options)

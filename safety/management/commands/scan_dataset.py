@@ -34,3 +34,16 @@ class Command(BaseCommand):
             f"k-anonymity over {', '.join(k['quasi_identifiers']) or 'nothing'}: k={k['k']}, "
             f"{k['records_below_threshold']} records in groups below {report['min_cell_count']}"
         )
+        parts = report.get("other_parts") or {}
+        for sheet in parts.get("sheets", []):
+            self.stdout.write(f"Sheet {sheet['name']} ({sheet['state']}): {_types(sheet)}")
+        if parts.get("comments", {}).get("count"):
+            self.stdout.write(
+                f"Comments ({parts['comments']['count']}): {_types(parts['comments'])}"
+            )
+        for warning in report["source"].get("warnings", []):
+            self.stdout.write(f"Warning: {warning['message']}")
+
+
+def _types(found: dict) -> str:
+    return ", ".join(f"{t} {n}" for t, n in found["types"].items()) or "no personal data found"
