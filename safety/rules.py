@@ -32,7 +32,7 @@ from safety.models import (
     Stage,
 )
 from scoping.models import DataSource
-from teams.models import Role
+from teams.models import Programme, Role
 from teams.rules import _active_roles, is_admin, is_programme_member
 
 # Roles that keep the programme's sharing agreement register.
@@ -55,6 +55,8 @@ def _idea(obj):
 
 
 def _programme_of(obj):
+    if isinstance(obj, Programme):
+        return obj
     if isinstance(obj, SharingAgreement):
         return obj.programme
     idea = _idea(obj)
