@@ -199,7 +199,9 @@ rules.add_perm("safety.upload_dataset", is_owner_member)
 # Datasets. (Names avoid Django's own model permissions, such as safety.view_dataset, which
 # the admin asks without an object.)
 rules.add_perm("safety.view_datasets", rules.is_authenticated)
-rules.add_perm("safety.know_dataset", is_on_programme | is_owner_member | is_admin)
+rules.add_perm(
+    "safety.know_dataset", is_on_programme | is_owner_member | is_project_team | is_admin
+)
 rules.add_perm(
     "safety.open_dataset", is_owner_member | is_dataset_reviewer | reads_redacted | is_admin
 )
