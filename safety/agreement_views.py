@@ -42,7 +42,7 @@ def get_agreement_for_user(request: HttpRequest, pk: int, perm: str) -> SharingA
 
 
 @require_safe
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def agreement_list(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, "safety.view_agreements")
     queryset = programme.sharing_agreements.prefetch_related("parties").order_by(
@@ -57,7 +57,7 @@ def agreement_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def agreement_new(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(request, slug, "safety.manage_agreements")
     form = AgreementForm(posted(request), programme=programme)
@@ -72,7 +72,7 @@ def agreement_new(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, "safety.know_agreement")
     user = request.user
@@ -88,7 +88,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, "safety.change_agreement")
     form = AgreementForm(posted(request), instance=agreement, programme=agreement.programme)
@@ -105,7 +105,7 @@ def agreement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def agreement_document(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload the signed document: stored encrypted, and the agreement marked signed."""
     agreement = get_agreement_for_user(request, pk, "safety.change_agreement")
@@ -135,7 +135,7 @@ def agreement_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def agreement_download(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, "safety.download_agreement")
     form = PurposeForm(posted(request))
@@ -162,7 +162,7 @@ def agreement_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def agreement_end(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = get_agreement_for_user(request, pk, "safety.change_agreement")
     form = ReasonForm(posted(request))

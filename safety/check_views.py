@@ -59,7 +59,7 @@ def _can(user, check: SafetyCheck) -> dict[str, bool]:
 
 
 @require_safe
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def idea_checks(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = get_idea_for_user(request, idea_pk, "safety.know_checks")
     versions = list(checks.latest_versions(idea))
@@ -80,7 +80,7 @@ def idea_checks(request: HttpRequest, idea_pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def check_start(request: HttpRequest, idea_pk: int, stage: str) -> HttpResponse:
     idea = get_idea_for_user(request, idea_pk, "safety.write_check")
     if stage not in Stage.values:
@@ -96,7 +96,7 @@ def check_start(request: HttpRequest, idea_pk: int, stage: str) -> HttpResponse:
 
 
 @require_safe
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_check_for_user(request, pk, "safety.view_check")
     history = (
@@ -126,7 +126,7 @@ def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_check_for_user(request, pk, "safety.edit_check")
     if check.is_frozen:
@@ -159,7 +159,7 @@ def check_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def check_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_check_for_user(request, pk, "safety.sign_off_check")
     if check.status != SafetyCheck.Status.WAITING:
@@ -185,7 +185,7 @@ def check_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def check_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     check = get_check_for_user(request, pk, "safety.view_check")
     if not rules.has_perm("safety.write_check", request.user, check.idea):
@@ -200,7 +200,7 @@ def check_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def condition_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     condition = get_object_or_404(
         CheckCondition.objects.select_related("safety_check__idea__programme", "owner"), pk=pk
@@ -226,7 +226,7 @@ def condition_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def check_queue(request: HttpRequest) -> HttpResponse:
     """Checks waiting for this reviewer, oldest first."""
     pagination = paginate(request, checks.checks_to_sign_off(request.user))
@@ -257,14 +257,14 @@ def data_source_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def evidence_pack(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = get_idea_for_user(request, idea_pk, "safety.view_evidence_pack")
     return render(request, "safety/evidence_pack.html", evidence.pack(idea))
 
 
 @require_safe
-@requires("safety.review_checks")
+@requires("safety.open_safety_pages")
 def evidence_pack_pdf(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = get_idea_for_user(request, idea_pk, "safety.view_evidence_pack")
     pdf = template_to_pdf("safety/evidence_pack_pdf.html", evidence.pack(idea))

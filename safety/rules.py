@@ -252,7 +252,7 @@ rules.add_perm(
 # Asked with a condition.
 rules.add_perm("safety.resolve_condition", is_condition_owner | is_dataset_reviewer)
 rules.add_perm("safety.accept_condition", is_dataset_reviewer & ~is_condition_check_author)
-rules.add_perm("safety.review_checks", rules.is_authenticated)
+rules.add_perm("safety.open_safety_pages", rules.is_authenticated)
 rules.add_perm("safety.view_evidence_pack", knows_idea)
 
 

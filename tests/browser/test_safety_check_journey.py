@@ -148,3 +148,44 @@ def test_owner_uploads_reviewer_signs_off_analyst_downloads(
     visit(page, f"/datasets/{dataset.pk}/download/redacted/", live_server.url)
     expect(page.locator("h1")).to_contain_text("Page not found")
     assert DatasetAccess.objects.filter(user=outsider).count() == 0
+
+
+def test_reviewer_records_an_agreement_and_reads_the_evidence_pack(
+    page, live_server, people, tmp_path
+):
+    source, owner, reviewer, analyst, outsider = people
+    signed_in(page, reviewer, live_server)
+    visit(page, "/programmes/riverside/sharing-agreements/", live_server.url)
+    after_navigation(page, page.get_by_role("link", name="Add an agreement").click)
+    page.get_by_label("Name of the agreement").fill("Food bank visits for the insight")
+    page.get_by_label("Northgate Food Bank").check()
+    page.get_by_label("What is the data shared for?").fill("Finding who stops visiting")
+    page.get_by_label("Public task (Article 6(1)(e))").check()
+    page.get_by_label("What kinds of data does it cover?").fill("Visit dates and wards")
+    page.get_by_label("Food bank visits (Who stops visiting?)").check()
+    year = date.today().year
+    for name, (day, month, when) in {
+        "Start date": (1, 1, year),
+        "Review date": (1, 1, year + 1),
+        "End date": (1, 1, year + 2),
+    }.items():
+        group = page.get_by_role("group", name=name)
+        group.get_by_label("Day").fill(str(day))
+        group.get_by_label("Month").fill(str(month))
+        group.get_by_label("Year").fill(str(when))
+    page.get_by_label("External reference (optional)").fill("ISG-0042")
+    after_navigation(page, page.get_by_role("button", name="Save the agreement").click)
+    expect(page.locator("h1")).to_contain_text("Food bank visits for the insight")
+
+    document = tmp_path / "signed.pdf"
+    document.write_bytes(b"%PDF-1.7 signed")
+    after_navigation(page, page.get_by_role("link", name="Upload the signed agreement").click)
+    page.get_by_label("Upload the signed agreement").set_input_files(str(document))
+    after_navigation(page, page.get_by_role("button", name="Upload and mark as signed").click)
+    expect(page.locator("main")).to_contain_text("Signed document stored")
+
+    # The data source's page shows it; the evidence pack lists it with its reference.
+    visit(page, f"/data-sources/{source.pk}/", live_server.url)
+    expect(page.locator("main")).to_contain_text("Food bank visits for the insight")
+    visit(page, f"/ideas/{source.idea_id}/evidence-pack/", live_server.url)
+    expect(page.locator("main")).to_contain_text("ISG-0042")
