@@ -16,7 +16,7 @@ import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from safety import extensions
@@ -410,16 +410,6 @@ def agreements_for(idea: Idea):
         .distinct()
         .prefetch_related("parties")
     )
-
-
-def highest_versions(idea: Idea) -> dict:
-    """{(stage, data source id): highest version number}."""
-    rows = (
-        SafetyCheck.objects.filter(idea=idea)
-        .values("stage", "data_source")
-        .annotate(top=Max("version"))
-    )
-    return {(r["stage"], r["data_source"]): r["top"] for r in rows}
 
 
 def open_conditions_for(user: User):

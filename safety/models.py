@@ -14,6 +14,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -400,11 +401,19 @@ class SafetyCheck(models.Model):
     class Meta:
         ordering = ["idea", "stage", "data_source", "-version"]
         constraints = [
+            # Later stages have no data source: Coalesce makes their NULLs equal, as PostgreSQL
+            # would otherwise let two rows through.
             models.UniqueConstraint(
-                fields=["idea", "stage", "data_source", "version"], name="check_unique_version"
+                "idea",
+                "stage",
+                Coalesce("data_source", 0),
+                "version",
+                name="check_unique_version",
             ),
             models.UniqueConstraint(
-                fields=["idea", "stage", "data_source"],
+                "idea",
+                "stage",
+                Coalesce("data_source", 0),
                 condition=models.Q(in_force=True),
                 name="one_check_in_force",
             ),

@@ -285,7 +285,8 @@ def test_blocked_or_needs_changes_do_not_pass(source, analyst, reviewer):
 
 
 def _queue_of(n: int, source, programme_a) -> None:
-    for i in range(n):
+    done = SafetyCheck.objects.count()
+    for i in range(done, done + n):
         author = UserFactory(email=f"author{i}@example.org")
         data = data_source(programme_a)
         check = SafetyCheck.objects.create(
@@ -294,7 +295,7 @@ def _queue_of(n: int, source, programme_a) -> None:
             version=i + 1,
             author=author,
             status=SafetyCheck.Status.WAITING,
-            submitted_at=timezone.now() - timedelta(days=n - i),
+            submitted_at=timezone.now() - timedelta(days=1000 - i),
         )
         assert check.pk
 
@@ -636,3 +637,12 @@ def test_the_agreement_register_and_the_access_log_page_at_any_size(
         assert "Reason" in report_page.content.decode()
     assert 'class="govuk-pagination' in register_page.content.decode()
     assert 'class="govuk-pagination' in report_page.content.decode()
+
+
+def test_one_check_in_force_per_stage_even_without_a_data_source(source, analyst):
+    approved_check(source.idea, Stage.SOLUTION)
+    duplicate = SafetyCheck(
+        idea=source.idea, stage=Stage.SOLUTION, version=2, author=analyst, in_force=True
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        duplicate.save()

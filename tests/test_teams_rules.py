@@ -24,11 +24,11 @@ EXPECTED = {
     "anonymous": (False, False, False, False, False),
     "vcs_partner": (False, False, False, False, False),
     "team_member": (True, False, False, False, False),
-    "analyst": (True, False, False, False, False),
+    "analyst": (True, False, False, False, True),  # analysts may download data
     "reviewer": (True, False, False, False, True),
     "facilitator": (True, True, True, True, True),
     "staff": (False, False, False, False, False),
-    "outsider": (False, False, False, False, False),
+    "outsider": (False, False, False, False, True),  # an analyst on programme B
     "admin": (True, True, True, True, True),
 }
 
