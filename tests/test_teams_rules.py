@@ -75,7 +75,20 @@ def test_facilitator_site_group_alone_gives_no_programme_rights(programme_a) -> 
 
 @pytest.mark.parametrize(
     ("role", "needs_mfa"),
-    [(role, role in {Role.FACILITATOR, Role.INFORMATION_RIGHTS}) for role in Role],
+    [
+        # Analysts and the register's keepers may download data (safety.rules.may_download_data).
+        (
+            role,
+            role
+            in {
+                Role.FACILITATOR,
+                Role.INFORMATION_RIGHTS,
+                Role.DATA_ANALYST,
+                Role.CONTRACTS_AND_LEGAL,
+            },
+        )
+        for role in Role
+    ],
 )
 def test_which_programme_roles_need_mfa(role, needs_mfa, programme_a) -> None:
     member = MembershipFactory(programme=programme_a, role=role).user
