@@ -9,7 +9,8 @@ _ALWAYS_OPEN = ("/accounts/", "/healthz", "/static/")
 
 
 class RequireMFAMiddleware:
-    """Send admins, facilitators and information-rights reviewers to set up MFA first."""
+    """Send admins, facilitators, reviewers and people who may download data to set up MFA
+    first (teams.rules.requires_mfa)."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -24,4 +25,4 @@ class RequireMFAMiddleware:
         user = request.user
         if not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN):
             return False
-        return requires_mfa(user) and not user.authenticator_set.exists()
+        return not user.authenticator_set.exists() and requires_mfa(user)

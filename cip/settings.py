@@ -289,6 +289,12 @@ DATASET_MAX_COLUMNS = env.int("DATASET_MAX_COLUMNS", default=500)
 # Test-only: seconds a scan sleeps after each chunk, so a test can kill a worker mid-scan.
 DATASET_SCAN_CHUNK_DELAY = env.float("DATASET_SCAN_CHUNK_DELAY", default=0.0)
 DATASET_SCAN_CHUNK_ROWS = env.int("DATASET_SCAN_CHUNK_ROWS", default=50_000)
+# Safety checks: the reviewers are reminded once about a check waiting longer than this many
+# working days; agreement holders are reminded this many days before a review or end date.
+SAFETY_CHECK_REMINDER_WORKING_DAYS = env.int("SAFETY_CHECK_REMINDER_WORKING_DAYS", default=5)
+AGREEMENT_REMINDER_DAYS = env.int("AGREEMENT_REMINDER_DAYS", default=30)
+# The largest signed agreement document accepted (PDF or Word).
+AGREEMENT_MAX_UPLOAD_BYTES = env.int("AGREEMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 # Uploads go straight to a temporary file (deleted at the end of the request), never to memory.
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
 
@@ -331,6 +337,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safety.tasks.delete_expired_dataset_files",
         "schedule": 6 * 60 * 60.0,
     },
+    # Checks waiting too long remind their reviewers; agreements near their review or end date
+    # remind their keepers, and lapse at their end date. Each reminder is sent once.
+    "safety-reminders": {"task": "safety.tasks.send_safety_reminders", "schedule": 60 * 60.0},
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

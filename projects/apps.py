@@ -11,3 +11,6 @@ class ProjectsConfig(AppConfig):
             dashboard,  # noqa: F401
             signals,  # noqa: F401 (connects the receivers)
         )
+        from projects.safety_hooks import register_with_safety  # noqa: PLC0415
+
+        register_with_safety()

@@ -5,8 +5,9 @@ one registration of interest, and the other candidate is parked with a reason. C
 Bedfordshire's core team is still scoring, so its decision is waiting for the facilitator.
 
 Each candidate gets what the lifecycle's guards ask for before evaluation (a scoping session, a
-refined question, a data source, a skill and a complete evaluation summary), created only where
-missing, then moves through `project_transition` as the system. Safe to run again: it adds
+refined question, a data source, a skill, a complete evaluation summary and an approved
+evaluation safety check per data source), created only where missing, then moves through
+`project_transition` as the system. Safe to run again: it adds
 nothing the second time. Sends no email of its own.
 """
 
@@ -29,6 +30,7 @@ from projects.models import (
     Status,
 )
 from projects.services import project_transition
+from safety.demo import approved_evaluation_checks
 from scoping.models import DataSource, EvaluationSummary, Idea, ScopingSession, Skill, SkillNeed
 from teams.models import Organisation, Programme, Role, User
 
@@ -207,6 +209,7 @@ def make_candidate(idea: Idea, *, question: str = "", facilitator: User | None =
         evaluation.save()
     if evaluation.shared_at is None:  # shared with the core team as it stands
         EvaluationSummary.objects.filter(pk=evaluation.pk).update(shared_at=F("updated_at"))
+    approved_evaluation_checks(idea)
     if project.status == Status.IDEA:
         project = project_transition(project=project, user=None, action="start_scoping")
     return project_transition(project=project, user=None, action="evaluate")

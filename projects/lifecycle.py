@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import rules
 
 from projects.models import Project, Status
+from safety.checks import stage_missing
+from safety.models import Stage
 
 Guard = Callable[[Project], str | None]
 Effect = Callable[[Project, "object"], None]
@@ -75,6 +77,20 @@ def has_complete_evaluation(project: Project) -> str | None:
     return None
 
 
+def has_evaluation_safety_checks(project: Project) -> str | None:
+    """Data is shared for the initial analysis only once every source's check is approved."""
+    return stage_missing(project.idea, Stage.EVALUATION)
+
+
+def has_solution_safety_check(project: Project) -> str | None:
+    return stage_missing(project.idea, Stage.SOLUTION)
+
+
+def has_pre_publication_safety_check(project: Project) -> str | None:
+    """The public sees only what a pre-publication check approved."""
+    return stage_missing(project.idea, Stage.PRE_PUBLICATION)
+
+
 def has_scores(project: Project) -> str | None:
     if not project.scores.exists():
         return "At least one core-team member must score the idea before it is selected"
@@ -100,7 +116,10 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "evaluate", "Mark as evaluated", (Status.SCOPING,), Status.EVALUATED, MOVE,
-        guards=(has_refined_question, has_data_sources, has_skills, has_complete_evaluation),
+        guards=(
+            has_refined_question, has_data_sources, has_skills, has_complete_evaluation,
+            has_evaluation_safety_checks,
+        ),
     ),
     Transition(
         "select", "Select this project", (Status.EVALUATED,), Status.SELECTED, MOVE,
@@ -127,8 +146,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         "back_to_exploring", "Back to exploring", (Status.TESTING,), Status.EXPLORING, MOVE,
         needs_reason=True, secondary=True,
     ),
-    Transition("mark_ready", "Mark ready to publish", (Status.TESTING,), Status.READY, MOVE),
-    Transition("publish", "Publish", (Status.READY,), Status.PUBLISHED, MOVE),
+    Transition(
+        "mark_ready", "Mark ready to publish", (Status.TESTING,), Status.READY, MOVE,
+        guards=(has_solution_safety_check, has_pre_publication_safety_check),
+    ),
+    Transition(
+        "publish", "Publish", (Status.READY,), Status.PUBLISHED, MOVE,
+        guards=(has_pre_publication_safety_check,),
+    ),
     Transition(
         "start_reflecting", "Start reflecting", (Status.PUBLISHED,), Status.REFLECTING, MOVE
     ),

@@ -187,3 +187,16 @@ class InterestRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_name} on {self.project}"
+
+
+def _register_audit_log() -> None:
+    from auditlog.registry import auditlog
+
+    # Decisions: lifecycle moves, selection scores and the project's status. (Insights and their
+    # publication register here too when they arrive.)
+    auditlog.register(Project, include_fields=["status", "status_reason", "announced_at"])
+    auditlog.register(ProjectEvent, exclude_fields=["emailed_at"])
+    auditlog.register(SelectionScore)
+
+
+_register_audit_log()

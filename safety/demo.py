@@ -2,7 +2,8 @@
 
 `synthetic_csv()` writes a small case-management style export (names, NHS numbers that pass the
 mod-11 check, UK postcodes, phones, emails and case notes); `seed_datasets()` uploads one per
-programme, scans it and redacts it, so `make run` shows a finished report.
+programme, scans it and redacts it, so `make run` shows a finished report; `seed_safety()` adds
+Camden's safety checks and sharing agreements.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ import csv
 import io
 import random
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from openpyxl.comments import Comment
 
-from safety import services
-from safety.models import Dataset
+from safety import checks, services
+from safety.models import Dataset, Outcome, SafetyCheck, Stage
 from scoping.demo import seed_ideas
-from teams.models import Programme, User
+from teams.models import Programme, Role, User
 
 FIRST = ["Grace", "Tom", "Amina", "Oluwaseun", "Priya", "Jack", "Siobhan", "Wei", "Fatima", "Liam"]
 LAST = ["Smith", "Jones", "Okafor", "Patel", "Nowak", "Murphy", "Chen", "Hussain", "Evans", "Brown"]
@@ -150,3 +154,179 @@ def seed_datasets(programmes: dict[str, Programme]) -> list[Dataset]:
         dataset.refresh_from_db()
         done.append(dataset)
     return done
+
+
+def approved_check(
+    idea,
+    stage: str,
+    *,
+    data_source=None,
+    author: User | None = None,
+    reviewer: User | None = None,
+    analysts=(),
+) -> SafetyCheck:
+    """An approved check in force (for the demo's and tests' earlier history), made where missing.
+
+    It records a sign-off that happened before the demo starts, so it writes the rows directly:
+    the reviewer is the programme's information-rights member if there is one who did not write
+    it, else nobody is named.
+    """
+    found = (
+        SafetyCheck.objects.approved()
+        .filter(idea=idea, stage=stage, data_source=data_source)
+        .first()
+    )
+    if found is not None:
+        return found
+    members = User.objects.filter(
+        memberships__programme=idea.programme, memberships__ended_at__isnull=True
+    )
+    author = (
+        author
+        or idea.submitted_by
+        or idea.proposer
+        or members.filter(memberships__role=Role.FACILITATOR).first()
+        or _record_keeper()
+    )
+    # Without a reviewer on the programme, the sign-off is recorded without a name.
+    reviewer = reviewer or (
+        members.filter(memberships__role=Role.INFORMATION_RIGHTS).exclude(pk=author.pk).first()
+    )
+    latest = SafetyCheck.objects.filter(idea=idea, stage=stage, data_source=data_source)
+    SafetyCheck.objects.filter(
+        idea=idea, stage=stage, data_source=data_source, in_force=True
+    ).update(in_force=False)
+    now = timezone.now()
+    check = SafetyCheck.objects.create(
+        idea=idea,
+        stage=stage,
+        data_source=data_source,
+        version=(latest.aggregate(top=Max("version"))["top"] or 0) + 1,
+        author=author,
+        answers=checks.prefill(idea, stage, data_source),
+        status=SafetyCheck.Status.SIGNED_OFF,
+        submitted_at=now,
+        outcome=Outcome.APPROVED,
+        signed_off_by=reviewer,
+        signed_off_at=now,
+        sign_off_note="Recorded before this service was used.",
+        in_force=True,
+    )
+    check.analysts.set(analysts)
+    return check
+
+
+def approved_evaluation_checks(idea) -> None:
+    """Every data source of the idea gets an approved evaluation check, where it has none."""
+    for source in idea.data_sources.all():
+        approved_check(idea, Stage.EVALUATION, data_source=source)
+
+
+def _record_keeper() -> User:
+    """Who wrote a check recorded for a programme nobody has joined yet (tests only)."""
+    user, created = User.objects.get_or_create(
+        email="safety-checks-of-record@example.org",
+        defaults={"display_name": "Safety checks of record", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+AGREEMENTS = {
+    # (title, reference, days until review, days until end, with the signed document)
+    "camden": [
+        (
+            "Northgate Community Food Bank and Camden Council: visits data",
+            "ISG-2026-0142",
+            150,
+            330,
+            True,
+        ),
+        (
+            "Camden Council case-management extract for community insights",
+            "DPIA-2026-031",
+            14,
+            200,
+            False,
+        ),
+    ],
+}
+
+
+def seed_safety(programmes: dict[str, Programme]) -> None:
+    """Camden's selected project: its evaluation checks approved with the analyst named, a
+    solution check waiting for the reviewer, a signed agreement and one near its review date
+    (only what is missing; sends no email)."""
+    programme = programmes.get("camden")
+    if programme is None:
+        return
+    idea = programme.ideas.filter(title="Who stops coming to the food bank, and why?").first()
+    analyst = User.objects.filter(email="analyst@camden.example").first()
+    if idea is None or analyst is None:
+        return
+    with transaction.atomic():
+        approved_evaluation_checks(idea)
+        for check in SafetyCheck.objects.approved().filter(idea=idea, stage=Stage.EVALUATION):
+            if not check.analysts.exists():
+                check.analysts.add(analyst)
+        _seed_agreements(programme, idea)
+        if not SafetyCheck.objects.filter(idea=idea, stage=Stage.SOLUTION).exists():
+            check = checks.check_start(idea=idea, stage=Stage.SOLUTION, author=analyst)
+            answers = {
+                "map": {
+                    "answer": "yes",
+                    "note": "A ward map of lapsed visitors: wards under "
+                    "10 households are merged with their neighbours.",
+                },
+                "combined_data": {"answer": "no", "note": ""},
+                "indicators_of_need": {"answer": "no", "note": "Counts by ward only."},
+                "obviously_personal": {"answer": "no", "note": ""},
+            }
+            checks.check_save(check=check, user=analyst, answers=answers, submit=True)
+
+
+def _seed_agreements(programme: Programme, idea) -> None:
+    from cip.pdf import html_to_pdf  # noqa: PLC0415 (WeasyPrint loads slowly)
+    from safety import agreements  # noqa: PLC0415
+    from safety.models import SharingAgreement  # noqa: PLC0415
+
+    keeper = User.objects.filter(
+        memberships__programme=programme, memberships__role=Role.CONTRACTS_AND_LEGAL
+    ).first()
+    sources = list(idea.data_sources.select_related("owner").order_by("name"))
+    today = timezone.localdate()
+    for (title, reference, review, end, signed), source in zip(
+        AGREEMENTS["camden"], reversed(sources), strict=False
+    ):
+        if SharingAgreement.objects.filter(programme=programme, title=title).exists():
+            continue
+        agreement = SharingAgreement.objects.create(
+            programme=programme,
+            title=title,
+            purpose="Finding which households stop visiting the food bank while still in crisis.",
+            lawful_basis="public_task",
+            data_categories="Visit dates, postcode sector, household size, services used.",
+            start_date=today - timedelta(days=35),
+            review_date=today + timedelta(days=review),
+            end_date=today + timedelta(days=end),
+            external_reference=reference,
+            status=SharingAgreement.Status.SIGNED,
+            signed_at=timezone.now(),
+            created_by=keeper,
+        )
+        agreement.parties.set([o for o in (source.owner, programme.lead_organisation) if o])
+        agreement.data_sources.set([source])
+        if signed and keeper is not None:
+            html = (
+                '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+                f"<title>{title}</title></head><body><h1>{title}</h1>"
+                "<p>Demonstration copy of a signed data sharing agreement.</p></body></html>"
+            )
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "agreement.pdf"
+                path.write_bytes(html_to_pdf(html))
+                agreements.agreement_sign(
+                    agreement=agreement, user=keeper, path=str(path), filename="agreement.pdf"
+                )

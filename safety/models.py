@@ -12,7 +12,9 @@ from datetime import timedelta
 
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +23,8 @@ from teams.models import Organisation, Programme, User
 
 RETENTION_DAYS = 365
 MAX_ATTEMPTS = 3
+# The guide's floor for small numbers: a programme may ask for larger groups, never smaller.
+MIN_CELL_COUNT_FLOOR = 10
 
 
 def _default_retention():
@@ -48,12 +52,25 @@ class SafetySettings(models.Model):
     )
     min_cell_count = models.PositiveSmallIntegerField(
         "Smallest group that may be published",
-        default=10,
-        help_text="Groups and postcodes with fewer people or households than this are small.",
+        default=MIN_CELL_COUNT_FLOOR,
+        validators=[
+            MinValueValidator(
+                MIN_CELL_COUNT_FLOOR,
+                f"Enter {MIN_CELL_COUNT_FLOOR} or more: smaller groups could identify people",
+            )
+        ],
+        help_text="Groups and postcodes with fewer people or households than this are small. "
+        f"{MIN_CELL_COUNT_FLOOR} or more.",
     )
 
     class Meta:
         verbose_name_plural = "safety settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_cell_count__gte=MIN_CELL_COUNT_FLOOR),
+                name="min_cell_count_floor",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Safety settings for {self.programme}"
@@ -63,7 +80,7 @@ class SafetySettings(models.Model):
         found = cls.objects.filter(programme_id=programme_id).values_list(
             "min_cell_count", flat=True
         )
-        return next(iter(found), 10)
+        return max(next(iter(found), MIN_CELL_COUNT_FLOOR), MIN_CELL_COUNT_FLOOR)
 
 
 class ProjectSecret(models.Model):
@@ -101,17 +118,28 @@ class PostcodeHouseholds(models.Model):
 
 class DatasetQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> DatasetQuerySet:
-        """Datasets the user may open: their organisation's, and their programmes' as reviewer
-        or analyst; admins see all."""
-        from safety.rules import DATASET_ROLES  # noqa: PLC0415 (rules imports models)
+        """Datasets whose report the user may open (safety.open_dataset): their organisation's,
+        their programmes' as reviewer, and those whose approved evaluation check names them or
+        whose project team they are on; admins see all."""
+        from safety import extensions  # noqa: PLC0415 (extensions import models)
+        from teams.models import Role  # noqa: PLC0415
         from teams.rules import is_admin  # noqa: PLC0415
 
         if not user.is_authenticated:
             return self.none()
         if is_admin(user):
             return self
-        programmes = user.memberships.active().filter(role__in=DATASET_ROLES)
-        visible = models.Q(data_source__idea__programme__in=programmes.values("programme"))
+        reviewing = user.memberships.active().filter(role=Role.INFORMATION_RIGHTS)
+        approved = SafetyCheck.objects.approved().filter(stage=Stage.EVALUATION)
+        visible = (
+            models.Q(data_source__idea__programme__in=reviewing.values("programme"))
+            | models.Q(data_source__in=approved.filter(analysts=user).values("data_source"))
+            | models.Q(
+                data_source__in=approved.filter(idea__in=extensions.team_idea_ids(user)).values(
+                    "data_source"
+                )
+            )
+        )
         if user.organisation_id and user.organisation_confirmed:
             visible |= models.Q(owner_id=user.organisation_id)
         return self.filter(visible)
@@ -161,7 +189,9 @@ class Dataset(models.Model):
     # what a workbook's other sheets and comments hold (types and counts, never values).
     warnings = models.JSONField(default=list, blank=True)
     other_parts = models.JSONField(default=dict, blank=True)
-    min_cell_count = models.PositiveSmallIntegerField(default=10)
+    min_cell_count = models.PositiveSmallIntegerField(
+        default=MIN_CELL_COUNT_FLOOR, validators=[MinValueValidator(MIN_CELL_COUNT_FLOOR)]
+    )
     remedies_confirmed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -255,22 +285,356 @@ class RedactedCopy(models.Model):
 
 
 class DatasetAccess(models.Model):
-    """One row for every read of a dataset's raw or redacted bytes: who, when, what and why."""
+    """The access log: every read of a dataset's raw or redacted bytes or of a sharing
+    agreement's document, and every safety-check decision and agreement change that opens or
+    closes data to someone. Who, when, what and why."""
 
     class What(models.TextChoices):
         RAW = "raw", "Original file"
         REDACTED = "redacted", "Redacted copy"
         DELETED = "deleted", "Files deleted at the retention date"
+        AGREEMENT = "agreement", "Sharing agreement document"
+        AGREEMENT_STATUS = "agreement_status", "Sharing agreement status"
+        CHECK = "check", "Safety check decision"
 
-    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="accesses")
+    dataset = models.ForeignKey(
+        "Dataset", null=True, blank=True, on_delete=models.CASCADE, related_name="accesses"
+    )
+    agreement = models.ForeignKey(
+        "SharingAgreement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="accesses",
+    )
+    safety_check = models.ForeignKey(
+        "SafetyCheck", null=True, blank=True, on_delete=models.CASCADE, related_name="accesses"
+    )
     user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    what = models.CharField(max_length=10, choices=What.choices)
+    what = models.CharField(max_length=20, choices=What.choices)
     purpose = models.CharField(max_length=500)
     at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-pk"]
         verbose_name_plural = "dataset accesses"
 
     def __str__(self) -> str:
-        return f"{self.get_what_display()} of {self.dataset} by {self.user} at {self.at:%Y-%m-%d}"
+        subject = self.dataset or self.agreement or self.safety_check
+        return f"{self.get_what_display()}: {subject} by {self.user} at {self.at:%Y-%m-%d}"
+
+
+# --- Safety checks ---------------------------------------------------------------------------
+
+
+class Stage(models.TextChoices):
+    """The three moments the guide asks whether what we are doing is lawful and safe."""
+
+    EVALUATION = "evaluation", "Evaluation"
+    SOLUTION = "solution", "Solution"
+    PRE_PUBLICATION = "pre_publication", "Pre-publication"
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    APPROVED_WITH_CONDITIONS = "approved_with_conditions", "Approved with conditions"
+    NEEDS_CHANGES = "needs_changes", "Needs changes"
+    BLOCKED = "blocked", "Blocked"
+
+
+APPROVED_OUTCOMES = (Outcome.APPROVED, Outcome.APPROVED_WITH_CONDITIONS)
+
+
+class SafetyCheckQuerySet(models.QuerySet["SafetyCheck"]):
+    def approved(self) -> SafetyCheckQuerySet:
+        """Checks in force whose sign-off approved them (conditions may still be open)."""
+        return self.filter(in_force=True, outcome__in=APPROVED_OUTCOMES)
+
+    def waiting(self) -> SafetyCheckQuerySet:
+        return self.filter(status=SafetyCheck.Status.WAITING)
+
+
+class SafetyCheck(models.Model):
+    """One version of a data safety check on an idea (per data source at evaluation).
+
+    Checks hang off the idea, as datasets do, because the project app sits above this one. A
+    signed-off version is frozen: a change is a new version, and the latest signed-off version
+    is the one `in_force`.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        WAITING = "waiting", "Waiting for sign-off"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="safety_checks")
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    data_source = models.ForeignKey(
+        DataSource,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="safety_checks",
+        help_text="Evaluation checks are per data source; later stages cover the whole project.",
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="safety_checks")
+    # {question key: {"answer": "yes" | "no" | "unknown", "note": "..."}}; an unknown's note is
+    # the assumption made.
+    answers = models.JSONField(default=dict, blank=True)
+    analysts = models.ManyToManyField(
+        User,
+        blank=True,
+        related_name="named_on_checks",
+        help_text="Evaluation: the analysts who may work on this data for the initial analysis.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    signed_off_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    sign_off_note = models.TextField(blank=True)
+    in_force = models.BooleanField(default=False, editable=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SafetyCheckQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["idea", "stage", "data_source", "-version"]
+        constraints = [
+            # Later stages have no data source: Coalesce makes their NULLs equal, as PostgreSQL
+            # would otherwise let two rows through.
+            models.UniqueConstraint(
+                "idea",
+                "stage",
+                Coalesce("data_source", 0),
+                "version",
+                name="check_unique_version",
+            ),
+            models.UniqueConstraint(
+                "idea",
+                "stage",
+                Coalesce("data_source", 0),
+                condition=models.Q(in_force=True),
+                name="one_check_in_force",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(stage="evaluation", data_source__isnull=False)
+                | (~models.Q(stage="evaluation") & models.Q(data_source__isnull=True)),
+                name="evaluation_checks_have_a_data_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        subject = f" of {self.data_source.name}" if self.data_source_id else ""
+        return f"{self.get_stage_display()} check{subject}, version {self.version}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("safety:check", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.signed_off_at is not None
+
+    @property
+    def is_approved(self) -> bool:
+        return self.in_force and self.outcome in APPROVED_OUTCOMES
+
+    @property
+    def programme(self) -> Programme:
+        return self.idea.programme
+
+    def assumptions(self) -> list[tuple[str, str]]:
+        """(question key, assumption) for every answer left unknown."""
+        return [
+            (key, value.get("note", ""))
+            for key, value in self.answers.items()
+            if value.get("answer") == "unknown"
+        ]
+
+
+class CheckCondition(models.Model):
+    """A condition of an approval: what must be done, by whom and when."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+        ACCEPTED = "accepted", "Accepted without change"
+
+    safety_check = models.ForeignKey(
+        SafetyCheck, on_delete=models.CASCADE, related_name="conditions"
+    )
+    text = models.CharField("Condition", max_length=300)
+    owner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="check_conditions")
+    due_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+# --- Sharing agreements ----------------------------------------------------------------------
+
+
+class LawfulBasis(models.TextChoices):
+    """UK GDPR Article 6(1)."""
+
+    CONSENT = "consent", "Consent (Article 6(1)(a))"
+    CONTRACT = "contract", "Contract (Article 6(1)(b))"
+    LEGAL_OBLIGATION = "legal_obligation", "Legal obligation (Article 6(1)(c))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests (Article 6(1)(d))"
+    PUBLIC_TASK = "public_task", "Public task (Article 6(1)(e))"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests (Article 6(1)(f))"
+
+
+class SpecialCategoryCondition(models.TextChoices):
+    """UK GDPR Article 9(2), where special-category data is involved."""
+
+    EXPLICIT_CONSENT = "explicit_consent", "Explicit consent (Article 9(2)(a))"
+    EMPLOYMENT = "employment", "Employment and social protection (Article 9(2)(b))"
+    VITAL_INTERESTS = "vital_interests", "Vital interests (Article 9(2)(c))"
+    NOT_FOR_PROFIT = "not_for_profit", "Not-for-profit bodies (Article 9(2)(d))"
+    MADE_PUBLIC = "made_public", "Made public by the data subject (Article 9(2)(e))"
+    LEGAL_CLAIMS = "legal_claims", "Legal claims (Article 9(2)(f))"
+    SUBSTANTIAL_PUBLIC_INTEREST = (
+        "substantial_public_interest",
+        "Substantial public interest (Article 9(2)(g))",
+    )
+    HEALTH_OR_SOCIAL_CARE = "health_or_social_care", "Health or social care (Article 9(2)(h))"
+    PUBLIC_HEALTH = "public_health", "Public health (Article 9(2)(i))"
+    ARCHIVING_RESEARCH = (
+        "archiving_research",
+        "Archiving, research and statistics (Article 9(2)(j))",
+    )
+
+
+class SharingAgreementQuerySet(models.QuerySet["SharingAgreement"]):
+    def in_force(self, today=None) -> SharingAgreementQuerySet:
+        today = today or timezone.localdate()
+        return self.filter(
+            status=SharingAgreement.Status.SIGNED, start_date__lte=today, end_date__gte=today
+        )
+
+
+class SharingAgreement(models.Model):
+    """A data sharing agreement in a programme's register, and the data sources it covers.
+
+    The signed document is encrypted at rest like a dataset (safety.storage), never served by URL.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SIGNED = "signed", "Signed"
+        EXPIRED = "expired", "Expired"
+        ENDED = "ended", "Ended"
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="sharing_agreements"
+    )
+    title = models.CharField(max_length=200)
+    parties = models.ManyToManyField(Organisation, related_name="sharing_agreements")
+    purpose = models.TextField()
+    lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)
+    special_category_condition = models.CharField(
+        max_length=40, choices=SpecialCategoryCondition.choices, blank=True
+    )
+    data_categories = models.TextField()
+    start_date = models.DateField()
+    review_date = models.DateField()
+    end_date = models.DateField()
+    external_reference = models.CharField(max_length=100, blank=True)
+    data_sources = models.ManyToManyField(DataSource, blank=True, related_name="sharing_agreements")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    document_name = models.CharField(max_length=255, blank=True)
+    document_stored_name = models.CharField(
+        max_length=64, unique=True, default=_stored_name, editable=False
+    )
+    document_size = models.BigIntegerField(null=True, blank=True)
+    document_sha256 = models.CharField(max_length=64, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    review_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    end_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SharingAgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "end_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_date__gte=models.F("start_date"))
+                & models.Q(end_date__gte=models.F("review_date")),
+                name="agreement_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("safety:agreement", args=[self.pk])
+
+    @property
+    def has_document(self) -> bool:
+        return bool(self.document_name)
+
+    def current_status(self, today=None) -> str:
+        """The status as of today: a signed agreement past its end date has expired even before
+        the nightly task records it."""
+        today = today or timezone.localdate()
+        if self.status == self.Status.SIGNED and self.end_date < today:
+            return self.Status.EXPIRED
+        return self.status
+
+    def get_current_status_display(self) -> str:
+        return self.Status(self.current_status()).label
+
+    def is_in_force(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.current_status(today) == self.Status.SIGNED and self.start_date <= today
+
+
+def _register_audit_log() -> None:
+    from auditlog.registry import auditlog
+
+    # Every model that records a decision about data. Column names and masked examples stay out:
+    # the log records who decided what, not the data.
+    auditlog.register(SafetySettings)
+    auditlog.register(
+        Dataset,
+        include_fields=[
+            "status",
+            "sheet",
+            "quasi_identifiers",
+            "min_cell_count",
+            "remedies_confirmed_by",
+            "remedies_confirmed_at",
+            "retention_until",
+            "files_deleted_at",
+        ],
+    )
+    auditlog.register(ColumnFinding, include_fields=["chosen_action", "quasi_identifier"])
+    auditlog.register(SafetyCheck, m2m_fields={"analysts"})
+    auditlog.register(CheckCondition)
+    auditlog.register(SharingAgreement, m2m_fields={"parties", "data_sources"})
+
+
+_register_audit_log()

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from safety import services
+from cip.emails import EMAIL_TASK
+from safety import agreements, checks, emails, services
 
 LONG_TASK = {
     "acks_late": True,
@@ -40,3 +41,29 @@ def redact_dataset(dataset_id: int) -> bool:
 def delete_expired_dataset_files() -> int:
     """Delete the files of datasets past their retention date (beat runs it every 6 hours)."""
     return services.expired_dataset_files_delete()
+
+
+@shared_task(name="safety.tasks.send_safety_reminders", acks_late=True, time_limit=10 * 60)
+def send_safety_reminders() -> int:
+    """Beat runs this hourly: lapse agreements past their end date, then queue one reminder per
+    overdue check and per agreement date coming up. Returns how many were queued."""
+    agreements.agreements_expire()
+    due = agreements.agreement_reminders_due()
+    for agreement_id, which in due:
+        email_agreement_reminder.delay(agreement_id, which)
+    overdue = checks.overdue_check_ids()
+    for check_id in overdue:
+        email_check_reminder.delay(check_id)
+    return len(due) + len(overdue)
+
+
+@shared_task(name="safety.tasks.email_check_reminder", **EMAIL_TASK)
+def email_check_reminder(check_id: int) -> bool:
+    """Remind the reviewers about a waiting check (safe to run twice: sends once)."""
+    return emails.check_reminder_email(check_id=check_id)
+
+
+@shared_task(name="safety.tasks.email_agreement_reminder", **EMAIL_TASK)
+def email_agreement_reminder(agreement_id: int, which: str) -> bool:
+    """Remind the register's keepers about a review or end date (sends once)."""
+    return emails.agreement_reminder_email(agreement_id=agreement_id, which=which)

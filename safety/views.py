@@ -22,10 +22,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import requires
 from cip.forms import posted
-from safety import services, storage
+from cip.pagination import paginate
+from safety import checks, services, storage
 from safety.encryption import open_decrypted
 from safety.forms import DownloadForm, RemediesForm, SheetForm, UploadForm
 from safety.models import Dataset, DatasetAccess
+from safety.rules import agreement_lapsed
 from safety.scanning import DatasetError
 from safety.scanning.errors import FileTooLargeError
 from safety.scanning.reader import file_size
@@ -147,6 +149,8 @@ def _upload(request: HttpRequest, source_pk: int) -> HttpResponse:
         DataSource.objects.select_related("idea__programme", "owner"), pk=source_pk
     )
     _checked(request, source, view_perm="safety.view_data_source", perm="safety.upload_dataset")
+    if agreement_lapsed(request.user, source):
+        return _lapsed(request, source)
     form = _upload_form(request)
     duplicate = None
     if request.method == "POST" and form.is_valid():
@@ -213,13 +217,14 @@ def dataset_report(request: HttpRequest, pk: int) -> HttpResponse:
         name: can(user, f"safety.{name}", dataset)
         for name in ("choose_remedies", "download_raw", "download_redacted")
     }
-    show_log = allowed["download_raw"] or allowed["choose_remedies"]
-    accesses = dataset.accesses.select_related("user") if show_log else None
+    show_log = can(user, "safety.read_access_log", dataset)
     context = {
         "dataset": dataset,
         "can": allowed,
         "findings": dataset.findings.all(),
-        "accesses": accesses,
+        "accesses": paginate(request, checks.access_log_for(dataset)) if show_log else None,
+        "agreements": dataset.data_source.sharing_agreements.all(),
+        "lapsed": agreement_lapsed(user, dataset),
     }
     return render(request, "safety/dataset_report.html", context)
 
@@ -246,9 +251,19 @@ def dataset_remedies(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "safety/dataset_remedies.html", context)
 
 
+def _lapsed(request: HttpRequest, source: DataSource) -> HttpResponse:
+    """The clear refusal while the agreement that covered the data has lapsed."""
+    return render(request, "safety/data_lapsed.html", {"source": source}, status=403)
+
+
 def _download(request: HttpRequest, pk: int, what: str) -> HttpResponse:
-    perm = "safety.download_raw" if what == DatasetAccess.What.RAW else "safety.download_redacted"
-    dataset = _dataset(request, pk, perm)
+    raw = what == DatasetAccess.What.RAW
+    perm = "safety.download_raw" if raw else "safety.download_redacted"
+    dataset = _dataset(request, pk, "safety.know_dataset")
+    reader = "safety.reads_raw" if raw else "safety.reads_redacted"
+    if can(request.user, reader, dataset) and agreement_lapsed(request.user, dataset):
+        return _lapsed(request, dataset.data_source)
+    _checked(request, dataset, view_perm="safety.know_dataset", perm=perm)
     # A redacted copy is offered only once the latest confirmed remedies have been applied.
     ready = not dataset.files_deleted_at and (
         what == DatasetAccess.What.RAW or dataset.status == Dataset.Status.REDACTED

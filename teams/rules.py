@@ -62,13 +62,26 @@ def belongs_to(user, organisation) -> bool:
     )
 
 
+# Apps above this one add reasons of their own (safety: anyone who may download data).
+_mfa_reasons: list = []
+
+
+def register_mfa_reason(reason) -> None:
+    """`reason(user) -> bool`: True when the user must use a second factor."""
+    if reason not in _mfa_reasons:
+        _mfa_reasons.append(reason)
+
+
 def requires_mfa(user) -> bool:
-    """Admins, facilitators and information-rights reviewers must use a second factor."""
+    """Admins, facilitators, information-rights reviewers and anyone a registered reason names
+    (such as people who may download data) must use a second factor."""
     if not user.is_authenticated:
         return False
     if is_admin(user) or is_site_facilitator(user):
         return True
-    return user.memberships.active().filter(role__in=MFA_ROLES).exists()
+    if user.memberships.active().filter(role__in=MFA_ROLES).exists():
+        return True
+    return any(reason(user) for reason in _mfa_reasons)
 
 
 rules.add_perm("teams.view_dashboard", rules.is_authenticated)

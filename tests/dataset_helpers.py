@@ -50,3 +50,38 @@ def stored_dataset(
         services.dataset_redact(dataset_id=dataset.pk)
     dataset.refresh_from_db()
     return dataset
+
+
+def approve_evaluation(source: DataSource, *analysts: User):
+    """An approved evaluation check of `source` naming `analysts`, signed off before the test."""
+    from safety.demo import approved_check  # noqa: PLC0415
+    from safety.models import Stage  # noqa: PLC0415
+
+    return approved_check(source.idea, Stage.EVALUATION, data_source=source, analysts=analysts)
+
+
+def signed_agreement(source: DataSource, *, days_left: int = 200, **fields):
+    """A signed sharing agreement covering `source`, between its owner and the programme lead."""
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    from safety.models import SharingAgreement  # noqa: PLC0415
+
+    today = timezone.localdate()
+    values = {
+        "programme": source.idea.programme,
+        "title": f"Sharing {source.name}",
+        "purpose": "Initial analysis of visits",
+        "lawful_basis": "public_task",
+        "data_categories": "Visit dates, ward, age",
+        "start_date": today - timedelta(days=30),
+        "review_date": today + timedelta(days=min(days_left, 90)),
+        "end_date": today + timedelta(days=days_left),
+        "status": SharingAgreement.Status.SIGNED,
+        "external_reference": "ISG-0042",
+    } | fields
+    agreement = SharingAgreement.objects.create(**values)
+    agreement.parties.add(source.owner)
+    agreement.data_sources.add(source)
+    return agreement

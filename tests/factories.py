@@ -30,8 +30,12 @@ PERSONAS = (
     "admin",
 )
 
-# Personas whose role makes the MFA middleware insist on a second factor.
-MFA_PERSONAS = ("reviewer", "facilitator", "admin")
+# Personas whose role makes the MFA middleware insist on a second factor: analysts may download
+# data, so they need one as reviewers, facilitators and admins do.
+MFA_PERSONAS = ("analyst", "reviewer", "facilitator", "outsider", "admin")
+# Personas given an authenticator: those above, and the team member, whose organisation owns the
+# data in the dataset tests (members of an owning organisation need a second factor too).
+AUTHENTICATOR_PERSONAS = (*MFA_PERSONAS, "team_member")
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -118,6 +122,6 @@ def make_persona(name: str, *, programme_a: Programme, programme_b: Programme) -
     )
     for programme, role in memberships:
         MembershipFactory(programme=programme, user=user, role=role)
-    if name in MFA_PERSONAS:
+    if name in AUTHENTICATOR_PERSONAS:
         give_totp(user)
     return user

@@ -24,7 +24,7 @@ from safety import services, storage
 from safety.demo import synthetic_csv
 from safety.models import ColumnFinding, Dataset, DatasetAccess, RedactedCopy
 from tests.bad_inputs import CONTACTS, CORPUS, VISITS, BadUpload, workbook
-from tests.dataset_helpers import data_source, stored_dataset
+from tests.dataset_helpers import approve_evaluation, data_source, signed_agreement, stored_dataset
 
 pytestmark = pytest.mark.django_db
 
@@ -447,10 +447,12 @@ def test_a_workbook_with_several_sheets_asks_which_one(
 
 # --- Pages by role -------------------------------------------------------------------------------
 
+# Before any safety check is approved: the analyst role alone opens nothing (after the checks:
+# tests/test_safety_access.py).
 PAGE_ACCESS = {
     # url name: {persona: status}
-    "safety:dataset_progress": {"team_member": 200, "analyst": 200, "reviewer": 200, "admin": 200},
-    "safety:dataset_report": {"team_member": 200, "analyst": 200, "reviewer": 200, "admin": 200},
+    "safety:dataset_progress": {"team_member": 200, "analyst": 403, "reviewer": 200, "admin": 200},
+    "safety:dataset_report": {"team_member": 200, "analyst": 403, "reviewer": 200, "admin": 200},
     "safety:dataset_remedies": {"team_member": 403, "analyst": 403, "reviewer": 200, "admin": 200},
     "safety:dataset_download_raw": {
         "team_member": 200,
@@ -460,8 +462,8 @@ PAGE_ACCESS = {
     },
     "safety:dataset_download_redacted": {
         "team_member": 200,
-        "analyst": 200,
-        "reviewer": 200,
+        "analyst": 403,
+        "reviewer": 403,
         "admin": 403,
     },
 }
@@ -560,10 +562,13 @@ def test_a_remedy_the_engine_cannot_apply_is_refused(
         ("team_member", "raw"),
         ("team_member", "redacted"),
         ("analyst", "redacted"),
-        ("reviewer", "redacted"),
+        ("analyst", "raw"),
     ],
 )
-def test_every_download_is_logged(who, what, redacted, persona, client_for):
+def test_every_download_is_logged(who, what, redacted, analyst, persona, client_for):
+    # The analyst is named on the approved evaluation check; a signed agreement covers the data.
+    approve_evaluation(redacted.data_source, analyst)
+    signed_agreement(redacted.data_source)
     user = persona(who)
     url = reverse(f"safety:dataset_download_{what}", args=[redacted.pk])
 
@@ -585,6 +590,7 @@ def test_every_download_is_logged(who, what, redacted, persona, client_for):
 
 
 def test_a_download_without_a_reason_is_refused_and_not_logged(redacted, analyst, client_for):
+    approve_evaluation(redacted.data_source, analyst)
     url = reverse("safety:dataset_download_redacted", args=[redacted.pk])
     response = client_for(analyst).post(url, {"purpose": ""})
     assert response.status_code == 200
@@ -595,6 +601,7 @@ def test_a_download_without_a_reason_is_refused_and_not_logged(redacted, analyst
 def test_the_access_log_is_shown_to_the_owner_and_reviewer_only(
     redacted, team_member, reviewer, analyst, client_for
 ):
+    approve_evaluation(redacted.data_source, analyst)  # so the analyst may read the report
     DatasetAccess.objects.create(
         dataset=redacted, user=analyst, what="redacted", purpose="Ward counts for the insight"
     )
@@ -606,6 +613,7 @@ def test_the_access_log_is_shown_to_the_owner_and_reviewer_only(
 
 def test_redacted_download_waits_for_the_copy(source, team_member, analyst, client_for, tmp_path):
     dataset = stored_dataset(source, tmp_path, upto="scanned", uploader=team_member)
+    approve_evaluation(source, analyst)
     url = reverse("safety:dataset_download_redacted", args=[dataset.pk])
     response = client_for(analyst).post(url, {"purpose": "Counting"})
     assert response.status_code == 200

@@ -14,6 +14,8 @@ from projects import tasks
 from projects.lifecycle import BY_ACTION, EARLY, TRANSITIONS, available_actions
 from projects.models import Criterion, Project, ProjectEvent, ProjectMember, SelectionScore, Status
 from projects.services import TransitionBlocked, idea_submit, project_transition
+from safety.demo import approved_check, approved_evaluation_checks
+from safety.models import Stage
 from scoping.models import DataSource, EvaluationSummary, ScopingSession, Skill, SkillNeed
 from tests.factories import PERSONAS, UserFactory
 
@@ -63,11 +65,17 @@ SATISFY = {
     "has_scores": lambda p: SelectionScore.objects.create(
         project=p, scorer=UserFactory(), criterion=Criterion.IMPACT, score=4
     ),
+    "has_evaluation_safety_checks": lambda p: approved_evaluation_checks(p.idea),
+    "has_solution_safety_check": lambda p: approved_check(p.idea, Stage.SOLUTION),
+    "has_pre_publication_safety_check": lambda p: approved_check(p.idea, Stage.PRE_PUBLICATION),
     "has_project_team": lambda p: ProjectMember.objects.create(
         project=p, name="Sam", email="sam@example.org", role="Analyst", expectations="Two days"
     ),
 }
 GUARDS = sorted({guard.__name__: guard for t in TRANSITIONS for guard in t.guards}.items())
+# A guard that passes vacuously until another is satisfied: a new data source needs its own
+# approved evaluation check.
+FOLLOWS = {"has_data_sources": "has_evaluation_safety_checks"}
 
 
 def _satisfy(project: Project, *, but: str | None = None) -> None:
@@ -172,6 +180,8 @@ def test_a_guard_says_what_is_missing_then_lets_the_move_through(
 
     SATISFY[guard_name](project)
     assert guard(project) is None
+    if guard_name in FOLLOWS:
+        SATISFY[FOLLOWS[guard_name]](project)
     moved = project_transition(project=project, user=facilitator, action=action, reason="Ready")
     assert moved.status == transition.target
 
@@ -180,7 +190,8 @@ def test_all_missing_things_are_listed_together(project, facilitator) -> None:
     _at(project, Status.SCOPING)
     with pytest.raises(TransitionBlocked) as blocked:
         project_transition(project=project, user=facilitator, action="evaluate")
-    assert len(blocked.value.messages) == len(BY_ACTION["evaluate"].guards)
+    # With no data source yet, no evaluation safety check is missing either (see FOLLOWS).
+    assert len(blocked.value.messages) == len(BY_ACTION["evaluate"].guards) - len(FOLLOWS)
 
 
 # --- Reasons ------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from teams.models import (
     User,
     WaysOfWorking,
 )
+from teams.rules import requires_mfa
 
 
 def _seed(**options) -> str:
@@ -111,12 +112,16 @@ def test_mfa_note_is_printed(db, debug) -> None:
 
     assert "two-factor" in output
     mfa_rows = [line for line in output.splitlines() if "@" in line and line.endswith("*")]
-    assert {row.split()[0] for row in mfa_rows} == {
+    marked = {row.split()[0] for row in mfa_rows}
+    assert marked >= {
         "admin@insights.example",
         "facilitator@camden.example",
         "facilitator@centralbedfordshire.example",
         "information-rights@camden.example",
+        "analyst@camden.example",  # may download data
+        "partner@foodbank.example",  # the food bank owns the visits data
     }
+    assert marked == {u.email for u in User.objects.all() if requires_mfa(u)}
 
 
 def test_refuses_without_debug(db, settings) -> None:
@@ -146,3 +151,29 @@ def test_demo_shows_each_feature_in_use(debug, client) -> None:
     assert "Fiona Walsh" in public_page  # listed publicly
     assert "Sara Lind" not in public_page  # did not agree to be listed
     assert "Office hours are open" in public_page
+
+
+def test_the_demo_shows_safety_checks_and_agreements(db, debug) -> None:
+    from datetime import timedelta  # noqa: PLC0415
+
+    from django.utils import timezone  # noqa: PLC0415
+
+    from safety.checks import stage_missing  # noqa: PLC0415
+    from safety.models import SafetyCheck, SharingAgreement, Stage  # noqa: PLC0415
+    from scoping.models import Idea  # noqa: PLC0415
+
+    _seed()
+
+    idea = Idea.objects.get(title="Who stops coming to the food bank, and why?")
+    assert stage_missing(idea, Stage.EVALUATION) is None
+    named = SafetyCheck.objects.approved().filter(
+        idea=idea, analysts__email="analyst@camden.example"
+    )
+    assert named.exists()
+    waiting = SafetyCheck.objects.waiting().get(idea=idea)
+    reviewer = User.objects.get(email="information-rights@camden.example")
+    assert waiting.author != reviewer
+    signed = SharingAgreement.objects.filter(programme__slug="camden").in_force()
+    assert signed.exclude(document_name="").exists()
+    soon = timezone.localdate() + timedelta(days=30)
+    assert signed.filter(review_date__lte=soon).exists()

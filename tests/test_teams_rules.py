@@ -24,11 +24,11 @@ EXPECTED = {
     "anonymous": (False, False, False, False, False),
     "vcs_partner": (False, False, False, False, False),
     "team_member": (True, False, False, False, False),
-    "analyst": (True, False, False, False, False),
+    "analyst": (True, False, False, False, True),  # analysts may download data
     "reviewer": (True, False, False, False, True),
     "facilitator": (True, True, True, True, True),
     "staff": (False, False, False, False, False),
-    "outsider": (False, False, False, False, False),
+    "outsider": (False, False, False, False, True),  # an analyst on programme B
     "admin": (True, True, True, True, True),
 }
 
@@ -75,7 +75,20 @@ def test_facilitator_site_group_alone_gives_no_programme_rights(programme_a) -> 
 
 @pytest.mark.parametrize(
     ("role", "needs_mfa"),
-    [(role, role in {Role.FACILITATOR, Role.INFORMATION_RIGHTS}) for role in Role],
+    [
+        # Analysts and the register's keepers may download data (safety.rules.may_download_data).
+        (
+            role,
+            role
+            in {
+                Role.FACILITATOR,
+                Role.INFORMATION_RIGHTS,
+                Role.DATA_ANALYST,
+                Role.CONTRACTS_AND_LEGAL,
+            },
+        )
+        for role in Role
+    ],
 )
 def test_which_programme_roles_need_mfa(role, needs_mfa, programme_a) -> None:
     member = MembershipFactory(programme=programme_a, role=role).user

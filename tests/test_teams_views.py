@@ -101,10 +101,10 @@ def test_dashboard_queries_do_not_grow_with_programmes(
     client_for, django_assert_num_queries
 ) -> None:
     one = UserFactory()
-    MembershipFactory(user=one)
+    MembershipFactory(user=one, role=Role.DELIVERY_LEAD)
     ten = UserFactory()
     for _ in range(10):
-        MembershipFactory(user=ten)
+        MembershipFactory(user=ten, role=Role.DELIVERY_LEAD)
     expected = _queries(client_for(one), reverse("dashboard"))
     client = client_for(ten)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -42,18 +42,22 @@ from django_celery_beat.models import (
 from cip.models import WorkerHeartbeat
 from landing.models import NewsDelivery, NewsPost, UpdateSubscription
 from projects.models import Criterion, InterestRegistration, Project, ProjectMember, SelectionScore
-from safety import services
+from safety import checks, services
+from safety.demo import approved_check
 from safety.models import (
     Dataset,
     DatasetAccess,
     PostcodeHouseholds,
+    SafetyCheck,
     SafetySettings,
+    SharingAgreement,
+    Stage,
 )
 from scoping.models import DataSource, Idea, ScopingSession, SessionInvitation, SessionRole
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
-from tests.dataset_helpers import data_source, stored_dataset
+from tests.dataset_helpers import data_source, signed_agreement, stored_dataset
 from tests.factories import (
-    MFA_PERSONAS,
+    AUTHENTICATOR_PERSONAS,
     PERSONAS,
     MembershipFactory,
     OrganisationFactory,
@@ -110,7 +114,17 @@ def both(expectations: dict[str, Expect]) -> dict[str, dict[str, Expect]]:
 signed_in_only = row(200, anonymous=LOGIN)
 FACILITATOR_ONLY = row(403, anonymous=LOGIN, facilitator=200, admin=200, **some(404, NOT_ON_TEAM_A))
 DATASET_OWNER_ONLY = row(403, anonymous=LOGIN, team_member=200, **some(404, NOT_ON_TEAM_A))
-DATASET_READERS = row(200, anonymous=LOGIN, facilitator=403, **some(404, NOT_ON_TEAM_A))
+# Before any safety check is approved, the analyst role alone opens no dataset.
+DATASET_READERS = row(
+    200, anonymous=LOGIN, facilitator=403, analyst=403, **some(404, NOT_ON_TEAM_A)
+)
+# Safety checks and the evidence pack: the programme's team, the data owner and admins.
+KNOWS_IDEA = row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A))
+# The check builders' author is nobody in the personas; the reviewer signs off.
+CHECK_REVIEWER = row(403, anonymous=LOGIN, reviewer=200, **some(404, NOT_ON_TEAM_A))
+CHECK_AUTHOR_ONLY = row(403, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A))
+# The register's keepers (information rights, contracts and legal) and admins.
+AGREEMENT_KEEPERS = row(403, anonymous=LOGIN, reviewer=200, admin=200, **some(404, NOT_ON_TEAM_A))
 # Scoping: the VCS partner proposed programme A's idea; staff are invited to its session only.
 SCOPING_TEAM = row(200, anonymous=LOGIN, vcs_partner=403, **some(404, ("staff", "outsider")))
 SCOPING_FACILITATOR = FACILITATOR_ONLY | {"vcs_partner": 403}
@@ -244,10 +258,14 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "mfa_authenticate": both(row(DASHBOARD, anonymous=Redirect("account_login"))),
     # Confirming with a code needs a second factor; without one it falls back to the password.
     "mfa_reauthenticate": both(
-        row(Redirect("account_reauthenticate"), anonymous=LOGIN, **some(200, MFA_PERSONAS))
+        row(
+            Redirect("account_reauthenticate"), anonymous=LOGIN, **some(200, AUTHENTICATOR_PERSONAS)
+        )
     ),
     "mfa_activate_totp": both(row(REAUTHENTICATE, anonymous=LOGIN)),
-    "mfa_deactivate_totp": both(row(404, anonymous=LOGIN, **some(REAUTHENTICATE, MFA_PERSONAS))),
+    "mfa_deactivate_totp": both(
+        row(404, anonymous=LOGIN, **some(REAUTHENTICATE, AUTHENTICATOR_PERSONAS))
+    ),
     # Nobody here has recovery codes yet.
     "mfa_view_recovery_codes": {GET: row(404, anonymous=LOGIN), POST: row(405, anonymous=LOGIN)},
     "mfa_generate_recovery_codes": both(row(REAUTHENTICATE, anonymous=LOGIN)),
@@ -264,15 +282,41 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         row(403, anonymous=LOGIN, reviewer=200, admin=200, **some(404, NOT_ON_TEAM_A))
     ),
     "safety:dataset_download_raw": both(DATASET_OWNER_ONLY),  # empty POST: "Enter why"
-    "safety:dataset_download_redacted": both(
-        row(
-            403,
-            anonymous=LOGIN,
-            team_member=200,
-            analyst=200,
-            reviewer=200,
-            **some(404, NOT_ON_TEAM_A),
-        )
+    "safety:dataset_download_redacted": both(DATASET_OWNER_ONLY),
+    # Safety checks (safety/check_views.py). The evaluation check of programme A's data source
+    # waits for sign-off; its author is not a persona. Starting a check or a new version makes
+    # the persona its author and opens it for answers.
+    "safety:data_source": {GET: KNOWS_IDEA, POST: row(405)},
+    "safety:idea_checks": {GET: KNOWS_IDEA, POST: row(405)},
+    "safety:check_start": {
+        GET: row(405),
+        POST: KNOWS_IDEA | some(Redirect("built:solution_check_edit"), (*ON_TEAM_A, "admin")),
+    },
+    "safety:evidence_pack": {GET: KNOWS_IDEA, POST: row(405)},
+    "safety:evidence_pack_pdf": {GET: KNOWS_IDEA, POST: row(405)},
+    "safety:check_queue": {GET: signed_in_only, POST: row(405)},
+    "safety:check": {GET: KNOWS_IDEA, POST: row(405)},
+    "safety:check_edit": both(CHECK_AUTHOR_ONLY),
+    "safety:check_sign_off": both(CHECK_REVIEWER),  # empty POST: "Choose the outcome"
+    "safety:check_new_version": {
+        GET: row(405),
+        POST: KNOWS_IDEA | some(Redirect("built:new_version_edit"), (*ON_TEAM_A, "admin")),
+    },
+    # A condition of the approved check, owned by the analyst: they or a reviewer update it.
+    "safety:condition": both(
+        row(403, anonymous=LOGIN, analyst=200, reviewer=200, **some(404, NOT_ON_TEAM_A))
+    ),
+    # Sharing agreements. Programme A's agreement covers the data source; the team member's
+    # organisation is a party to it.
+    "safety:agreement_list": {GET: KNOWS_IDEA, POST: row(405)},
+    "safety:agreement_new": both(AGREEMENT_KEEPERS),  # empty POST: "Enter the name"
+    "safety:agreement": {GET: KNOWS_IDEA, POST: row(405)},
+    "safety:agreement_edit": both(AGREEMENT_KEEPERS),
+    "safety:agreement_document": both(AGREEMENT_KEEPERS),  # empty POST: "Choose the signed ..."
+    "safety:agreement_end": both(AGREEMENT_KEEPERS),  # empty POST: "Enter why"
+    # The signed document: the parties and the register's keepers; not admins or facilitators.
+    "safety:agreement_download": both(
+        row(403, anonymous=LOGIN, team_member=200, reviewer=200, **some(404, NOT_ON_TEAM_A))
     ),
     # Scoping (scoping/views.py). Programme A's idea was proposed by the VCS partner, who knows it
     # (403 on the team's pages) and sees its session; staff are invited to the session only (404
@@ -448,8 +492,45 @@ def _idea_project(programme: Programme) -> Project:
     return idea.project
 
 
+def _waiting_check(programme: Programme) -> SafetyCheck:
+    """The evaluation check of programme A's data source, waiting for sign-off."""
+    source = _data_source(programme)
+    author = UserFactory(email="check-author@example.org")
+    check = checks.check_start(
+        idea=source.idea, stage=Stage.EVALUATION, author=author, data_source=source
+    )
+    if check.status == SafetyCheck.Status.DRAFT:
+        check = checks.check_save(check=check, user=author, answers={}, submit=True)
+    return check
+
+
+def _approved_check(programme: Programme) -> SafetyCheck:
+    """An approved solution check with a condition owned by the analyst (if they exist)."""
+    idea = _data_source(programme).idea
+    check = approved_check(idea, Stage.SOLUTION, author=UserFactory(email="author@example.org"))
+    if not check.conditions.exists():
+        owner = User.objects.filter(email="analyst@example.org").first() or _subject()
+        check.conditions.create(
+            text="Suppress wards under 10", owner=owner, due_date=date(2030, 1, 1)
+        )
+    return check
+
+
+def _agreement(programme: Programme) -> SharingAgreement:
+    found = SharingAgreement.objects.filter(programme=programme).first()
+    return found or signed_agreement(_data_source(programme))
+
+
 # Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
 REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
+    "built:solution_check_edit": lambda p: reverse(
+        "safety:check_edit",
+        args=[SafetyCheck.objects.get(stage=Stage.SOLUTION, status="draft").pk],
+    ),
+    "built:new_version_edit": lambda p: reverse(
+        "safety:check_edit",
+        args=[SafetyCheck.objects.get(stage=Stage.SOLUTION, version=2).pk],
+    ),
     "built:project_team": lambda p: reverse("projects:team", args=[selected(p).pk]),
     "built:scoping_session": lambda p: _scoping_session(p).get_absolute_url(),
     "built:scoping_inventory": lambda p: reverse(
@@ -525,6 +606,33 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
             "safety:dataset_remedies",
             "safety:dataset_download_raw",
             "safety:dataset_download_redacted",
+        )
+    },
+    # Safety checks and agreements.
+    "safety:data_source": lambda p: {"pk": _data_source(p).pk},
+    **{
+        name: lambda p: {"idea_pk": _data_source(p).idea_id}
+        for name in ("safety:idea_checks", "safety:evidence_pack", "safety:evidence_pack_pdf")
+    },
+    "safety:check_start": lambda p: {"idea_pk": _data_source(p).idea_id, "stage": "solution"},
+    **{
+        name: lambda p: {"pk": _waiting_check(p).pk}
+        for name in ("safety:check", "safety:check_edit", "safety:check_sign_off")
+    },
+    "safety:check_new_version": lambda p: {"pk": _approved_check(p).pk},
+    "safety:condition": lambda p: {"pk": _approved_check(p).conditions.get().pk},
+    **{
+        name: lambda p: {"slug": p.slug}
+        for name in ("safety:agreement_list", "safety:agreement_new")
+    },
+    **{
+        name: lambda p: {"pk": _agreement(p).pk}
+        for name in (
+            "safety:agreement",
+            "safety:agreement_edit",
+            "safety:agreement_document",
+            "safety:agreement_download",
+            "safety:agreement_end",
         )
     },
     # Scoping.

@@ -12,7 +12,7 @@ from safety.demo import synthetic_csv
 from safety.models import Dataset, DatasetAccess
 from teams.models import Membership, Programme, Role, SiteGroup, User
 from tests.browser.conftest import PASSWORD, after_navigation, path_of, signed_in, visit
-from tests.dataset_helpers import data_source
+from tests.dataset_helpers import approve_evaluation, data_source
 from tests.factories import OrganisationFactory, give_totp
 
 pytestmark = pytest.mark.browser
@@ -41,9 +41,13 @@ def people(site_groups, settings, tmp_path):
     reviewer = person(
         "rita@council.example", "Rita", council, SiteGroup.STAFF, Role.INFORMATION_RIGHTS
     )
-    give_totp(reviewer)
     analyst = person("ana@council.example", "Ana", council, SiteGroup.STAFF, Role.DATA_ANALYST)
+    for user in (owner, reviewer, analyst):  # everyone here may download data
+        give_totp(user)
     source = data_source(programme, owner=food_bank)
+    # The analyst is named on the approved evaluation check (its own journey:
+    # test_safety_check_journey.py).
+    approve_evaluation(source, analyst)
     return source, owner, reviewer, analyst
 
 

@@ -13,10 +13,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from projects.models import Status
-from scoping.models import Idea
+from scoping.models import DataSource, Idea
 from teams.models import Membership, Organisation, Programme, Role, SiteGroup, User
 from tests.browser.conftest import PASSWORD, after_navigation, path_of, signed_in, visit
 from tests.browser.test_selection_journey import score_candidate
+from tests.dataset_helpers import approve_evaluation
 from tests.factories import give_totp
 
 pytestmark = pytest.mark.browser
@@ -130,6 +131,9 @@ def test_an_idea_becomes_the_selected_project(page, nojs_page, live_server, peop
     page.get_by_label("Work already being done in this area").fill("The carers' strategy refresh")
     page.get_by_label("Data safety considerations").fill("Assessments name carers and relatives")
     _click(page, "button", "Save the summary")
+    # The data source's evaluation safety check is signed off (its own journey:
+    # test_safety_check_journey.py).
+    approve_evaluation(DataSource.objects.get(name="Carers' assessment records"))
 
     visit(page, project_url, live_server.url)
     _click(page, "button", "Mark as evaluated")

@@ -50,6 +50,7 @@ def setting(site_groups, settings, live_server):
     )
     give_totp(facilitator)
     analyst = person("ari@council.example", "Ari Analyst", SiteGroup.STAFF, Role.DATA_ANALYST)
+    give_totp(analyst)  # analysts may download data
     partner = person("vic@carers.example", "Vic Partner", SiteGroup.VCS_PARTNER, None, carers)
     food_bank, warm_spaces = candidate(programme, FOOD_BANK), candidate(programme, WARM_SPACES)
     return programme, facilitator, analyst, partner, food_bank, warm_spaces

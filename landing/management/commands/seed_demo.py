@@ -12,7 +12,7 @@ from django.db import transaction
 from landing.demo import seed_news
 from projects.demo import seed_idea_queue
 from projects.demo_selection import seed_selection
-from safety.demo import seed_datasets
+from safety.demo import seed_datasets, seed_safety
 from scoping.demo import seed_scoping
 from teams import demo as teams_demo
 from teams.models import User
@@ -43,6 +43,7 @@ class Command(BaseCommand):
         seed_datasets(programmes)
         seed_idea_queue(programmes)
         seed_selection(programmes)
+        seed_safety(programmes)
         self._print_sign_ins(created)
 
     def _print_sign_ins(self, created: set[str]) -> None:
@@ -59,7 +60,8 @@ class Command(BaseCommand):
         write("")
         write(
             "* Asked to set up two-factor authentication (an authenticator app) at first sign-in: "
-            "admins, facilitators and information-rights reviewers."
+            "admins, facilitators, information-rights reviewers and anyone who may download "
+            "data (analysts and the data owners' people)."
         )
         if len(created) < len(users):
             write("Accounts that already existed keep whatever password they have now.")

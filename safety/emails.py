@@ -1,0 +1,65 @@
+"""Emails about safety checks and sharing agreements. Each claims its row before sending, so a
+task run twice sends once, and gives the claim back if sending fails, so a retry can send it."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from cip.emails import absolute_url, send_templated
+from safety.models import SafetyCheck, SharingAgreement
+from teams.models import Role, User
+
+
+def _emails(programme, roles, *, leaving_out: int | None = None) -> list[str]:
+    people = User.objects.filter(
+        memberships__programme=programme,
+        memberships__role__in=roles,
+        memberships__ended_at__isnull=True,
+        is_active=True,
+    )
+    if leaving_out is not None:
+        people = people.exclude(pk=leaving_out)
+    return sorted(set(people.values_list("email", flat=True)))
+
+
+def check_reminder_email(*, check_id: int) -> bool:
+    """Remind the programme's reviewers (not the author) that a check is still waiting."""
+    with transaction.atomic():
+        claimed = SafetyCheck.objects.filter(
+            pk=check_id, status=SafetyCheck.Status.WAITING, reminded_at=None
+        ).update(reminded_at=timezone.now())
+        if not claimed:
+            return False
+        check = SafetyCheck.objects.select_related("idea__programme", "data_source").get(
+            pk=check_id
+        )
+        to = _emails(check.idea.programme, [Role.INFORMATION_RIGHTS], leaving_out=check.author_id)
+        if not to:
+            return False
+        context = {"check": check, "url": absolute_url(check.get_absolute_url())}
+        send_templated("safety/email/check_waiting.txt", to=to, context=context)
+    return True
+
+
+def agreement_reminder_email(*, agreement_id: int, which: str) -> bool:
+    """Remind the register's keepers that an agreement's review or end date is near."""
+    field = "review_reminded_at" if which == "review" else "end_reminded_at"
+    with transaction.atomic():
+        claimed = SharingAgreement.objects.filter(pk=agreement_id, **{field: None}).update(
+            **{field: timezone.now()}
+        )
+        if not claimed:
+            return False
+        agreement = SharingAgreement.objects.select_related("programme").get(pk=agreement_id)
+        to = _emails(agreement.programme, [Role.INFORMATION_RIGHTS, Role.CONTRACTS_AND_LEGAL])
+        if not to:
+            return False
+        context = {
+            "agreement": agreement,
+            "which": which,
+            "date": agreement.review_date if which == "review" else agreement.end_date,
+            "url": absolute_url(agreement.get_absolute_url()),
+        }
+        send_templated("safety/email/agreement_date.txt", to=to, context=context)
+    return True
