@@ -36,13 +36,15 @@ def main() -> None:
     from safety.demo import synthetic_csv
     from safety.models import Dataset
     from tests.dataset_helpers import data_source
-    from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory
+    from tests.factories import OrganisationFactory, ProgrammeFactory, UserFactory, give_totp
 
     setup_test_environment()
     settings.PRIVATE_STORAGE_ROOT = sys.argv[1]
     call_command("migrate", verbosity=0)
     organisation = OrganisationFactory()
     users = [UserFactory(organisation=organisation) for _ in range(2)]
+    for user in users:  # people who may download data use a second factor (safety.rules)
+        give_totp(user)
     source = data_source(ProgrammeFactory(slug="race"), owner=organisation)
     url = reverse("safety:dataset_upload", args=[source.pk])
     content = synthetic_csv(rows=200)
