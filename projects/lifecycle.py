@@ -104,7 +104,10 @@ def final_checks_done(project: Project) -> str | None:
 
 
 def feedback_answered(project: Project) -> str | None:
-    if project.feedback.filter(state=FeedbackItem.State.OPEN).exists():
+    states = set(project.feedback.values_list("state", flat=True))
+    if not states:
+        return "Record the feedback from testing"
+    if FeedbackItem.State.OPEN in states:
         return "Act on each open feedback item, or record why you will not"
     return None
 

@@ -7,7 +7,7 @@ import rules
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cip.access import requires
 from cip.forms import posted
@@ -54,8 +54,8 @@ def insight_edit(request: HttpRequest, pk: int, item: int | None = None) -> Http
     return render(request, "projects/insights/insight_edit.html", context)
 
 
+@require_safe
 @requires(SIGNED_IN)
-@require_http_methods(["GET"])
 def insight(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """The insight as it will be published, with what protection hid and why."""
     project, found = _insight(request, pk, item)
