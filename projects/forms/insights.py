@@ -219,6 +219,7 @@ class ChartForm(BaseForm):
     def __init__(self, *args, insight: Insight, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["table"].queryset = insight.tables.all()
+        self.fields["table"].empty_label = None
         self.helper.layout = Layout(
             "table", Field.radios("kind", legend_size=Size.SMALL), "title", "description",
             Submit("submit", self.submit_label),
@@ -259,7 +260,8 @@ class MapForm(BaseForm):
             for t in self.tables.values()
             for column in dict.fromkeys(c["column"] for c in t.cells)
         ]
-        self.fields["boundaries"].queryset = insight.project.boundaries.all()
+        self.fields["boundaries"].queryset = insight.project.boundaries.defer("geojson")
+        self.fields["boundaries"].empty_label = None
 
     def chosen(self) -> tuple[InsightTable, str]:
         table, _, column = self.cleaned_data["figures"].partition(":")
