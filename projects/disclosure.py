@@ -210,30 +210,43 @@ def intervals(
     table: Protection, hidden: set[tuple[str, str]], targets: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """The smallest and largest value each target could take given every cell and total not in
-    `hidden` (two linear programmes per target; `math.inf` when nothing bounds it above)."""
-    order = [key for key in table.cells if key in hidden]
-    index = {key: i for i, key in enumerate(order)}
-    a_rows, b = [], []
-    for total, members in equations(table):
-        coefficients = np.zeros(len(order))
-        constant = 0.0
-        for key, sign in [(total, -1.0)] + [(m, 1.0) for m in members]:
-            if key in index:
-                coefficients[index[key]] += sign
-            else:
-                constant += sign * table.cells[key].value
-        if coefficients.any():
+    `hidden` (two linear programmes per target; `math.inf` when nothing bounds it above).
+
+    Each programme holds only the sums linked to its target through hidden cells: the others
+    cannot move it, and small programmes solve quickly."""
+    sums = [({total, *members}, total, members) for total, members in equations(table)]
+    found: dict[tuple[str, str], tuple[float, float]] = {}
+    for key in targets:
+        if key in found:
+            continue
+        component, linked, frontier = {key}, [], [key]
+        while frontier:
+            cell = frontier.pop()
+            for number, (cells, _, _) in enumerate(sums):
+                if cell in cells and number not in linked:
+                    linked.append(number)
+                    for other in (cells & hidden) - component:
+                        component.add(other)
+                        frontier.append(other)
+        order = [k for k in table.cells if k in component]
+        index = {k: i for i, k in enumerate(order)}
+        a_rows, b = [], []
+        for number in sorted(linked):
+            _, total, members = sums[number]
+            coefficients = np.zeros(len(order))
+            constant = 0.0
+            for cell, sign in [(total, -1.0)] + [(m, 1.0) for m in members]:
+                if cell in index:
+                    coefficients[index[cell]] += sign
+                else:
+                    constant += sign * table.cells[cell].value
             a_rows.append(coefficients)
             b.append(-constant)
-    a_eq = np.array(a_rows) if a_rows else None
-    b_eq = np.array(b) if b else None
-    found = {}
-    for key in targets:
+        a_eq = np.array(a_rows) if a_rows else None
+        b_eq = np.array(b) if b else None
         objective = np.zeros(len(order))
         objective[index[key]] = 1.0
-        low = _optimum(objective, a_eq, b_eq)
-        high = -_optimum(-objective, a_eq, b_eq)
-        found[key] = (low, high)
+        found[key] = (_optimum(objective, a_eq, b_eq), -_optimum(-objective, a_eq, b_eq))
     return found
 
 
@@ -271,10 +284,10 @@ def _shortfall(table: Protection, hidden: set[tuple[str, str]], key: tuple[str, 
     return shortfall(table.rules, table.cells[key], low, high)
 
 
-def _loss(table: Protection, keys: Iterable[tuple[str, str]]) -> float:
+def _loss(table: Protection, keys: Iterable[tuple[str, str]], everything: float) -> float:
     """Information lost by hiding these cells: one for each cell plus its value; a total costs
-    more than every other cell together, so totals are hidden only as a last resort."""
-    everything = sum(o.value + 1 for o in table.cells.values() if not o.is_total)
+    more than `everything` (all other cells together), so totals are hidden only as a last
+    resort."""
     return sum(
         table.cells[k].value + 1 + (everything if table.cells[k].is_total else 0) for k in keys
     )
@@ -293,30 +306,50 @@ def _moves(table: Protection, hidden: set[tuple[str, str]], key: tuple[str, str]
             new = frozenset(corners - hidden)
             if new and new <= open_cells:
                 moves.add(new)
-    return sorted(moves, key=lambda move: (_loss(table, move), sorted(move)))
+    everything = sum(o.value + 1 for o in table.cells.values() if not o.is_total)
+    return sorted(moves, key=lambda move: (_loss(table, move, everything), sorted(move)))
+
+
+def _pinned_by(table: Protection, key: tuple[str, str]) -> list[set[tuple[str, str]]]:
+    """The cells of every published sum the key takes part in (a total and its members)."""
+    return [
+        {total, *members} for total, members in equations(table) if key == total or key in members
+    ]
+
+
+def _could_help(sums: list[set[tuple[str, str]]], trial: set, key: tuple[str, str]) -> bool:
+    """A cell stays fixed while any sum it is in has no other hidden cell: a quick test that
+    saves solving linear programmes for moves that cannot work."""
+    return all((cells & trial) - {key} for cells in sums)
 
 
 def protect(cells: Iterable[Cell], rules: Rules) -> Protection:
     """Apply the primary rules, then hide further cells until every hidden cell is protected,
-    and keep each hidden cell's interval as the proof."""
+    and keep each hidden cell's interval as the proof.
+
+    Hiding more never narrows anyone's interval, so each primary cell is protected in turn and
+    stays protected while later ones are dealt with."""
     table = build(cells, rules)
     hidden = {k for k, o in table.cells.items() if o.suppressed}
-    while short := [k for k in table.cells if k in hidden and _shortfall(table, hidden, k) > _EPS]:
-        target = short[0]
-        best, best_gap = None, math.inf
-        for move in _moves(table, hidden, target):
-            gap = _shortfall(table, hidden | move, target)
-            if gap <= _EPS:
-                best = move
-                break
-            if gap < best_gap - _EPS:
-                best, best_gap = move, gap
-        if best is None:
-            # Unreachable: with every non-zero cell hidden no value is bounded above.
-            raise RuntimeError("Suppression could not protect the table")
-        for k in best:
-            table.cells[k].rule = Rule.SECONDARY
-        hidden |= best
+    for target in [k for k in table.cells if k in hidden]:
+        sums = _pinned_by(table, target)
+        while (gap := _shortfall(table, hidden, target)) > _EPS:
+            moves = _moves(table, hidden, target)
+            if not moves:  # unreachable: with every non-zero cell hidden nothing is bounded
+                raise RuntimeError("Suppression could not protect the table")
+            best, best_gap = moves[0], gap
+            for move in moves:
+                if not _could_help(sums, hidden | move, target):
+                    continue
+                trial = _shortfall(table, hidden | move, target)
+                if trial <= _EPS:
+                    best = move
+                    break
+                if trial < best_gap - _EPS:
+                    best, best_gap = move, trial
+            for k in best:
+                table.cells[k].rule = Rule.SECONDARY
+            hidden |= best
     found = intervals(table, hidden, [k for k in table.cells if k in hidden])
     for key, (low, high) in found.items():
         table.cells[key].low, table.cells[key].high = low, high

@@ -251,7 +251,8 @@ def test_the_facilitator_invites_and_a_partner_books_with_a_calendar_entry(
     workshop = _workshop(project, capacity=1)
     with django_capture_on_commit_callbacks(execute=True):
         client_for(facilitator).post(
-            url("workshop", project.pk, workshop.pk), {"people": [vcs_partner.pk, staff.pk]}
+            url("workshop", project.pk, workshop.pk),
+            {"emails": f"{vcs_partner.email}\n{staff.email.upper()}"},
         )
     invitations = [m for m in mail.outbox if "invited to a testing workshop" in m.subject]
     assert sorted(m.to[0] for m in invitations) == [staff.email, vcs_partner.email]
@@ -275,6 +276,18 @@ def test_the_facilitator_invites_and_a_partner_books_with_a_calendar_entry(
     booking.refresh_from_db()
     assert booking.status == WorkshopBooking.Status.CANCELLED
     assert "METHOD:CANCEL" in mail.outbox[0].attachments[0].get_payload(decode=True).decode()
+
+
+def test_inviting_an_address_with_no_account_says_so(project, facilitator, client_for) -> None:
+    workshop = _workshop(project)
+    response = client_for(facilitator).post(
+        url("workshop", project.pk, workshop.pk), {"emails": "nobody@example.org"}
+    )
+    assert (
+        "Nobody with an account here has the address nobody@example.org"
+        in response.content.decode()
+    )
+    assert not workshop.invitations.exists()
 
 
 def test_someone_not_invited_cannot_see_the_workshop(project, vcs_partner, client_for) -> None:

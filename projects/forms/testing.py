@@ -12,6 +12,7 @@ from django.utils import timezone
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
 from projects.models import FeedbackItem, FinalCheck
 from teams.forms import parse_time_of_day
+from teams.models import User
 from teams.services import local_start
 
 
@@ -117,24 +118,31 @@ class WorkshopForm(BaseForm):
 class InviteForm(BaseForm):
     submit_label = "Invite them"
 
-    people = forms.ModelMultipleChoiceField(
+    emails = forms.CharField(
         label="Who do you want to invite?",
-        help_text="People with an account here: VCS partners and colleagues who could use the "
-        "solution. Each is emailed a link to book a place.",
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Select at least one person to invite"},
+        help_text="The email addresses of people with an account here, one on each line: VCS "
+        "partners and colleagues who could use the solution. Each is emailed a link to book.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4, "spellcheck": "false"}),
+        error_messages={"required": "Enter the email address of at least one person to invite"},
     )
 
-    def __init__(self, *args, people, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["people"].queryset = people
-        self.fields["people"].label_from_instance = lambda u: (
-            f"{u}{', ' + u.organisation.name if u.organisation_id else ''}"
+    def clean_emails(self) -> list[User]:
+        addresses = list(
+            dict.fromkeys(a.strip().lower() for a in self.cleaned_data["emails"].split())
         )
-        self.helper.layout = Layout(
-            Field.checkboxes("people", legend_size=Size.SMALL), Submit("submit", self.submit_label)
-        )
+        if len(addresses) > 100:
+            raise ValidationError("Invite at most 100 people at a time")
+        people = {
+            u.email.lower(): u for u in User.objects.filter(email__in=addresses, is_active=True)
+        }
+        missing = [a for a in addresses if a not in people]
+        if missing:
+            raise ValidationError(
+                f"Nobody with an account here has the address {', '.join(missing[:5])}: ask "
+                "them to create an account first, or check the spelling"
+            )
+        return [people[a] for a in addresses]
 
 
 class BookWorkshopForm(BaseForm):

@@ -24,7 +24,6 @@ from projects.forms.testing import (
 )
 from projects.models import FeedbackItem, FinalCheck, TestingWorkshop, WorkshopBooking
 from projects.views.exploring import SIGNED_IN, closed, work_project
-from teams.models import User
 
 
 @require_safe
@@ -56,17 +55,6 @@ def workshop_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/testing/workshop_new.html", context)
 
 
-def _invitable(workshop: TestingWorkshop):
-    """Active people who are not invited yet: partners and staff with an account."""
-    invited = workshop.invitations.values("user")
-    return (
-        User.objects.filter(is_active=True)
-        .exclude(pk__in=invited)
-        .select_related("organisation")
-        .order_by("display_name", "email")
-    )
-
-
 @requires(SIGNED_IN)
 @require_http_methods(["GET", "POST"])
 def workshop(request: HttpRequest, pk: int, item: int) -> HttpResponse:
@@ -78,10 +66,10 @@ def workshop(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         raise PermissionDenied
     if response := closed(request, project):
         return response
-    form = InviteForm(posted(request), people=_invitable(session)) if can_run else None
+    form = InviteForm(posted(request)) if can_run else None
     if form is not None and request.method == "POST" and form.is_valid():
         new = workshops.workshop_invite(
-            workshop=session, people=list(form.cleaned_data["people"]), invited_by=request.user
+            workshop=session, people=form.cleaned_data["emails"], invited_by=request.user
         )
         messages.success(
             request,
@@ -94,7 +82,9 @@ def workshop(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         "idea": project.idea,
         "workshop": session,
         "form": form,
-        "invitations": session.invitations.select_related("user__organisation"),
+        "invitations": paginate(
+            request, session.invitations.select_related("user__organisation"), parameter="invited"
+        ),
         "bookings": session.bookings.filter(status=WorkshopBooking.Status.BOOKED).select_related(
             "user", "organisation"
         ),
