@@ -15,8 +15,6 @@ from dataclasses import dataclass
 import vl_convert
 
 SVG = "http://www.w3.org/2000/svg"
-ET.register_namespace("", SVG)
-ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
 BAR, LINE, STACKED = "bar", "line", "stacked_bar"
 # GOV.UK colours with at least 3:1 contrast on white, neighbouring series far apart.
@@ -99,9 +97,15 @@ def render_svg(spec: dict, *, title: str, description: str, id_prefix: str) -> s
 
 def accessible_svg(svg: str, *, title: str, description: str, id_prefix: str) -> str:
     root = ET.fromstring(svg)  # noqa: S314 (our own renderer's output, not uploaded XML)
+    # The picture is shown inline, so nothing in it may run: the renderer writes none of
+    # these, and this keeps it so whatever the labels in the data say.
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag.rsplit("}", 1)[-1] in ("script", "foreignObject", "a", "use", "image"):
+                parent.remove(child)
     for element in root.iter():
         for name in list(element.attrib):
-            if name == "role" or name.startswith("aria-"):
+            if name == "role" or name.startswith(("aria-", "on")) or name.endswith("href"):
                 del element.attrib[name]
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     title_element = ET.Element(f"{{{SVG}}}title", {"id": title_id})
@@ -114,6 +118,11 @@ def accessible_svg(svg: str, *, title: str, description: str, id_prefix: str) ->
     root.set("aria-labelledby", f"{title_id} {desc_id}")
     root.set("focusable", "false")
     root.attrib.pop("class", None)
+    # Written with plain tag names and an xmlns attribute, rather than through ElementTree's
+    # global prefix registry, which other libraries in the process change.
+    for element in root.iter():
+        element.tag = element.tag.rsplit("}", 1)[-1]
+    root.set("xmlns", SVG)
     return ET.tostring(root, encoding="unicode")
 
 

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from projects import charts, disclosure, maps
 from projects.models import Boundaries, Insight, InsightFigure, InsightTable, Project
 from safety.models import Dataset, SafetySettings
+from safety.scanning.text import TextCheck, check_text
 from safety.services import dataset_access_record
 from safety.storage import plaintext_copy
 from teams.models import User
@@ -426,6 +427,24 @@ def insight_mark_ready(*, insight: Insight, user: User, ready: bool) -> Insight:
     insight.ready_by = user if ready else None
     insight.save(update_fields=["ready_at", "ready_by"])
     return insight
+
+
+def personal_data_in(insight: Insight) -> list[tuple[str, TextCheck]]:
+    """What the personal-data engine finds in the words the public will read, for the team to
+    check before publishing (a place name can look like a person's)."""
+    fields = (
+        "title",
+        "question",
+        "summary",
+        "narrative",
+        "caveats",
+        "permitted_use",
+        "methodology",
+    )
+    checks = [
+        (Insight._meta.get_field(f).verbose_name, check_text(getattr(insight, f))) for f in fields
+    ]
+    return [(str(label).capitalize(), check) for label, check in checks if check.found]
 
 
 def readiness_problems(insight: Insight) -> list[str]:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from projects.charts import BAR, LINE, STACKED, Point, chart_spec, render_svg
 from projects.maps import MAX_POINTS, BoundaryError, map_spec, read_boundaries
+from tests.payloads import XSS_PAYLOADS
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 MB = 1024 * 1024
@@ -215,3 +216,17 @@ def test_a_map_shades_published_areas_and_greys_the_rest() -> None:
     assert len(grey) == 4 and len(shaded) == 2  # every area outlined; two have figures
     text = " ".join(t.text or "" for t in root.iter(f"{{{NS['svg']}}}text"))
     assert "Visits" in text  # the legend
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_labels_from_the_data_cannot_add_script_to_a_chart(payload) -> None:
+    points = [Point(payload, payload, 120), Point("Other", payload, 80)]
+    spec = chart_spec(kind=BAR, points=points, category_title=payload, value_title="v")
+    root = check_accessible(
+        render_svg(spec, title=payload, description=payload, id_prefix="x"), payload, payload
+    )
+    for element in root.iter():
+        assert element.tag.rsplit("}", 1)[-1] not in ("script", "foreignObject", "a")
+        assert not [
+            name for name in element.attrib if name.startswith("on") or name.endswith("href")
+        ]

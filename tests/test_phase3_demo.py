@@ -10,7 +10,15 @@ from django.core.management import call_command
 
 from landing.models import NewsPost
 from projects.demo_solutions import BEDFORDSHIRE_PROJECT, CAMDEN_PROJECT
-from projects.models import FeedbackItem, Insight, InsightFigure, Project, Status
+from projects.models import (
+    Boundaries,
+    FeedbackItem,
+    Insight,
+    InsightFigure,
+    Project,
+    SolutionIdea,
+    Status,
+)
 
 
 @pytest.fixture
@@ -38,3 +46,11 @@ def test_central_bedfordshire_is_testing_with_open_feedback(seeded) -> None:
     assert project.status == Status.TESTING
     assert project.feedback.filter(state=FeedbackItem.State.OPEN).count() >= 1
     assert project.workshops.exists()
+
+
+def test_seeding_again_adds_nothing(seeded, django_capture_on_commit_callbacks) -> None:
+    models = (Insight, InsightFigure, NewsPost, FeedbackItem, SolutionIdea, Boundaries)
+    before = [model.objects.count() for model in models]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=StringIO())
+    assert [model.objects.count() for model in models] == before

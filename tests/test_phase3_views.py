@@ -472,6 +472,15 @@ def test_marking_ready_needs_a_table_and_a_change_unmarks_it(project, analyst, c
     assert insight.ready_at is None
 
 
+def test_the_insight_page_warns_of_personal_data_in_its_words(project, analyst, client_for) -> None:
+    insight = draft_insight(project)
+    insight.narrative = "Thanks to Jane Smith, on 07700 900123, for the figures."
+    insight.save()
+    page = client_for(analyst).get(insight.get_absolute_url()).content.decode()
+    assert "may contain personal data" in page
+    assert "<mark>07700 900123</mark>" in page
+
+
 def test_records_are_read_only_once_the_project_is_ready(project, analyst, client_for) -> None:
     at(project, Status.READY)
     response = client_for(analyst).post(

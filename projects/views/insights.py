@@ -71,6 +71,7 @@ def insight(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         ],
         "suppressions": publication_suppressions(project, Insight.objects.filter(pk=found.pk)),
         "problems": insights.readiness_problems(found),
+        "personal_data": insights.personal_data_in(found),
         "is_open": is_open(project),
     }
     return render(request, "projects/insights/insight.html", context)
