@@ -49,6 +49,15 @@ class NewsPost(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Set once the post has been emailed to subscribers, so it is never sent twice.
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The published insight this post announces, if it is one (landing.signals).
+    insight = models.OneToOneField(
+        "projects.Insight",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="announcement",
+        editable=False,
+    )
 
     objects = NewsPostQuerySet.as_manager()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from landing import views
+from landing import insight_pages, views
 
 app_name = "landing"
 urlpatterns = [
@@ -20,6 +20,33 @@ urlpatterns = [
     path("programmes/<slug:slug>/news/<slug:post>/", views.news_post, name="news_post"),
     path("programmes/<slug:slug>/news/<slug:post>/edit/", views.news_edit, name="news_edit"),
     path("programmes/<slug:slug>/updates/", views.subscribe, name="subscribe"),
+    # Published insights (landing/insight_pages.py).
+    path("programmes/<slug:slug>/insights/", insight_pages.insights, name="insights"),
+    path(
+        "programmes/<slug:slug>/insights/<slug:insight>/",
+        insight_pages.insight,
+        name="insight",
+    ),
+    path(
+        "programmes/<slug:slug>/insights/<slug:insight>/insight.pdf",
+        insight_pages.insight_pdf,
+        name="insight_pdf",
+    ),
+    path(
+        "programmes/<slug:slug>/insights/<slug:insight>/data/<int:table>.csv",
+        insight_pages.insight_csv,
+        name="insight_csv",
+    ),
+    path(
+        "programmes/<slug:slug>/insights/<slug:insight>/data/<int:table>.json",
+        insight_pages.insight_json,
+        name="insight_json",
+    ),
+    path(
+        "programmes/<slug:slug>/insights/<slug:insight>/data/<int:table>-metadata.json",
+        insight_pages.insight_csvw,
+        name="insight_csvw",
+    ),
     path(
         "programmes/<slug:slug>/updates/confirm/<str:token>/",
         views.subscription_confirm,

@@ -12,12 +12,14 @@ from landing import services
 from landing.feeds import ProgrammeNewsFeed
 from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
 from landing.models import NewsPost, UpdateSubscription
+from projects.models import Insight
 from projects.selection import announced_projects
 from teams.access import get_programme_for_user
 from teams.models import Programme
 
-# The landing page lists the next few bookable office-hours sessions.
+# The landing page lists the next few bookable office-hours sessions, and the latest insights.
 OFFICE_HOURS_SHOWN = 12
+INSIGHTS_SHOWN = 5
 
 news_feed = require_safe(requires("landing.view_public_pages")(ProgrammeNewsFeed()))
 
@@ -71,6 +73,9 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         "office_hours": programme.office_hours.bookable().with_places()[:OFFICE_HOURS_SHOWN],
         # Only announced projects, with only the team members who agreed to be named.
         "projects": announced_projects(programme),
+        "insights": Insight.objects.published()
+        .filter(programme=programme)
+        .select_related("programme")[:INSIGHTS_SHOWN],
     }
     return render(request, "landing/programme.html", context)
 

@@ -9,3 +9,21 @@ def tell_proposer(event_id: int) -> None:
     from projects.tasks import email_proposer_about_move  # noqa: PLC0415 (tasks import services)
 
     email_proposer_about_move.delay(event_id)
+
+
+def publish_insights(event) -> None:
+    """Inside the publish move's transaction: the project's insights marked ready go public, at
+    the moment of the move."""
+    from projects.models import Insight  # noqa: PLC0415 (lifecycle imports this module early)
+
+    Insight.objects.filter(
+        project_id=event.project_id, ready_at__isnull=False, published_at__isnull=True
+    ).update(published_at=event.at)
+
+
+def announce_insights(event_id: int) -> None:
+    """After the move commits: tell whoever listens (the public site's news feed and update
+    emails) that the project's insights are out. Receivers must be safe to call twice."""
+    from projects.signals import insights_published  # noqa: PLC0415
+
+    insights_published.send(sender="projects", event_id=event_id)

@@ -4,11 +4,13 @@ once, and gives the claim back if sending fails, so a retry can send it."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from cip.emails import absolute_url, send_templated
-from projects.models import ProjectEvent
+from cip.emails import absolute_url, send_templated, templated_message
+from cip.ics import Event, attachment, calendar
+from projects.models import ProjectEvent, WorkshopBooking, WorkshopInvitation
 from scoping.models import IdeaMessage
 from teams.models import Role, User
 
@@ -115,3 +117,85 @@ def idea_message_email(*, message_id: int) -> int:
             }
             send_templated(template, to=to, context=context)
     return len(to)
+
+
+def workshop_invitation_email(*, invitation_id: int) -> bool:
+    """Invite someone to book a place at a testing workshop; False when sent already."""
+    with transaction.atomic():
+        claimed = WorkshopInvitation.objects.filter(
+            pk=invitation_id, emailed_at__isnull=True
+        ).update(emailed_at=timezone.now())
+        if not claimed:
+            return False
+        invitation = WorkshopInvitation.objects.select_related(
+            "workshop__project__idea__programme", "user", "invited_by"
+        ).get(pk=invitation_id)
+        workshop = invitation.workshop
+        if not invitation.user.is_active:
+            return False
+        context = {
+            "invitation": invitation,
+            "workshop": workshop,
+            "idea": workshop.project.idea,
+            "programme": workshop.project.idea.programme,
+            "book_url": absolute_url(
+                reverse("projects:workshop_book", args=[workshop.project_id, workshop.pk])
+            ),
+        }
+        send_templated(
+            "projects/email/workshop_invitation.txt", to=[invitation.user.email], context=context
+        )
+    return True
+
+
+def workshop_booking_email(*, booking_id: int, sequence: int) -> bool:
+    """Email a place's confirmation or cancellation with its calendar entry, once per change."""
+    with transaction.atomic():
+        claimed = (
+            WorkshopBooking.objects.filter(pk=booking_id, sequence=sequence)
+            .filter(Q(emailed_sequence__isnull=True) | Q(emailed_sequence__lt=sequence))
+            .update(emailed_sequence=sequence)
+        )
+        if not claimed:
+            return False
+        booking = WorkshopBooking.objects.select_related(
+            "workshop__project__idea__programme", "user"
+        ).get(pk=booking_id)
+        workshop, user = booking.workshop, booking.user
+        programme = workshop.project.idea.programme
+        cancelled = booking.status == WorkshopBooking.Status.CANCELLED
+        book_url = absolute_url(
+            reverse("projects:workshop_book", args=[workshop.project_id, workshop.pk])
+        )
+        context = {
+            "booking": booking,
+            "workshop": workshop,
+            "idea": workshop.project.idea,
+            "programme": programme,
+            "book_url": book_url,
+        }
+        template = (
+            "projects/email/workshop_cancelled.txt"
+            if cancelled
+            else "projects/email/workshop_booked.txt"
+        )
+        message = templated_message(template, to=[user.email], context=context)
+        method = "CANCEL" if cancelled else "REQUEST"
+        event = Event(
+            uid=str(booking.uid),
+            sequence=booking.sequence,
+            starts_at=workshop.starts_at,
+            ends_at=workshop.ends_at,
+            summary=f"Testing workshop: {workshop.project.idea.title}",
+            description=f"A testing workshop with {programme.name}.\nYour place: {book_url}"
+            + (f"\nJoin online: {workshop.online_link}" if workshop.online_link else ""),
+            location=workshop.place or workshop.online_link,
+            url=book_url,
+            organiser_name=programme.name,
+            attendee_name=str(user),
+            attendee_email=user.email,
+        )
+        ics = calendar(event, method=method, product="Testing workshops")
+        message.attach(attachment(ics, method=method, filename="testing-workshop.ics"))
+        message.send()
+    return True

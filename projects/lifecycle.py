@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import rules
 
-from projects.models import Project, Status
+from projects.models import FeedbackItem, FinalCheck, Project, Status
 from safety.checks import stage_missing
 from safety.models import Stage
 
@@ -36,6 +36,8 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     needs_reason: bool = False
     effects: tuple[str, ...] = ()  # names of functions in projects.effects
+    # Names of functions in projects.effects that write inside the move's own transaction.
+    writes: tuple[str, ...] = ()
     secondary: bool = False  # a secondary or warning button rather than the main one
     warning: bool = False
 
@@ -103,6 +105,35 @@ def has_project_team(project: Project) -> str | None:
     return None
 
 
+def has_solution_ideas(project: Project) -> str | None:
+    if not project.solution_ideas.exists():
+        return "Record at least one solution idea from the solution workshop"
+    return None
+
+
+def final_checks_done(project: Project) -> str | None:
+    done = set(project.final_checks.values_list("item", flat=True))
+    left = [str(item.label).lower() for item in FinalCheck.Item if item not in done]
+    if left:
+        return "Complete the final checks before publishing: " + ", ".join(left)
+    return None
+
+
+def feedback_answered(project: Project) -> str | None:
+    states = set(project.feedback.values_list("state", flat=True))
+    if not states:
+        return "Record the feedback from testing"
+    if FeedbackItem.State.OPEN in states:
+        return "Act on each open feedback item, or record why you will not"
+    return None
+
+
+def has_ready_insight(project: Project) -> str | None:
+    if not project.insights.filter(ready_at__isnull=False).exists():
+        return "Mark at least one insight as ready to publish"
+    return None
+
+
 # --- The table -------------------------------------------------------------------------------
 
 MOVE = "projects.move_project"
@@ -141,18 +172,25 @@ TRANSITIONS: tuple[Transition, ...] = (
         "start_exploring", "Start exploring solutions", (Status.SELECTED,), Status.EXPLORING,
         MOVE, guards=(has_project_team,),
     ),
-    Transition("start_testing", "Start testing", (Status.EXPLORING,), Status.TESTING, MOVE),
+    Transition(
+        "start_testing", "Start testing", (Status.EXPLORING,), Status.TESTING, MOVE,
+        guards=(has_solution_ideas,),
+    ),
     Transition(
         "back_to_exploring", "Back to exploring", (Status.TESTING,), Status.EXPLORING, MOVE,
         needs_reason=True, secondary=True,
     ),
     Transition(
         "mark_ready", "Mark ready to publish", (Status.TESTING,), Status.READY, MOVE,
-        guards=(has_solution_safety_check, has_pre_publication_safety_check),
+        guards=(
+            feedback_answered, final_checks_done, has_ready_insight,
+            has_solution_safety_check, has_pre_publication_safety_check,
+        ),
     ),
     Transition(
         "publish", "Publish", (Status.READY,), Status.PUBLISHED, MOVE,
-        guards=(has_pre_publication_safety_check,),
+        guards=(has_ready_insight, has_pre_publication_safety_check),
+        writes=("publish_insights",), effects=("announce_insights",),
     ),
     Transition(
         "start_reflecting", "Start reflecting", (Status.PUBLISHED,), Status.REFLECTING, MOVE

@@ -41,7 +41,19 @@ def is_proposer(user, obj) -> bool:
     )
 
 
-rules.add_perm("projects.know_project", is_on_team | is_proposer | is_admin)
+@rules.predicate
+def is_project_member(user, obj) -> bool:
+    """Someone on the project team (invited on the team page, with an account here)."""
+    project = getattr(obj, "project", obj)
+    if not user.is_authenticated or not hasattr(project, "members"):
+        return False
+    cache = user.__dict__.setdefault("_project_teams", {})
+    if project.pk not in cache:
+        cache[project.pk] = project.members.filter(user=user).exists()
+    return cache[project.pk]
+
+
+rules.add_perm("projects.know_project", is_on_team | is_proposer | is_project_member | is_admin)
 rules.add_perm("projects.read_team_notes", is_on_team | is_admin)
 rules.add_perm("projects.move_project", is_facilitator | is_admin)
 rules.add_perm("projects.withdraw_project", is_facilitator | is_proposer | is_admin)
@@ -76,3 +88,24 @@ rules.add_perm("projects.announce_project", is_facilitator | is_admin)
 # An announced project is known to anyone signed in; before that, only to the core team.
 rules.add_perm("projects.see_announcement", is_announced | is_on_team | is_admin)
 rules.add_perm("projects.register_interest", rules.is_authenticated & is_announced)
+
+
+# Exploring, testing and publishing (projects/views/exploring.py, testing.py, insights.py): the
+# programme's core team and the project team keep the records; the facilitator runs workshops.
+rules.add_perm("projects.work_on_solutions", is_on_team | is_project_member | is_admin)
+rules.add_perm("projects.run_workshops", is_facilitator | is_admin)
+
+
+@rules.predicate
+def is_invited(user, workshop) -> bool:
+    return user.is_authenticated and workshop.invitations.filter(user=user).exists()
+
+
+@rules.predicate
+def works_on_workshop_project(user, workshop) -> bool:
+    return rules.has_perm("projects.work_on_solutions", user, workshop.project)
+
+
+# Asked with a workshop: the people invited and the team see it and book a place.
+rules.add_perm("projects.see_workshop", is_invited | works_on_workshop_project)
+rules.add_perm("projects.book_workshop", is_invited | works_on_workshop_project)

@@ -182,6 +182,8 @@ def project_transition(
             # Back before selection: off the public page until it is selected and announced again.
             project.announced_at = None
         project.save(update_fields=["status", "status_changed_at", "status_reason", "announced_at"])
+        for name in transition.writes:
+            getattr(effects, name)(event)
         for name in transition.effects:
             effect = getattr(effects, name)
             transaction.on_commit(lambda effect=effect: effect(event.pk))

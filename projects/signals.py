@@ -5,7 +5,7 @@ path saved it (a form, the demo data, Django admin)."""
 from __future__ import annotations
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from projects.models import Project
 from scoping.models import Idea
@@ -17,3 +17,8 @@ def project_for_new_idea(
 ) -> None:
     if created and not raw:
         Project.objects.get_or_create(idea=instance)
+
+
+# Sent after a project's insights are published, with the publishing ProjectEvent's id. The
+# public site (landing, which this app may not import) announces them in its news and emails.
+insights_published = Signal()

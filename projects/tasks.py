@@ -41,3 +41,16 @@ def email_interest_notice(registration_id: int) -> bool:
     from projects.selection import interest_notice_email  # noqa: PLC0415 (it imports us lazily)
 
     return interest_notice_email(registration_id=registration_id)
+
+
+# Testing workshops (projects/workshops.py).
+@shared_task(name="projects.tasks.email_workshop_invitation", **EMAIL_TASK)
+def email_workshop_invitation(invitation_id: int) -> bool:
+    """Invite someone to book a place at a testing workshop (sends once)."""
+    return emails.workshop_invitation_email(invitation_id=invitation_id)
+
+
+@shared_task(name="projects.tasks.email_workshop_booking", **EMAIL_TASK)
+def email_workshop_booking(booking_id: int, sequence: int) -> bool:
+    """Confirm or cancel a workshop place, with its calendar entry (sends once per change)."""
+    return emails.workshop_booking_email(booking_id=booking_id, sequence=sequence)

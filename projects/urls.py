@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import ideas, selection
+from projects.views import exploring, ideas, insights, selection, testing
 
 app_name = "projects"
 urlpatterns = [
@@ -29,4 +29,92 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/announce/", selection.announce, name="announce"),
     path("projects/<int:pk>/interest/", selection.interest, name="interest"),
+    # Exploring solutions (projects/views/exploring.py).
+    path("projects/<int:pk>/solutions/", exploring.solutions, name="solutions"),
+    path("projects/<int:pk>/similar-work/", exploring.similar_work, name="similar_work"),
+    path(
+        "projects/<int:pk>/similar-work/<int:item>/remove/",
+        exploring.similar_work_remove,
+        name="similar_work_remove",
+    ),
+    path("projects/<int:pk>/research/", exploring.research, name="research"),
+    path("projects/<int:pk>/research/new/", exploring.research_edit, name="research_new"),
+    path(
+        "projects/<int:pk>/research/<int:item>/edit/",
+        exploring.research_edit,
+        name="research_edit",
+    ),
+    path("projects/<int:pk>/solution-ideas/new/", exploring.solution_edit, name="solution_new"),
+    path("projects/<int:pk>/solution-ideas/<int:item>/", exploring.solution, name="solution"),
+    path(
+        "projects/<int:pk>/solution-ideas/<int:item>/edit/",
+        exploring.solution_edit,
+        name="solution_edit",
+    ),
+    path(
+        "projects/<int:pk>/solution-ideas/<int:item>/sketch/",
+        exploring.solution_sketch,
+        name="solution_sketch",
+    ),
+    path(
+        "projects/<int:pk>/solution-ideas/<int:item>/skills/",
+        exploring.solution_skills,
+        name="solution_skills",
+    ),
+    # Testing and refining (projects/views/testing.py).
+    path("projects/<int:pk>/workshops/", testing.workshop_list, name="workshops"),
+    path("projects/<int:pk>/workshops/new/", testing.workshop_new, name="workshop_new"),
+    path("projects/<int:pk>/workshops/<int:item>/", testing.workshop, name="workshop"),
+    path(
+        "projects/<int:pk>/workshops/<int:item>/book/",
+        testing.workshop_book,
+        name="workshop_book",
+    ),
+    path("projects/<int:pk>/feedback/", testing.feedback, name="feedback"),
+    path("projects/<int:pk>/feedback/new/", testing.feedback_edit, name="feedback_new"),
+    path(
+        "projects/<int:pk>/feedback/<int:item>/edit/",
+        testing.feedback_edit,
+        name="feedback_edit",
+    ),
+    path("projects/<int:pk>/final-checks/", testing.final_checks, name="final_checks"),
+    # Insights (projects/views/insights.py).
+    path("projects/<int:pk>/insights/new/", insights.insight_edit, name="insight_new"),
+    path("projects/<int:pk>/insights/<int:item>/", insights.insight, name="insight"),
+    path(
+        "projects/<int:pk>/insights/<int:item>/edit/",
+        insights.insight_edit,
+        name="insight_edit",
+    ),
+    path(
+        "projects/<int:pk>/insights/<int:item>/ready/",
+        insights.insight_ready,
+        name="insight_ready",
+    ),
+    path(
+        "projects/<int:pk>/insights/<int:item>/tables/upload/",
+        insights.table_upload,
+        name="insight_table_upload",
+    ),
+    path(
+        "projects/<int:pk>/insights/<int:item>/tables/from-dataset/",
+        insights.table_from_dataset,
+        name="insight_table_from_dataset",
+    ),
+    path(
+        "projects/<int:pk>/insights/<int:item>/charts/new/",
+        insights.chart_new,
+        name="insight_chart_new",
+    ),
+    path(
+        "projects/<int:pk>/insights/<int:item>/maps/new/",
+        insights.map_new,
+        name="insight_map_new",
+    ),
+    path(
+        "projects/<int:pk>/insights/<int:item>/<slug:part>/<int:part_pk>/remove/",
+        insights.part_remove,
+        name="insight_part_remove",
+    ),
+    path("projects/<int:pk>/boundaries/", insights.boundaries, name="boundaries"),
 ]

@@ -257,8 +257,8 @@ AGREEMENTS = {
 
 def seed_safety(programmes: dict[str, Programme]) -> None:
     """Camden's selected project: its evaluation checks approved with the analyst named, a
-    solution check waiting for the reviewer, a signed agreement and one near its review date
-    (only what is missing; sends no email)."""
+    signed agreement and one near its review date; Camden's second idea: an evaluation check
+    waiting for the reviewer (only what is missing; sends no email)."""
     programme = programmes.get("camden")
     if programme is None:
         return
@@ -272,19 +272,34 @@ def seed_safety(programmes: dict[str, Programme]) -> None:
             if not check.analysts.exists():
                 check.analysts.add(analyst)
         _seed_agreements(programme, idea)
-        if not SafetyCheck.objects.filter(idea=idea, stage=Stage.SOLUTION).exists():
-            check = checks.check_start(idea=idea, stage=Stage.SOLUTION, author=analyst)
-            answers = {
-                "map": {
-                    "answer": "yes",
-                    "note": "A ward map of lapsed visitors: wards under "
-                    "10 households are merged with their neighbours.",
-                },
-                "combined_data": {"answer": "no", "note": ""},
-                "indicators_of_need": {"answer": "no", "note": "Counts by ward only."},
-                "obviously_personal": {"answer": "no", "note": ""},
-            }
-            checks.check_save(check=check, user=analyst, answers=answers, submit=True)
+        _seed_waiting_check(programme, analyst)
+
+
+def _seed_waiting_check(programme: Programme, author: User) -> None:
+    """The second idea's data source, checked by the analyst and sent to the reviewer."""
+    second = programme.ideas.filter(
+        title="Are refugee families missing out on school holiday activities?"
+    ).first()
+    source = second.data_sources.first() if second is not None else None
+    if source is None or SafetyCheck.objects.filter(idea=second).exists():
+        return
+    check = checks.check_start(
+        idea=second, stage=Stage.EVALUATION, author=author, data_source=source
+    )
+    answers = {
+        "personal_data": {"answer": "yes", "note": "Children's names and ages, parents' phones."},
+        "special_category": {
+            "answer": "unknown",
+            "note": "Assumed yes: some sign-up notes may mention health or religion.",
+        },
+        "confidential": {"answer": "no", "note": ""},
+        "agreement": {
+            "answer": "unknown",
+            "note": "Assumed none yet: the network's trustees meet next month.",
+        },
+        "redacted_useful": {"answer": "yes", "note": "Counts by age band and ward would do."},
+    }
+    checks.check_save(check=check, user=author, answers={**check.answers, **answers}, submit=True)
 
 
 def _seed_agreements(programme: Programme, idea) -> None:

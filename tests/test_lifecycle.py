@@ -12,12 +12,23 @@ from django.utils import timezone
 
 from projects import tasks
 from projects.lifecycle import BY_ACTION, EARLY, TRANSITIONS, available_actions
-from projects.models import Criterion, Project, ProjectEvent, ProjectMember, SelectionScore, Status
+from projects.models import (
+    Criterion,
+    FeedbackItem,
+    FinalCheck,
+    Project,
+    ProjectEvent,
+    ProjectMember,
+    SelectionScore,
+    SolutionIdea,
+    Status,
+)
 from projects.services import TransitionBlocked, idea_submit, project_transition
 from safety.demo import approved_check, approved_evaluation_checks
 from safety.models import Stage
 from scoping.models import DataSource, EvaluationSummary, ScopingSession, Skill, SkillNeed
 from tests.factories import PERSONAS, UserFactory
+from tests.phase3_helpers import ready_insight
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +82,16 @@ SATISFY = {
     "has_project_team": lambda p: ProjectMember.objects.create(
         project=p, name="Sam", email="sam@example.org", role="Analyst", expectations="Two days"
     ),
+    "has_solution_ideas": lambda p: SolutionIdea.objects.create(
+        project=p, title="A ward map", kind=SolutionIdea.Kind.MAP, audience="A", what_to_see="W"
+    ),
+    "feedback_answered": lambda p: FeedbackItem.objects.create(
+        project=p, kind="accessibility", text="Hard to read", state="acted_on", response="Fixed"
+    ),
+    "final_checks_done": lambda p: [
+        FinalCheck.objects.get_or_create(project=p, item=item) for item in FinalCheck.Item
+    ],
+    "has_ready_insight": lambda p: ready_insight(p),
 }
 GUARDS = sorted({guard.__name__: guard for t in TRANSITIONS for guard in t.guards}.items())
 # A guard that passes vacuously until another is satisfied: a new data source needs its own

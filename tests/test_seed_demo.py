@@ -170,7 +170,13 @@ def test_the_demo_shows_safety_checks_and_agreements(db, debug) -> None:
         idea=idea, analysts__email="analyst@camden.example"
     )
     assert named.exists()
-    waiting = SafetyCheck.objects.waiting().get(idea=idea)
+    # The food-bank project is published, its checks all signed off; the reviewer has the
+    # second idea's evaluation check waiting.
+    assert not SafetyCheck.objects.waiting().filter(idea=idea).exists()
+    waiting = SafetyCheck.objects.waiting().get(
+        idea__title="Are refugee families missing out on school holiday activities?"
+    )
+    assert waiting.stage == Stage.EVALUATION
     reviewer = User.objects.get(email="information-rights@camden.example")
     assert waiting.author != reviewer
     signed = SharingAgreement.objects.filter(programme__slug="camden").in_force()

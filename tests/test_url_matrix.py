@@ -41,7 +41,20 @@ from django_celery_beat.models import (
 
 from cip.models import WorkerHeartbeat
 from landing.models import NewsDelivery, NewsPost, UpdateSubscription
-from projects.models import Criterion, InterestRegistration, Project, ProjectMember, SelectionScore
+from projects import files, insights
+from projects.models import (
+    Criterion,
+    FeedbackItem,
+    Insight,
+    InterestRegistration,
+    Project,
+    ProjectMember,
+    ResearchSession,
+    SelectionScore,
+    SimilarWork,
+    SolutionIdea,
+)
+from projects.models import TestingWorkshop as Workshop
 from safety import checks, services
 from safety.demo import approved_check
 from safety.models import (
@@ -63,6 +76,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.phase3_helpers import TINY_PNG, draft_insight, table_on
 from tests.scoping_helpers import complete_evaluation, session_for, skill_on, source_on
 from tests.selection_helpers import candidate, selected
 
@@ -139,6 +153,9 @@ SCOPING_EVALUATION = Redirect("built:scoping_evaluation")
 # Ideas: programme A's idea is the VCS partner's; staff and outsiders do not know it.
 IDEA_READERS = row(200, anonymous=LOGIN, staff=404, outsider=404)
 IDEA_ACTORS = ("facilitator", "admin")
+# After selection: the selected project's core team (and admins) work on it.
+WORKING = (*ON_TEAM_A, "admin")
+WORKERS = row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A))
 
 # ----------------------------------------------------------------------------------------------
 # The matrix: URL name -> method -> persona -> expected status or redirect.
@@ -387,6 +404,80 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "projects:idea_merge": both(
         IDEA_READERS | some(403, ("vcs_partner", "team_member", "analyst", "reviewer"))
     ),
+    # Exploring, testing and publishing (projects/views/exploring.py, testing.py, insights.py),
+    # on programme A's selected project: the core team (and admins) keep the records; people
+    # who do not know the project get 404. The facilitator (and admins) run workshops. Empty
+    # POSTs show the forms again, except where nothing is required (then the save redirects).
+    "projects:solutions": {GET: WORKERS, POST: row(405)},
+    **{
+        name: both(WORKERS)
+        for name in (
+            "projects:similar_work",
+            "projects:research_new",
+            "projects:research_edit",
+            "projects:solution_new",
+            "projects:solution_edit",
+            "projects:feedback_new",
+            "projects:feedback_edit",
+            "projects:insight_new",
+            "projects:insight_edit",
+            "projects:insight_table_upload",
+            "projects:insight_table_from_dataset",  # no dataset chosen: the chooser again
+            "projects:insight_chart_new",
+            "projects:insight_map_new",
+            "projects:boundaries",
+        )
+    },
+    **{
+        name: {GET: WORKERS, POST: row(405)}
+        for name in (
+            "projects:research",
+            "projects:solution",
+            "projects:solution_sketch",
+            "projects:workshops",
+            "projects:feedback",
+            "projects:insight",
+        )
+    },
+    "projects:similar_work_remove": {
+        GET: WORKERS,
+        POST: WORKERS | some(Redirect("built:similar_work"), WORKING),
+    },
+    "projects:solution_skills": {
+        GET: WORKERS,
+        POST: WORKERS | some(Redirect("built:solution"), WORKING),
+    },
+    "projects:final_checks": {
+        GET: WORKERS,
+        POST: WORKERS | some(Redirect("built:solutions"), WORKING),
+    },
+    "projects:insight_ready": {
+        GET: row(405, anonymous=LOGIN),
+        POST: WORKERS | some(Redirect("built:insight"), WORKING),
+    },
+    "projects:insight_part_remove": {
+        GET: WORKERS,
+        POST: WORKERS | some(Redirect("built:insight"), WORKING),
+    },
+    "projects:workshop_new": both(FACILITATOR_ONLY),
+    "projects:workshop": {GET: WORKERS, POST: FACILITATOR_ONLY},
+    # People invited (none of the personas) and the team book a place; an empty POST books one.
+    "projects:workshop_book": {
+        GET: WORKERS,
+        POST: WORKERS | some(Redirect("built:workshop_book"), WORKING),
+    },
+    # Published insights and their downloads are public.
+    **{
+        name: {GET: row(200), POST: row(405)}
+        for name in (
+            "landing:insights",
+            "landing:insight",
+            "landing:insight_pdf",
+            "landing:insight_csv",
+            "landing:insight_json",
+            "landing:insight_csvw",
+        )
+    },
 }
 
 
@@ -521,6 +612,76 @@ def _agreement(programme: Programme) -> SharingAgreement:
     return found or signed_agreement(_data_source(programme))
 
 
+def _similar(programme: Programme) -> SimilarWork:
+    return SimilarWork.objects.get_or_create(
+        project=selected(programme), title="A borough map", defaults={"notes": "Ward map"}
+    )[0]
+
+
+def _research(programme: Programme) -> ResearchSession:
+    return ResearchSession.objects.get_or_create(
+        project=selected(programme),
+        reached="Six volunteers",
+        defaults={"held_on": timezone.localdate()},
+    )[0]
+
+
+def _solution(programme: Programme) -> SolutionIdea:
+    """A solution idea with a sketch, on programme A's selected project."""
+    found = SolutionIdea.objects.filter(project=selected(programme)).first()
+    if found is not None:
+        return found
+    return SolutionIdea.objects.create(
+        project=selected(programme),
+        title="A ward map",
+        kind=SolutionIdea.Kind.MAP,
+        audience="Outreach workers",
+        what_to_see="Wards where people stop coming",
+        sketch_name=files.store(TINY_PNG),
+        sketch_format="png",
+        sketch_description="A map with three shaded wards",
+    )
+
+
+def _workshop(programme: Programme) -> Workshop:
+    starts = timezone.now() + timedelta(days=14)
+    return Workshop.objects.get_or_create(
+        project=selected(programme),
+        defaults={"starts_at": starts, "ends_at": starts + timedelta(hours=1), "place": "Library"},
+    )[0]
+
+
+def _feedback(programme: Programme) -> FeedbackItem:
+    return FeedbackItem.objects.get_or_create(
+        project=selected(programme), text="Hard to read on a phone", kind="accessibility"
+    )[0]
+
+
+def _insight(programme: Programme) -> Insight:
+    """A draft insight with a table and a chart, on programme A's selected project."""
+    project = selected(programme)
+    found = project.insights.filter(published_at=None).first()
+    if found is not None:
+        return found
+    insight = draft_insight(project)
+    table = table_on(insight)
+    insights.chart_add(insight=insight, table=table, kind="bar", title="Chart", description="D")
+    return insight
+
+
+def _published(programme: Programme) -> Insight:
+    """A published insight with one table."""
+    project = selected(programme)
+    found = project.insights.exclude(published_at=None).first()
+    if found is not None:
+        return found
+    insight = draft_insight(project, title="Published findings")
+    table_on(insight)
+    Insight.objects.filter(pk=insight.pk).update(published_at=timezone.now())
+    insight.refresh_from_db()
+    return insight
+
+
 # Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
 REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:solution_check_edit": lambda p: reverse(
@@ -540,6 +701,13 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:scoping_evaluation": lambda p: reverse("scoping:evaluation", args=[_scoping_idea(p).pk]),
     "built:booking_idea": lambda p: (
         Idea.objects.exclude(booking=None).get().project.get_absolute_url()
+    ),
+    "built:similar_work": lambda p: reverse("projects:similar_work", args=[selected(p).pk]),
+    "built:solutions": lambda p: reverse("projects:solutions", args=[selected(p).pk]),
+    "built:solution": lambda p: _solution(p).get_absolute_url(),
+    "built:insight": lambda p: _insight(p).get_absolute_url(),
+    "built:workshop_book": lambda p: reverse(
+        "projects:workshop_book", args=[selected(p).pk, _workshop(p).pk]
     ),
 }
 
@@ -682,6 +850,69 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         for name in ("projects:project", "projects:idea_message", "projects:idea_merge")
     },
     "projects:move": lambda p: {"pk": _idea_project(p).pk, "action": "withdraw"},
+    # Exploring, testing and publishing.
+    **{
+        name: lambda p: {"pk": selected(p).pk}
+        for name in (
+            "projects:solutions",
+            "projects:similar_work",
+            "projects:research",
+            "projects:research_new",
+            "projects:solution_new",
+            "projects:workshops",
+            "projects:workshop_new",
+            "projects:feedback",
+            "projects:feedback_new",
+            "projects:final_checks",
+            "projects:insight_new",
+            "projects:boundaries",
+        )
+    },
+    "projects:similar_work_remove": lambda p: {"pk": selected(p).pk, "item": _similar(p).pk},
+    "projects:research_edit": lambda p: {"pk": selected(p).pk, "item": _research(p).pk},
+    **{
+        name: lambda p: {"pk": selected(p).pk, "item": _solution(p).pk}
+        for name in (
+            "projects:solution",
+            "projects:solution_edit",
+            "projects:solution_sketch",
+            "projects:solution_skills",
+        )
+    },
+    **{
+        name: lambda p: {"pk": selected(p).pk, "item": _workshop(p).pk}
+        for name in ("projects:workshop", "projects:workshop_book")
+    },
+    "projects:feedback_edit": lambda p: {"pk": selected(p).pk, "item": _feedback(p).pk},
+    **{
+        name: lambda p: {"pk": selected(p).pk, "item": _insight(p).pk}
+        for name in (
+            "projects:insight",
+            "projects:insight_edit",
+            "projects:insight_ready",
+            "projects:insight_table_upload",
+            "projects:insight_table_from_dataset",
+            "projects:insight_chart_new",
+            "projects:insight_map_new",
+        )
+    },
+    "projects:insight_part_remove": lambda p: {
+        "pk": selected(p).pk,
+        "item": _insight(p).pk,
+        "part": "figures",
+        "part_pk": _insight(p).figures.get().pk,
+    },
+    "landing:insights": lambda p: {"slug": p.slug},
+    "landing:insight": lambda p: {"slug": p.slug, "insight": _published(p).slug},
+    "landing:insight_pdf": lambda p: {"slug": p.slug, "insight": _published(p).slug},
+    **{
+        name: lambda p: {
+            "slug": p.slug,
+            "insight": _published(p).slug,
+            "table": _published(p).tables.get().pk,
+        }
+        for name in ("landing:insight_csv", "landing:insight_json", "landing:insight_csvw")
+    },
     "account_confirm_email": lambda _: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
 }

@@ -15,7 +15,7 @@ from projects import services
 from projects.access import get_project_for_user
 from projects.forms.ideas import IdeaForm, MergeForm, MessageForm, MoveForm
 from projects.lifecycle import BY_ACTION, available_actions
-from projects.models import ENDED, Project, Status
+from projects.models import ENDED, UNDER_WAY, Project, Status
 from projects.queries import proposed_by, with_reply_state
 from projects.services import TransitionBlocked
 from scoping.models import Idea, IdeaMessage
@@ -138,6 +138,8 @@ def _page(request: HttpRequest, project: Project, **extra) -> dict:
         "can_merge": user.has_perm("projects.merge_idea", project)
         and project.status in BY_ACTION["withdraw"].sources,
         "merged_ideas": idea.merged_ideas.all() if notes else (),
+        "after_selection": project.status in UNDER_WAY
+        and user.has_perm("projects.work_on_solutions", project),
         **extra,
     }
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from landing.demo import seed_news
 from projects.demo import seed_idea_queue
 from projects.demo_selection import seed_selection
+from projects.demo_solutions import seed_solutions
 from safety.demo import seed_datasets, seed_safety
 from scoping.demo import seed_scoping
 from teams import demo as teams_demo
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         seed_idea_queue(programmes)
         seed_selection(programmes)
         seed_safety(programmes)
+        seed_solutions(programmes)
         self._print_sign_ins(created)
 
     def _print_sign_ins(self, created: set[str]) -> None:

@@ -1,4 +1,5 @@
-"""A project's place in its lifecycle, its history, selection scores and its team.
+"""A project's place in its lifecycle, its history, selection scores and its team; the records
+of exploring, testing and publishing live in the modules beside this one and are exported here.
 
 Every idea has one Project from the moment it is submitted. Its status changes only through
 `projects.services.project_transition`, which follows the table in `projects.lifecycle` and writes
@@ -11,8 +12,58 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.models.exploring import (
+    ResearchSession,
+    SimilarWork,
+    SolutionIdea,
+    SolutionSkill,
+    SolutionSkillNeed,
+)
+from projects.models.insights import (
+    LICENCE_URLS,
+    Boundaries,
+    Insight,
+    InsightFigure,
+    InsightTable,
+    Licence,
+)
+from projects.models.testing import (
+    FeedbackItem,
+    FinalCheck,
+    TestingWorkshop,
+    WorkshopBooking,
+    WorkshopInvitation,
+)
 from scoping.models import Idea
 from teams.models import Organisation, User
+
+__all__ = [
+    "ENDED",
+    "LICENCE_URLS",
+    "UNDER_WAY",
+    "Boundaries",
+    "Criterion",
+    "FeedbackItem",
+    "FinalCheck",
+    "Insight",
+    "InsightFigure",
+    "InsightTable",
+    "InterestRegistration",
+    "Licence",
+    "Project",
+    "ProjectEvent",
+    "ProjectMember",
+    "ResearchSession",
+    "SelectionScore",
+    "SimilarWork",
+    "SolutionIdea",
+    "SolutionSkill",
+    "SolutionSkillNeed",
+    "Status",
+    "TestingWorkshop",
+    "WorkshopBooking",
+    "WorkshopInvitation",
+]
 
 
 class Status(models.TextChoices):
