@@ -115,9 +115,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cip.context_processors.service",
+                "teams.navigation.service_navigation",
             ],
-            # Filters every template uses without {% load %}: dates in GOV.UK style.
-            "builtins": ["cip.templatetags.govuk"],
+            # Filters every template uses without {% load %}: dates in GOV.UK style, role names.
+            "builtins": ["cip.templatetags.govuk", "teams.templatetags.team_roles"],
         },
     },
 ]

@@ -49,6 +49,7 @@ from scoping.queries import (
     people_and_skills_draft,
     skill_suggestions,
 )
+from teams.roles import in_sentence
 
 OPEN = "scoping.open_scoping_pages"
 GET_POST = require_http_methods(["GET", "POST"])
@@ -200,7 +201,7 @@ def session_invite(request: HttpRequest, pk: int) -> HttpResponse:
             emailed = "" if session.has_started else " We have emailed them an invitation."
             messages.success(
                 request,
-                f"{invitation.user} is invited as {invitation.get_role_display().lower()}."
+                f"{invitation.user} is invited as {in_sentence(invitation.get_role_display())}."
                 + emailed,
             )
             return redirect(session)
@@ -217,11 +218,8 @@ def invitation_remove(request: HttpRequest, pk: int, invitation_pk: int) -> Http
             invitation=invitation, removed_by=request.user
         )
         emailed = " We have emailed them to take it out of their calendar." if cancelled else ""
-        messages.success(
-            request,
-            f"{invitation.user} is no longer invited as {invitation.get_role_display().lower()}."
-            + emailed,
-        )
+        role = in_sentence(invitation.get_role_display())
+        messages.success(request, f"{invitation.user} is no longer invited as {role}.{emailed}")
         return redirect(session)
     context = {"session": session, "invitation": invitation}
     return render(request, "scoping/invitation_remove.html", context)

@@ -139,7 +139,8 @@ class Programme(models.Model):
 
 
 class Role(models.TextChoices):
-    """Programme roles from the guide: the core team, then the complementary team."""
+    """Programme roles from the guide: the core team, then the complementary team. Labels are
+    sentence case; teams.roles says them in a sentence ("an advisory panel member")."""
 
     FACILITATOR = "facilitator", "Facilitator"
     DELIVERY_LEAD = "delivery_lead", "Delivery lead"
@@ -147,8 +148,8 @@ class Role(models.TextChoices):
     VCS_MEMBER_LEAD = "vcs_member_lead", "VCS member lead"
     COMMUNITIES_REPRESENTATIVE = "communities_representative", "Communities representative"
     ADVISORY_PANEL = "advisory_panel", "Advisory panel member"
-    CONTRACTS_AND_LEGAL = "contracts_and_legal", "Contracts and legal"
-    INFORMATION_RIGHTS = "information_rights", "Information rights"
+    CONTRACTS_AND_LEGAL = "contracts_and_legal", "Contracts and legal adviser"
+    INFORMATION_RIGHTS = "information_rights", "Information-rights reviewer"
     EXTERNAL_DATA_SPECIALIST = "external_data_specialist", "External data specialist"
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from cip.access import get_for_user, requires
 from cip.dashboard import tasks_for
 from cip.forms import posted
-from teams import services
+from teams import navigation, services
 from teams.access import get_programme_for_user
 from teams.forms import (
     AttendanceForm,
@@ -34,7 +34,7 @@ from teams.models import (
     Role,
     WaysOfWorking,
 )
-from teams.roles import summarise_team
+from teams.roles import a_role, summarise_team
 from teams.rules import is_admin
 
 PROFILE_FIELDS = ["display_name", "introduction", "what_they_bring"]
@@ -70,6 +70,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "teams/dashboard.html",
         {"tasks": tasks_for(request), "programmes": programmes},
     )
+
+
+@require_safe
+@requires("teams.open_programme_pages")
+def programme_choose(request: HttpRequest) -> HttpResponse:
+    """The menu's programme switcher: remember the programme and open the same section of it."""
+    programme = get_programme_for_user(
+        request, request.GET.get("programme", ""), "teams.access_programme"
+    )
+    request.session[navigation.SESSION_KEY] = programme.slug
+    section = navigation.programme_section(request.GET.get("section", ""))
+    return redirect(section, slug=programme.slug)
 
 
 @requires("teams.change_own_profile")
@@ -137,9 +149,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            messages.success(
-                request, f"{membership.user} is now {membership.get_role_display().lower()}."
-            )
+            messages.success(request, f"{membership.user} is now {a_role(membership.role)}.")
             return redirect(programme)
     return render(request, "teams/member_add.html", {"programme": programme, "form": form})
 
@@ -151,9 +161,7 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     membership = get_object_or_404(programme.memberships.active().select_related("user"), pk=pk)
     if request.method == "POST":
         services.membership_end(membership=membership)
-        messages.success(
-            request, f"{membership.user} is no longer {membership.get_role_display().lower()}."
-        )
+        messages.success(request, f"{membership.user} is no longer {a_role(membership.role)}.")
         return redirect(programme)
     return render(
         request, "teams/membership_end.html", {"programme": programme, "membership": membership}

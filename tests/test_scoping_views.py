@@ -150,7 +150,7 @@ def test_the_session_page_warns_until_every_needed_role_is_invited(
     page = _text(client.get(session.get_absolute_url()))
     assert "govuk-warning-text" in page
     assert (
-        "Nobody is invited yet as: facilitator; vcs colleague who proposed the idea; data "
+        "Nobody is invited yet as: facilitator; VCS colleague who proposed the idea; data "
         "scientist or data engineer; subject-matter expert from service delivery"
     ) in page
 

@@ -160,7 +160,7 @@ def test_facilitator_removes_someone_after_confirming(
     url = _url("membership_end", programme_a, pk=membership.pk)
     confirm = client.get(url)
     assert confirm.status_code == 200
-    assert "Remove Analyst as data scientist or analyst?" in confirm.content.decode()
+    assert "Remove Analyst as a data scientist or analyst?" in confirm.content.decode()
     assert Membership.objects.get(pk=membership.pk).ended_at is None
     assert client.post(url).status_code == 302
     assert Membership.objects.get(pk=membership.pk).ended_at is not None

@@ -134,6 +134,8 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "landing:home": {GET: row(200), POST: row(405)},
     "dashboard": {GET: signed_in_only, POST: row(405)},
     "teams:profile": {GET: signed_in_only, POST: signed_in_only},  # empty POST: form errors
+    # The menu's programme switcher: without a programme of theirs in the query, nothing to open.
+    "teams:programme_choose": {GET: row(404, anonymous=LOGIN), POST: row(405)},
     # Programme pages: the team (and admins) see them, people not on the team get 404, and only
     # the facilitator (and admins) change them. Read-only pages refuse POST before anything else.
     "teams:programme": {GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)), POST: row(405)},
