@@ -108,11 +108,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's team: every role, who holds it, and days committed against the guide."""
     programme = get_programme_for_user(request, slug, "teams.access_programme")
     memberships = programme.memberships.active().select_related("user__organisation")
-    return render(
-        request,
-        "teams/programme_detail.html",
-        {"programme": programme, "team": summarise_team(memberships)},
-    )
+    context = {
+        "programme": programme,
+        "team": summarise_team(memberships),
+        # Roles the person may not add themselves: the page says who to ask instead.
+        "admin_appointed": () if is_admin(request.user) else services.ADMIN_APPOINTED_ROLES,
+    }
+    return render(request, "teams/programme_detail.html", context)
 
 
 @requires("teams.open_programme_pages")
