@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.templatetags.govuk import govuk_date
 from scoping.models import DataSource, Idea
 from teams.models import Organisation, Programme, User
 
@@ -269,4 +270,6 @@ class DatasetAccess(models.Model):
         verbose_name_plural = "dataset accesses"
 
     def __str__(self) -> str:
-        return f"{self.get_what_display()} of {self.dataset} by {self.user} at {self.at:%Y-%m-%d}"
+        return (
+            f"{self.get_what_display()} of {self.dataset} by {self.user} on {govuk_date(self.at)}"
+        )

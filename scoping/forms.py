@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
+from cip.templatetags.govuk import govuk_time
 from scoping.models import (
     FRAMING_FIELDS,
     DataSource,
@@ -21,7 +22,7 @@ from scoping.models import (
     SkillNeed,
 )
 from teams.forms import parse_time_of_day
-from teams.models import Organisation, User, govuk_time
+from teams.models import Organisation, User
 from teams.services import local_start
 
 
@@ -41,7 +42,7 @@ class SessionForm(BaseForm):
     )
     start_time = forms.CharField(
         label="Start time",
-        help_text="UK time, for example 10am, 2:30pm or 14:30",
+        help_text="UK time, for example 10am or 2:30pm",
         max_length=10,
         error_messages={"required": "Enter the start time"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
@@ -79,7 +80,7 @@ class SessionForm(BaseForm):
     def clean_start_time(self):
         parsed = parse_time_of_day(self.cleaned_data["start_time"])
         if parsed is None:
-            raise ValidationError("Enter a start time like 10am, 2:30pm or 14:30")
+            raise ValidationError("Enter a start time like 10am or 2:30pm")
         return parsed
 
     def clean_location(self) -> str:

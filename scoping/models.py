@@ -16,7 +16,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from teams.models import OfficeHourBooking, Organisation, Programme, User, govuk_day, govuk_time
+from cip.templatetags.govuk import govuk_day, govuk_time
+from teams.models import OfficeHourBooking, Organisation, Programme, User
 
 
 class Idea(models.Model):

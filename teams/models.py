@@ -10,6 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+# The one date format (cip/templatetags/govuk.py); imported from here by older code.
+from cip.templatetags.govuk import govuk_day, govuk_time
+
 
 class SiteGroup(models.TextChoices):
     """Site-wide roles, stored as Django groups (created by a data migration)."""
@@ -245,20 +248,6 @@ class WaysOfWorking(models.Model):
 
 
 # --- Office hours ------------------------------------------------------------------------------
-
-
-def govuk_time(moment) -> str:
-    """GOV.UK style times: 10am, 2:30pm, midday, midnight."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "midnight" if moment.hour == 0 else "midday"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def govuk_day(moment) -> str:
-    """Tuesday 4 March 2025."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
 
 
 class OfficeHourSlotQuerySet(models.QuerySet["OfficeHourSlot"]):

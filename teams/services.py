@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cip.emails import absolute_url, templated_message
+from cip.templatetags.govuk import govuk_date
 from teams import ics
 from teams.models import (
     Membership,
@@ -104,7 +105,7 @@ def local_start(day: date, at: time) -> datetime:
         tzinfo=None
     ):
         raise ValidationError(
-            f"{govuk_time(at)} does not exist on {day.day} {day:%B %Y} because the clocks go "
+            f"{govuk_time(at)} does not exist on {govuk_date(day)} because the clocks go "
             "forward. Choose another time"
         )
     return moment
