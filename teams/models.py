@@ -203,6 +203,45 @@ class Membership(models.Model):
         return self.role in COMPLEMENTARY_ROLES
 
 
+class Notice(models.Model):
+    """Something that changed for a person, emailed to them once: a role on a programme's team
+    added, changed or ended, their site role changed, or their organisation confirmed.
+
+    Written by `teams.services`; the email task claims the row (`emailed_at`) before sending, so
+    a task run twice sends once. The rows are the history of what people were told.
+    """
+
+    class Kind(models.TextChoices):
+        TEAM_ROLE_ADDED = "team_role_added", "Added to a programme team"
+        TEAM_ROLE_CHANGED = "team_role_changed", "Role on a programme team changed"
+        TEAM_ROLE_ENDED = "team_role_ended", "Role on a programme team ended"
+        SITE_ROLE_CHANGED = "site_role_changed", "Role on the service changed"
+        ORGANISATION_CONFIRMED = "organisation_confirmed", "Organisation confirmed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A programme Role's value, or the names of site roles (groups) joined by commas.
+    role = models.CharField(max_length=200, blank=True)
+    previous_role = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user}"
+
+
 class WaysOfWorking(models.Model):
     """How a programme's team agreed to work together. Changes are kept in the audit log."""
 

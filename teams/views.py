@@ -162,7 +162,7 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, slug, "teams.change_team")
     membership = get_object_or_404(programme.memberships.active().select_related("user"), pk=pk)
     if request.method == "POST":
-        services.membership_end(membership=membership)
+        services.membership_end(membership=membership, ended_by=request.user)
         messages.success(request, f"{membership.user} is no longer {a_role(membership.role)}.")
         return redirect(programme)
     return render(
