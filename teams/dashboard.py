@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from cip.dashboard import Task, register
+from cip.dashboard import Task, TeamRole, register, register_team_roles
 from teams.models import (
     Membership,
     OfficeHourBooking,
@@ -20,6 +20,7 @@ from teams.models import (
     User,
     WaysOfWorking,
 )
+from teams.roles import role_name
 from teams.rules import is_admin
 
 CORE_ROLES = [
@@ -30,6 +31,21 @@ CORE_ROLES = [
     Role.COMMUNITIES_REPRESENTATIVE,
     Role.ADVISORY_PANEL,
 ]
+
+
+@register_team_roles
+def programme_team_roles(request: HttpRequest) -> Iterator[TeamRole]:
+    """The programme teams a person is on, one line per role."""
+    memberships = Membership.objects.active().filter(user=request.user).select_related("programme")
+    for membership in sorted(
+        memberships, key=lambda m: (m.programme.name, list(Role).index(m.role))
+    ):
+        team = "complementary team" if membership.is_complementary else "core team"
+        yield TeamRole(
+            team=f"{membership.programme.name} {team}",
+            role=role_name(membership.role),
+            url=membership.programme.get_absolute_url(),
+        )
 
 
 @register

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import get_for_user, requires
-from cip.dashboard import tasks_for
+from cip.dashboard import tasks_for, team_roles_for
 from cip.forms import posted
 from teams import navigation, services
 from teams.access import get_programme_for_user
@@ -27,7 +27,6 @@ from teams.forms import (
     WaysOfWorkingForm,
 )
 from teams.models import (
-    Membership,
     OfficeHourBooking,
     OfficeHourSlot,
     Programme,
@@ -61,15 +60,14 @@ BOOKED_MESSAGES = {
 @require_safe
 @requires("teams.view_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.active().filter(user=request.user).select_related("programme")
-    programmes: dict[Programme, list[str]] = {}
-    for membership in memberships:
-        programmes.setdefault(membership.programme, []).append(membership.get_role_display())
-    return render(
-        request,
-        "teams/dashboard.html",
-        {"tasks": tasks_for(request), "programmes": programmes},
-    )
+    team_roles = team_roles_for(request)
+    context = {
+        "tasks": tasks_for(request),
+        "team_roles": team_roles,
+        # Someone on no team yet: the ways to take part, on every programme.
+        "next_steps": Programme.objects.order_by("name") if not team_roles else None,
+    }
+    return render(request, "teams/dashboard.html", context)
 
 
 @require_safe
