@@ -16,6 +16,7 @@ from projects.access import get_project_for_user
 from projects.forms.ideas import IdeaForm, MergeForm, MessageForm, MoveForm
 from projects.lifecycle import BY_ACTION, available_actions
 from projects.models import ENDED, Project, Status
+from projects.next_steps import next_step
 from projects.queries import proposed_by, with_reply_state
 from projects.services import TransitionBlocked
 from scoping.models import Idea, IdeaMessage
@@ -138,6 +139,8 @@ def _page(request: HttpRequest, project: Project, **extra) -> dict:
         "can_merge": user.has_perm("projects.merge_idea", project)
         and project.status in BY_ACTION["withdraw"].sources,
         "merged_ideas": idea.merged_ideas.all() if notes else (),
+        # The proposer's view: the team sees its own moves instead.
+        "next_step": None if notes else next_step(project),
         **extra,
     }
 
