@@ -49,4 +49,9 @@ urlpatterns += [
     path("office-hours/bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("office-hours/bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("office-hours/bookings/<int:pk>/move/", views.booking_move, name="booking_move"),
+    path(
+        "office-hours/bookings/<int:pk>/office-hours.ics",
+        views.booking_calendar,
+        name="booking_calendar",
+    ),
 ]

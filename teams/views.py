@@ -2,7 +2,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import get_for_user, requires
 from cip.dashboard import tasks_for, team_roles_for
+from cip.emails import absolute_url
 from cip.forms import posted
-from teams import navigation, services
+from teams import ics, navigation, services
 from teams.access import get_programme_for_user
 from teams.forms import (
     AttendanceForm,
@@ -425,6 +426,23 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "teams/office_hours/booking_detail.html",
         {"booking": booking, "can_change": can_change},
     )
+
+
+@require_safe
+@requires("teams.view_own_bookings")
+def booking_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking's calendar entry as a file, the same one its email attached (same UID, so a
+    calendar that has it already updates it). Only while the place is booked and to come."""
+    booking = _booking(request, pk, "teams.download_booking_calendar", changeable=True)
+    if booking.status != OfficeHourBooking.Status.CONFIRMED:
+        raise Http404
+    manage_url = absolute_url(booking.get_absolute_url())
+    response = HttpResponse(
+        ics.booking_invitation(booking, method="REQUEST", manage_url=manage_url),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="office-hours.ics"'
+    return response
 
 
 @requires("teams.view_own_bookings")

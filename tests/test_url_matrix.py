@@ -175,6 +175,11 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         POST: row(405),
     },
     "teams:booking_move": both(row(404, anonymous=LOGIN, facilitator=403, admin=200)),
+    # The booking's calendar entry: its owner's (and admins'); the facilitator sees the booking.
+    "teams:booking_calendar": {
+        GET: row(404, anonymous=LOGIN, facilitator=403, admin=200),
+        POST: row(405),
+    },
     "teams:booking_cancel": {
         GET: row(404, anonymous=LOGIN, facilitator=403, admin=200),
         POST: row(404, anonymous=LOGIN, facilitator=403, admin=Redirect("teams:my_bookings")),
@@ -503,6 +508,7 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
     "teams:booking_detail": lambda p: {"pk": _booking(p).pk},
     "teams:booking_cancel": lambda p: {"pk": _booking(p).pk},
     "teams:booking_move": lambda p: {"pk": _booking(p).pk},
+    "teams:booking_calendar": lambda p: {"pk": _booking(p).pk},
     "landing:news_post": lambda programme: {"slug": programme.slug, "post": _news(programme).slug},
     "landing:news_edit": lambda programme: {"slug": programme.slug, "post": _news(programme).slug},
     "landing:principle_edit": lambda programme: {
