@@ -641,6 +641,13 @@ def test_dashboard_tasks_for_the_facilitator_and_the_proposer(
         in client_for(facilitator).get(dashboard).content.decode()
     )
     assert "Reply to the team" not in client_for(vcs_partner).get(dashboard).content.decode()
+    # The task opens the queue filtered to the new ideas, which lists only those.
+    queue = _url("idea_queue", project.idea.programme.slug) + "?status=idea"
+    assert f'href="{queue}"' in client_for(facilitator).get(dashboard).content.decode()
+    _submit(project.idea.programme, vcs_partner, title="Scoped already")
+    Project.objects.filter(idea__title="Scoped already").update(status=Status.SCOPING)
+    listed = client_for(facilitator).get(queue).content.decode()
+    assert project.idea.title in listed and "Scoped already" not in listed
 
     idea_message_add(idea=project.idea, author=facilitator, kind="request", body="Which ward?")
     page = client_for(vcs_partner).get(dashboard).content.decode()
