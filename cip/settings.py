@@ -185,7 +185,8 @@ MFA_FORMS = {
     "activate_totp": "teams.account_forms.ActivateTOTPForm",
 }
 ACCOUNT_ADAPTER = "teams.adapters.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Our own subjects name the service (templates/account/email/).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     # Failed logins: 5 a minute per address and IP, 20 an hour per account.
     "login_failed": "5/m/ip,20/h/key",

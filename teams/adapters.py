@@ -1,4 +1,5 @@
 import time
+from urllib.parse import quote
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -7,7 +8,9 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
+from cip.emails import absolute_url
 from teams.models import SiteGroup
 
 
@@ -30,6 +33,24 @@ class AccountAdapter(DefaultAccountAdapter):
         if app == "allauth.mfa" and _first_authenticator_after_fresh_sign_in(self.request):
             return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's emails, in our words (templates/account/email/): name the service and link
+        to its public address, whatever host the request came in on."""
+        context = {
+            "site_name": settings.SITE_NAME,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            "contact_email": settings.CONTACT_EMAIL,
+        } | context
+        super().send_mail(template_prefix, email, context)
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # allauth's own key format: "<uidb36>-<token>" in place of both URL arguments.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))
 
     def save_user(self, request, user, form, commit=True):
         """People who sign up themselves are VCS partners; admins grant other roles."""
