@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cip.dashboard import Task, TeamRole, register, register_team_roles
+from projects.lifecycle import project_under_way
 from projects.models import UNDER_WAY, Project, ProjectMember, Status
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
@@ -81,7 +82,12 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task]:
         ),
     )
     for programme in facilitating:
-        if programme.candidates and programme.scored == programme.candidates:
+        # One project at a time (projects.lifecycle.no_other_project_under_way).
+        if (
+            programme.candidates
+            and programme.scored == programme.candidates
+            and not (project_under_way(programme.pk))
+        ):
             yield Task(
                 title=f"Record the selection decision for {programme.name}",
                 url=reverse("projects:selection_decide", args=[programme.slug]),
