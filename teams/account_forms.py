@@ -42,7 +42,12 @@ class LoginForm(GovukErrorsMixin, account.LoginForm):
 
 
 class SignupForm(GovukErrorsMixin, account.SignupForm):
-    pass
+    # The order of the page (templates/account/signup.html), so the error summary follows it.
+    PAGE_ORDER = ["display_name", "email", "organisation", "new_organisation", "password1"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields([*self.PAGE_ORDER, "password2"])
 
 
 class AddEmailForm(GovukErrorsMixin, account.AddEmailForm):

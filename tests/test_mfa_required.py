@@ -366,3 +366,14 @@ def test_a_code_entered_twice_says_it_has_just_been_used(client, facilitator) ->
     wrong = "000000" if code != "000000" else "111111"
     html = client.post(reverse("mfa_authenticate"), {"code": wrong}).content.decode()
     assert "The code is not correct" in html
+
+
+def test_the_sign_up_error_summary_follows_the_order_of_the_fields(client, db) -> None:
+    html = client.post(reverse("account_signup"), {"password1": "x"}).content.decode()
+    start = html.index("govuk-error-summary__list")
+    summary = html[start : html.index("</ul>", start)]
+    linked = list(dict.fromkeys(re.findall(r'href="#id_(\w+)"', summary)))
+    form = html[html.index("<form") :]
+    on_page = [name for name in re.findall(r'name="(\w+)"', form) if name in linked]
+    assert linked == on_page
+    assert linked[:2] == ["display_name", "email"]
