@@ -49,7 +49,14 @@ from safety.models import (
     PostcodeHouseholds,
     SafetySettings,
 )
-from scoping.models import DataSource, Idea, ScopingSession, SessionInvitation, SessionRole
+from scoping.models import (
+    DataSource,
+    Idea,
+    ProgrammeDataSet,
+    ScopingSession,
+    SessionInvitation,
+    SessionRole,
+)
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
 from tests.dataset_helpers import data_source, stored_dataset
 from tests.factories import (
@@ -310,6 +317,13 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         GET: SCOPING_TEAM,
         POST: SCOPING_TEAM | some(SCOPING_INVENTORY, (*ON_TEAM_A, "admin")),
     },
+    # A programme's own published data sets: its facilitator (and admins) manage them. An empty
+    # POST shows the form's errors; removing needs no data.
+    "scoping:public_data": both(FACILITATOR_ONLY),
+    "scoping:public_data_remove": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(Redirect("/programmes/riverside/public-data/"), IDEA_ACTORS),
+    },
     "scoping:skills": {GET: SCOPING_TEAM, POST: row(405)},
     "scoping:skills_suggest": {
         GET: row(405),
@@ -431,6 +445,20 @@ def _scoping_idea(programme: Programme) -> Idea:
         idea.proposer = proposer
         idea.save(update_fields=["proposer"])
     return idea
+
+
+def _public_data_set(programme: Programme) -> ProgrammeDataSet:
+    return ProgrammeDataSet.objects.get_or_create(
+        programme=programme,
+        name="Riverside open data",
+        defaults={
+            "publisher": "Riverside Council",
+            "holds": "School places by ward",
+            "kind": "Open data",
+            "licence": "Open Government Licence v3.0",
+            "url": "https://data.riverside.example/",
+        },
+    )[0]
 
 
 def _scoping_session(programme: Programme) -> ScopingSession:
@@ -572,6 +600,8 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
     },
     "scoping:data_source_edit": lambda p: {"pk": source_on(_scoping_idea(p), "Editable").pk},
     "scoping:data_source_remove": lambda p: {"pk": source_on(_scoping_idea(p), "Removable").pk},
+    "scoping:public_data": lambda p: {"slug": p.slug},
+    "scoping:public_data_remove": lambda p: {"slug": p.slug, "pk": _public_data_set(p).pk},
     "scoping:skill_edit": lambda p: {"pk": skill_on(_scoping_idea(p)).pk},
     "scoping:skill_remove": lambda p: {"pk": skill_on(_scoping_idea(p)).pk},
     # Ideas.
@@ -697,6 +727,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
     "scoping.datasource": _data_source,
     "scoping.scopingsession": _scoping_session,
     "scoping.skillneed": lambda programme: skill_on(_scoping_idea(programme)),
+    "scoping.programmedataset": _public_data_set,
     "scoping.evaluationsummary": lambda programme: complete_evaluation(_scoping_idea(programme)),
     "safety.dataset": _dataset,
     "safety.redactedcopy": lambda programme: _dataset(programme).redacted_copies.get(),
