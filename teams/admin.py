@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from teams import services
@@ -105,7 +107,9 @@ class UserAdmin(TellsMembershipChanges, DjangoUserAdmin):
             },
         ),
     )
-    filter_horizontal = ["groups"]
+    # Four site roles fit as tick boxes; Django's two-box selector labels itself with an ARIA
+    # attribute a span may not carry (axe "aria-prohibited-attr").
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     @admin.action(description="Confirm they work for the organisation they named")
     def confirm_organisation(self, request, queryset):
