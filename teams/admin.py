@@ -80,7 +80,8 @@ class UserAdmin(TellsMembershipChanges, DjangoUserAdmin):
     actions = ["confirm_organisation"]
     search_fields = ["email", "display_name", "organisation__name"]
     list_select_related = ["organisation"]
-    autocomplete_fields = ["organisation"]
+    # A plain list rather than Django's search box (select2), which leaves an empty box without
+    # an accessible name (axe "aria-input-field-name"); organisations are few enough to list.
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),

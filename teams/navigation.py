@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 
 import rules
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
-from teams.models import Programme
+from teams.models import Membership, Programme, Role
 from teams.rules import is_admin
 
 SESSION_KEY = "programme"
@@ -112,18 +113,28 @@ class Menu:
 
 
 def programmes_of(user) -> list[Programme]:
-    """The programmes whose pages the person works on: their teams', or every one for admins."""
+    """The programmes whose pages the person works on: their teams', or every one for admins.
+    Each is annotated `runs`: the person facilitates it."""
     if is_admin(user):
-        return list(Programme.objects.all())
+        return list(Programme.objects.annotate(runs=Value(False)).order_by("name"))
+    mine = Q(memberships__user=user, memberships__ended_at__isnull=True)
     return list(
-        Programme.objects.filter(memberships__user=user, memberships__ended_at__isnull=True)
+        Programme.objects.filter(mine)
+        .annotate(
+            runs=Exists(
+                Membership.objects.active().filter(
+                    programme=OuterRef("pk"), user=user, role=Role.FACILITATOR
+                )
+            )
+        )
         .distinct()
         .order_by("name")
     )
 
 
 def current_programme(request: HttpRequest, programmes: list[Programme]) -> Programme | None:
-    """The programme in the address, else the one chosen last, else the first."""
+    """The programme in the address, else the one chosen last, else the first they run, else the
+    first."""
     by_slug = {programme.slug: programme for programme in programmes}
     match = request.resolver_match
     session = getattr(request, "session", {})
@@ -135,7 +146,8 @@ def current_programme(request: HttpRequest, programmes: list[Programme]) -> Prog
     chosen = session.get(SESSION_KEY)
     if chosen in by_slug:
         return by_slug[chosen]
-    return programmes[0] if programmes else None
+    # Nothing chosen yet: the programme they run, if any.
+    return next((p for p in programmes if p.runs), programmes[0] if programmes else None)
 
 
 def _url(entry: Entry, programme: Programme | None) -> str | None:
