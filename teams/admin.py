@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db import models
+from django.template.defaultfilters import pluralize
 from django.utils.translation import gettext_lazy as _
 
 from teams import services
@@ -119,7 +120,8 @@ class UserAdmin(TellsMembershipChanges, DjangoUserAdmin):
         confirmed = sum(
             services.organisation_confirm(user=person, by=request.user) for person in people
         )
-        self.message_user(request, f"{confirmed} person(s) confirmed and emailed.")
+        people = pluralize(confirmed, "person,people")
+        self.message_user(request, f"{confirmed} {people} confirmed and emailed.")
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -144,7 +146,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description="Confirm the selected organisations")
     def mark_verified(self, request, queryset):
         updated = queryset.update(verified=True)
-        self.message_user(request, f"{updated} organisation(s) confirmed.")
+        self.message_user(request, f"{updated} {pluralize(updated, 'organisation')} confirmed.")
 
 
 @admin.register(Programme)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,7 +108,8 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
     counts = Organisation.objects.aggregate(unverified=Count("pk", filter=Q(verified=False)))
     if counts["unverified"]:
         yield Task(
-            title=f"Confirm {counts['unverified']} organisation(s) named at sign-up",
+            title=f"Confirm {counts['unverified']} "
+            f"{pluralize(counts['unverified'], 'organisation,organisations')} named at sign-up",
             url=reverse("admin:teams_organisation_changelist") + "?verified__exact=0",
             hint="Check each is a real organisation before people rely on it.",
         )
@@ -116,7 +118,8 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
     ).count()
     if unconfirmed:
         yield Task(
-            title=f"Confirm where {unconfirmed} person(s) work",
+            title=f"Confirm where {unconfirmed} "
+            f"{pluralize(unconfirmed, 'person works,people work')}",
             url=reverse("admin:teams_user_changelist") + "?organisation_confirmed__exact=0",
             hint="Until you do, they cannot open data that belongs to their organisation.",
         )

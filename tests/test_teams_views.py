@@ -112,7 +112,7 @@ def test_dashboard_asks_admins_to_confirm_new_organisations(client_for, admin) -
     response = client_for(admin).get(reverse("dashboard"))
 
     titles = [task.title for task in response.context["tasks"]]
-    assert "Confirm 1 organisation(s) named at sign-up" in titles
+    assert "Confirm 1 organisation named at sign-up" in titles
 
 
 def test_dashboard_sends_anonymous_visitors_to_sign_in(client) -> None:

@@ -176,7 +176,7 @@ def test_an_admin_confirms_a_workplace_and_changes_a_role_and_each_person_is_tol
     page.get_by_role("checkbox", name=re.compile(partner.display_name)).check()
     page.get_by_label("Action:").select_option("confirm_organisation")
     after_navigation(page, page.get_by_role("button", name="Go").click)
-    expect(page.locator(".messagelist")).to_contain_text("1 person(s) confirmed and emailed.")
+    expect(page.locator(".messagelist")).to_contain_text("1 person confirmed and emailed.")
     (message,) = mail.outbox
     assert message.to == [partner.email]
     assert message.subject == "We have confirmed you work for Riverside Food Bank"
