@@ -7,8 +7,11 @@ current section on its own page, on every page whose address is below it, and on
 in `pages` (view names; "projects:*" is every page of the app not claimed otherwise).
 
 The current programme is the one in the page's address when the person may open it, else the one
-they chose last (kept in the session), else the first of their programmes. People on more than one
-programme get a switcher (`teams.views.programme_choose`).
+they chose last (kept in the session), else the first they facilitate, else the first of their
+programmes. People on more than one programme get a switcher (`teams.views.programme_choose`).
+
+To add a page: one `Entry` in ENTRIES, where it should sit in the menu, for example
+    Entry("Safety checks", "safety:check_list", "safety.view_checks", programme=True),
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ ENTRIES: tuple[Entry, ...] = (
           pages=("projects:*", "scoping:*")),
     Entry("Datasets", "safety:dataset_list", "safety.view_datasets",
           is_on_a_team | has_confirmed_organisation | is_admin, pages=("safety:*",)),
+    # Django admin keeps its own gate (is_staff); the menu offers it to the same people.
     Entry("Administration", "admin:index", "teams.view_dashboard", is_django_staff),
     Entry("Your account", "teams:profile", "teams.change_own_profile",
           pages=("account_*", "mfa_*")),
