@@ -51,6 +51,7 @@ SLOT_FIELDS = [
     "waitlist",
 ]
 PAST_SESSIONS_SHOWN = 20
+NEXT_STEPS_SHOWN = 5  # programmes on a new partner's dashboard; the rest are on the home page
 BOOKED_MESSAGES = {
     OfficeHourBooking.Status.CONFIRMED: "Your place is booked. We have emailed you the details.",
     OfficeHourBooking.Status.WAITLISTED: "You are on the waiting list. We will email you if a "
@@ -65,8 +66,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "tasks": tasks_for(request),
         "team_roles": team_roles,
-        # Someone on no team yet: the ways to take part, on every programme.
-        "next_steps": Programme.objects.order_by("name") if not team_roles else None,
+        # Someone on no team yet: the ways to take part, on the first few programmes.
+        "next_steps": Programme.objects.order_by("name")[:NEXT_STEPS_SHOWN]
+        if not team_roles
+        else None,
     }
     return render(request, "teams/dashboard.html", context)
 
