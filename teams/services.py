@@ -148,7 +148,11 @@ def organisation_confirm(*, user: User, by: User) -> bool:
     there was nothing to confirm."""
     with transaction.atomic():
         # A save rather than an update, so the confirmation is in the audit log.
-        person = User.objects.select_for_update().select_related("organisation").get(pk=user.pk)
+        person = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=user.pk)
+        )
         if person.organisation_id is None or person.organisation_confirmed:
             return False
         person.organisation_confirmed = True
