@@ -132,7 +132,7 @@ def test_someone_on_two_programmes_switches_by_keyboard_without_javascript(
     expect(page.locator(".govuk-service-navigation__service-name")).to_have_text(
         "Riverside Community Insights"
     )
-    switcher = page.get_by_label("Programme", exact=True)
+    switcher = page.get_by_label("Switch to another programme")
     switcher.focus()
     page.keyboard.press("ArrowUp")  # Hillside comes first
     page.keyboard.press("Tab")
