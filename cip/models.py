@@ -7,6 +7,8 @@ from datetime import timedelta
 from django.db import models
 from django.utils import timezone
 
+from cip.templatetags.govuk import govuk_datetime
+
 
 class WorkerHeartbeat(models.Model):
     """The last time a Celery worker ran the heartbeat task that beat schedules every minute.
@@ -24,7 +26,7 @@ class WorkerHeartbeat(models.Model):
         get_latest_by = "at"
 
     def __str__(self) -> str:
-        return f"{self.hostname} at {self.at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.hostname} at {govuk_datetime(self.at)}"
 
     @classmethod
     def record(cls, *, hostname: str, at=None) -> WorkerHeartbeat:

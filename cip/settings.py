@@ -115,9 +115,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cip.context_processors.service",
+                "teams.navigation.service_navigation",
             ],
-            # Filters every template uses without {% load %}: dates in GOV.UK style.
-            "builtins": ["cip.templatetags.govuk"],
+            # Filters every template uses without {% load %}: dates in GOV.UK style, role names.
+            "builtins": ["cip.templatetags.govuk", "teams.templatetags.team_roles"],
         },
     },
 ]
@@ -184,7 +185,8 @@ MFA_FORMS = {
     "activate_totp": "teams.account_forms.ActivateTOTPForm",
 }
 ACCOUNT_ADAPTER = "teams.adapters.AccountAdapter"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# Our own subjects name the service (templates/account/email/).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
     # Failed logins: 5 a minute per address and IP, 20 an hour per account.
     "login_failed": "5/m/ip,20/h/key",

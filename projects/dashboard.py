@@ -9,8 +9,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 
-from cip.dashboard import Task, register
-from projects.models import Project, Status
+from cip.dashboard import Task, TeamRole, register, register_team_roles
+from projects.lifecycle import project_under_way
+from projects.models import UNDER_WAY, Project, ProjectMember, Status
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
 
@@ -81,10 +82,36 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task]:
         ),
     )
     for programme in facilitating:
-        if programme.candidates and programme.scored == programme.candidates:
+        # One project at a time (projects.lifecycle.no_other_project_under_way).
+        if (
+            programme.candidates
+            and programme.scored == programme.candidates
+            and not (project_under_way(programme.pk))
+        ):
             yield Task(
                 title=f"Record the selection decision for {programme.name}",
                 url=reverse("projects:selection_decide", args=[programme.slug]),
                 hint="Every candidate has been scored: compare them, select one and park the "
                 "others with your reasons.",
             )
+
+
+@register_team_roles
+def project_team_roles(request: HttpRequest) -> Iterator[TeamRole]:
+    """Project teams the person was invited to (by account, or by their address before they had
+    one), while the project is under way."""
+    user = request.user
+    members = (
+        ProjectMember.objects.filter(Q(user=user) | Q(email__iexact=user.email))
+        .filter(project__status__in=UNDER_WAY)
+        .select_related("project__idea__programme")
+        .order_by("project__idea__title")
+    )
+    for member in members:
+        project = member.project
+        public = reverse("landing:programme", args=[project.idea.programme.slug]) + "#the-project"
+        yield TeamRole(
+            team=f"Project team for “{project.idea.title}”",
+            role=member.role,
+            url=public if project.announced_at else "",
+        )

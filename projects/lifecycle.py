@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import rules
 
-from projects.models import FeedbackItem, FinalCheck, Project, Status
+from projects.models import UNDER_WAY, FeedbackItem, FinalCheck, Project, Status
 from safety.checks import stage_missing
 from safety.models import Stage
+from teams.models import Programme
 
 Guard = Callable[[Project], str | None]
 Effect = Callable[[Project, "object"], None]
@@ -99,6 +100,32 @@ def has_scores(project: Project) -> str | None:
     return None
 
 
+def project_under_way(programme_id: int, *, other_than: int | None = None) -> Project | None:
+    """The programme's project that is under way, if any (there is at most one)."""
+    under_way = Project.objects.filter(idea__programme_id=programme_id, status__in=UNDER_WAY)
+    return under_way.exclude(pk=other_than).select_related("idea").first()
+
+
+def no_other_project_under_way(project: Project) -> str | None:
+    """A programme runs one project at a time, as the guide does: the core team selects one,
+    runs it through to reflecting on it, then selects the next."""
+    # Lock the programme's row (we are inside the transition's transaction) so two selections
+    # made at once are checked one after the other.
+    Programme.objects.select_for_update().filter(pk=project.idea.programme_id).first()
+    other = project_under_way(project.idea.programme_id, other_than=project.pk)
+    if other is None:
+        return None
+    if other.status == Status.SELECTED:
+        return (
+            f"“{other.idea.title}” is already selected, and a programme runs one project at a "
+            "time. Park it or reconsider it first"
+        )
+    return (
+        f"“{other.idea.title}” is under way, and a programme runs one project at a time. "
+        "Select the next one once it has closed"
+    )
+
+
 def has_project_team(project: Project) -> str | None:
     if not project.members.exists():
         return "Invite the people joining the project team first"
@@ -154,7 +181,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "select", "Select this project", (Status.EVALUATED,), Status.SELECTED, MOVE,
-        guards=(has_scores,), needs_reason=True, effects=("tell_proposer",),
+        guards=(has_scores, no_other_project_under_way), needs_reason=True,
+        effects=("tell_proposer",),
     ),
     Transition(
         "park", "Park", (Status.EVALUATED, Status.SELECTED), Status.PARKED, MOVE,

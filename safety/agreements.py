@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from cip.templatetags.govuk import govuk_date
 from safety import storage
 from safety.encryption import encrypt_to_path
 from safety.models import DatasetAccess, SharingAgreement, _stored_name
@@ -59,7 +60,7 @@ def agreement_save(*, agreement: SharingAgreement, user: User, changed: list[str
             agreement,
             user,
             DatasetAccess.What.AGREEMENT_STATUS,
-            f"Renewed until {agreement.end_date:%d %B %Y}",
+            f"Renewed until {govuk_date(agreement.end_date)}",
         )
     elif not creating and set(changed) & set(DATE_FIELDS):
         _log(agreement, user, DatasetAccess.What.AGREEMENT_STATUS, "Dates changed")
@@ -134,7 +135,7 @@ def agreements_expire(*, today: date | None = None) -> int:
                     agreement,
                     None,
                     DatasetAccess.What.AGREEMENT_STATUS,
-                    f"Expired: its end date, {agreement.end_date:%d %B %Y}, passed",
+                    f"Expired: its end date, {govuk_date(agreement.end_date)}, passed",
                 )
                 done += 1
     return done

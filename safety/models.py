@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.templatetags.govuk import govuk_date
 from scoping.models import DataSource, Idea
 from teams.models import Organisation, Programme, User
 
@@ -321,7 +322,7 @@ class DatasetAccess(models.Model):
 
     def __str__(self) -> str:
         subject = self.dataset or self.agreement or self.safety_check
-        return f"{self.get_what_display()}: {subject} by {self.user} at {self.at:%Y-%m-%d}"
+        return f"{self.get_what_display()}: {subject} by {self.user} on {govuk_date(self.at)}"
 
 
 # --- Safety checks ---------------------------------------------------------------------------

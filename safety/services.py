@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cip.templatetags.govuk import govuk_date
 from safety import storage
 from safety.encryption import encrypt_to_path
 from safety.models import (
@@ -479,7 +480,7 @@ def expired_dataset_files_delete(*, today=None) -> int:
                 dataset=dataset,
                 user=None,
                 what=DatasetAccess.What.DELETED,
-                purpose=f"Retention date {dataset.retention_until:%d %B %Y} passed",
+                purpose=f"Retention date {govuk_date(dataset.retention_until)} passed",
             )
             done += 1
     return done

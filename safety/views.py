@@ -172,7 +172,9 @@ def _upload(request: HttpRequest, source_pk: int) -> HttpResponse:
         else:
             if dataset.status == Dataset.Status.CHOOSING_SHEET:
                 return redirect("safety:dataset_sheet", pk=dataset.pk)
-            messages.success(request, "Your file has been uploaded and is being scanned.")
+            # The page it opens says how the scan is going: a message saying "being scanned"
+            # would sit next to "Scanned" once a quick scan has finished.
+            messages.success(request, "Your file has been uploaded.")
             return redirect("safety:dataset_progress", pk=dataset.pk)
         finally:
             upload.close()  # deletes the temporary file now rather than at the end of the request
@@ -194,7 +196,7 @@ def dataset_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         except DatasetError as error:
             form.add_error("sheet", error.message)
         else:
-            messages.success(request, "The sheet is being scanned.")
+            messages.success(request, f"You chose the sheet {dataset.sheet}.")
             return redirect("safety:dataset_progress", pk=dataset.pk)
     return render(request, "safety/dataset_sheet.html", {"dataset": dataset, "form": form})
 

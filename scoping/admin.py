@@ -4,6 +4,7 @@ from scoping.models import (
     DataSource,
     EvaluationSummary,
     Idea,
+    ProgrammeDataSet,
     ScopingSession,
     SessionInvitation,
     SkillNeed,
@@ -73,3 +74,12 @@ class EvaluationSummaryAdmin(admin.ModelAdmin):
     list_select_related = ["idea"]
     autocomplete_fields = ["idea"]
     readonly_fields = ["updated_by", "updated_at", "shared_emailed_at"]
+
+
+@admin.register(ProgrammeDataSet)
+class ProgrammeDataSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "publisher", "licence", "period"]
+    list_filter = ["programme"]
+    search_fields = ["name", "publisher"]
+    autocomplete_fields = ["programme", "added_by"]
+    readonly_fields = ["created_at"]

@@ -12,6 +12,7 @@ from cip.dashboard import Task, register
 from projects.models import ENDED
 from scoping.models import ScopingSession, SessionInvitation
 from teams.models import Role
+from teams.roles import in_sentence
 
 
 @register
@@ -28,7 +29,7 @@ def scoping_tasks(request: HttpRequest) -> Iterator[Task]:
         yield Task(
             title=f"Scoping session: {session.idea.title}",
             url=session.get_absolute_url(),
-            hint=f"{session.when}, as {invitation.get_role_display().lower()}.",
+            hint=f"{session.when}, as {in_sentence(invitation.get_role_display())}.",
             status="Invited",
         )
     facilitating = user.memberships.active().filter(role=Role.FACILITATOR).values("programme")

@@ -19,6 +19,7 @@ from scoping.models import (
     DataSource,
     EvaluationSummary,
     Idea,
+    ProgrammeDataSet,
     ScopingSession,
     SessionInvitation,
     SessionRole,
@@ -220,6 +221,7 @@ def seed_ideas(programmes: dict[str, Programme]) -> list[DataSource]:
 def seed_scoping(programmes: dict[str, Programme]) -> None:
     """Scope the first idea of each programme fully and start a second one (only once)."""
     seed_ideas(programmes)
+    _seed_public_data(programmes)
     people = {user.email: user for user in User.objects.all()}
     for slug, programme in programmes.items():
         if slug not in SCOPED:
@@ -228,6 +230,27 @@ def seed_scoping(programmes: dict[str, Programme]) -> None:
         idea = Idea.objects.get(programme=programme, title=IDEAS[slug][0])
         _scope_fully(idea, plan, people)
         _start_scoping(programme, plan["second"], people)
+
+
+# Published data a programme suggests for its own ideas, beside everyone's (scoping.public_data).
+PROGRAMME_DATA = {
+    "camden": {
+        "name": "Camden Open Data",
+        "publisher": "London Borough of Camden",
+        "holds": "The council's published data: ward profiles, housing, community safety, street "
+        "works and more.",
+        "kind": "Open data portal, by ward",
+        "licence": "Open Government Licence v3.0",
+        "url": "https://opendata.camden.gov.uk/",
+    },
+}
+
+
+def _seed_public_data(programmes: dict[str, Programme]) -> None:
+    for slug, data_set in PROGRAMME_DATA.items():
+        ProgrammeDataSet.objects.get_or_create(
+            programme=programmes[slug], name=data_set["name"], defaults=data_set
+        )
 
 
 def _at(days: int, hour: int) -> datetime:

@@ -11,17 +11,19 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
+from cip.templatetags.govuk import govuk_time
 from scoping.models import (
     FRAMING_FIELDS,
     DataSource,
     EvaluationSummary,
+    ProgrammeDataSet,
     ScopingSession,
     SessionRole,
     Skill,
     SkillNeed,
 )
 from teams.forms import parse_time_of_day
-from teams.models import Organisation, User, govuk_time
+from teams.models import Organisation, User
 from teams.services import local_start
 
 
@@ -41,7 +43,7 @@ class SessionForm(BaseForm):
     )
     start_time = forms.CharField(
         label="Start time",
-        help_text="UK time, for example 10am, 2:30pm or 14:30",
+        help_text="UK time, for example 10am or 2:30pm",
         max_length=10,
         error_messages={"required": "Enter the start time"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
@@ -79,7 +81,7 @@ class SessionForm(BaseForm):
     def clean_start_time(self):
         parsed = parse_time_of_day(self.cleaned_data["start_time"])
         if parsed is None:
-            raise ValidationError("Enter a start time like 10am, 2:30pm or 14:30")
+            raise ValidationError("Enter a start time like 10am or 2:30pm")
         return parsed
 
     def clean_location(self) -> str:
@@ -350,3 +352,62 @@ class EvaluationForm(BaseModelForm):
             "data scans of any files uploaded; add what you know and any assumptions.",
         }
         widgets = {name: _textarea(6) for name in fields}
+
+
+class ProgrammeDataSetForm(BaseModelForm):
+    submit_label = "Add the data set"
+
+    class Meta:
+        model = ProgrammeDataSet
+        fields = ["name", "publisher", "holds", "kind", "licence", "period", "url"]
+        labels = {
+            "name": "Name of the data set",
+            "holds": "What does it hold?",
+            "kind": "What kind of data is it?",
+            "licence": "Licence",
+            "period": "Period it covers (optional)",
+            "url": "Web address",
+        }
+        help_texts = {
+            "name": "For example, the council's open data on school places.",
+            "publisher": "The organisation that publishes it.",
+            "holds": "A sentence or two: what it counts, and for which areas.",
+            "kind": "For example, official statistics by ward, or records by street.",
+            "licence": "For example, Open Government Licence v3.0. Check it allows reuse.",
+            "period": "Only if it covers a fixed time, for example 2020 to 2022.",
+            "url": "Where the team can find it, starting https://",
+        }
+        error_messages = {
+            "name": {"required": "Enter the name of the data set", **_at_most(200, "The name")},
+            "publisher": {
+                "required": "Enter who publishes it",
+                **_at_most(200, "The publisher"),
+            },
+            "holds": {
+                "required": "Enter what it holds",
+                **_at_most(1000, "What it holds"),
+            },
+            "kind": {
+                "required": "Enter what kind of data it is",
+                **_at_most(200, "The kind of data"),
+            },
+            "licence": {"required": "Enter its licence", **_at_most(200, "The licence")},
+            "period": _at_most(200, "The period"),
+            "url": {
+                "required": "Enter its web address",
+                "invalid": "Enter a web address in the correct format, like https://example.org",
+                **_at_most(500, "The web address"),
+            },
+        }
+        widgets = {"holds": _textarea(3)}
+
+    def __init__(self, *args, programme, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        self.fields["url"].assume_scheme = "https"
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        if self.programme.public_data_sets.filter(name__iexact=name).exists():
+            raise ValidationError("The programme already suggests a data set with this name")
+        return name

@@ -16,7 +16,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from teams.models import OfficeHourBooking, Organisation, Programme, User, govuk_day, govuk_time
+from cip.templatetags.govuk import govuk_day, govuk_time
+from scoping.public_data import PublicDataSet
+from teams.models import OfficeHourBooking, Organisation, Programme, User
 
 
 class Idea(models.Model):
@@ -125,6 +127,50 @@ class DataSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.idea})"
+
+
+class ProgrammeDataSet(models.Model):
+    """A published data set a programme suggests for its ideas' data inventories, beside the
+    ones everyone is offered (scoping.public_data)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="public_data_sets"
+    )
+    name = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=200)
+    holds = models.TextField("What it holds", max_length=1000)
+    kind = models.CharField("Kind of data", max_length=200)
+    licence = models.CharField(max_length=200)
+    period = models.CharField("Period it covers", max_length=200, blank=True)
+    url = models.URLField("Web address", max_length=500)
+    added_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["programme", "name"]
+        verbose_name = "programme's published data set"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"], name="one_programme_data_set_per_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.programme})"
+
+    def as_suggestion(self) -> PublicDataSet:
+        return PublicDataSet(
+            slug=f"programme-{self.pk}",
+            name=self.name,
+            publisher=self.publisher,
+            holds=self.holds,
+            url=self.url,
+            licence=self.licence,
+            kind=self.kind,
+            period=self.period,
+        )
 
 
 class ScopingSession(models.Model):

@@ -98,3 +98,6 @@ rules.add_perm("scoping.see_session", is_core_team | is_invitee | is_proposer | 
 rules.add_perm("scoping.invite_to_session", (is_facilitator | is_admin) & is_in_play)
 rules.add_perm("scoping.change_session", (is_facilitator | is_admin) & is_in_play & is_upcoming)
 rules.add_perm("scoping.edit_session_notes", (is_core_team | is_admin) & is_in_play)
+
+# A programme's own suggestions of published data sets: asked with the programme.
+rules.add_perm("scoping.manage_public_data", is_programme_facilitator | is_admin)

@@ -30,6 +30,7 @@ from scoping.models import (
 )
 from scoping.queries import core_team_users, skill_suggestions
 from teams.models import User
+from teams.roles import in_sentence
 
 # --- Sessions and invitations ------------------------------------------------------------------
 
@@ -59,7 +60,7 @@ def session_invite(
     """Invite `user` to the session in `role`, and email them an invitation with a calendar
     entry once the invitation is saved. Refuses the same person twice in the same role."""
     duplicate = ValidationError(
-        f"{user} is already invited as {SessionRole(role).label.lower()}", code="duplicate"
+        f"{user} is already invited as {in_sentence(SessionRole(role).label)}", code="duplicate"
     )
     if session.invitations.filter(user=user, role=role).exists():
         raise duplicate

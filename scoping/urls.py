@@ -27,6 +27,12 @@ urlpatterns = [
     path("ideas/<int:idea_pk>/data-sources/new/", views.data_source_new, name="data_source_new"),
     path("data-sources/<int:pk>/edit/", views.data_source_edit, name="data_source_edit"),
     path("data-sources/<int:pk>/remove/", views.data_source_remove, name="data_source_remove"),
+    path("programmes/<slug:slug>/public-data/", views.public_data, name="public_data"),
+    path(
+        "programmes/<slug:slug>/public-data/<int:pk>/remove/",
+        views.public_data_remove,
+        name="public_data_remove",
+    ),
     # People and skills.
     path("ideas/<int:idea_pk>/skills/", views.skills, name="skills"),
     path("ideas/<int:idea_pk>/skills/suggested/", views.skills_suggest, name="skills_suggest"),

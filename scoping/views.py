@@ -24,6 +24,7 @@ from scoping.forms import (
     FramingForm,
     InvitationForm,
     PreparationForm,
+    ProgrammeDataSetForm,
     SessionChangeForm,
     SessionForm,
     SkillNeedForm,
@@ -33,13 +34,14 @@ from scoping.models import (
     DataSource,
     EvaluationSummary,
     Idea,
+    ProgrammeDataSet,
     ScopingSession,
     SessionInvitation,
     SessionRole,
     SkillNeed,
     missing_roles,
 )
-from scoping.public_data import BY_SLUG, PUBLIC_DATA_SETS
+from scoping.public_data import suggestion, suggestions_for
 from scoping.queries import (
     core_team_users,
     data_safety_draft,
@@ -49,6 +51,8 @@ from scoping.queries import (
     people_and_skills_draft,
     skill_suggestions,
 )
+from teams.access import get_programme_for_user
+from teams.roles import in_sentence
 
 OPEN = "scoping.open_scoping_pages"
 GET_POST = require_http_methods(["GET", "POST"])
@@ -200,7 +204,7 @@ def session_invite(request: HttpRequest, pk: int) -> HttpResponse:
             emailed = "" if session.has_started else " We have emailed them an invitation."
             messages.success(
                 request,
-                f"{invitation.user} is invited as {invitation.get_role_display().lower()}."
+                f"{invitation.user} is invited as {in_sentence(invitation.get_role_display())}."
                 + emailed,
             )
             return redirect(session)
@@ -217,11 +221,8 @@ def invitation_remove(request: HttpRequest, pk: int, invitation_pk: int) -> Http
             invitation=invitation, removed_by=request.user
         )
         emailed = " We have emailed them to take it out of their calendar." if cancelled else ""
-        messages.success(
-            request,
-            f"{invitation.user} is no longer invited as {invitation.get_role_display().lower()}."
-            + emailed,
-        )
+        role = in_sentence(invitation.get_role_display())
+        messages.success(request, f"{invitation.user} is no longer invited as {role}.{emailed}")
         return redirect(session)
     context = {"session": session, "invitation": invitation}
     return render(request, "scoping/invitation_remove.html", context)
@@ -289,8 +290,11 @@ def data_sources(request: HttpRequest, idea_pk: int) -> HttpResponse:
     context = {
         "idea": idea,
         "sources": sources,
-        "suggestions": [(data_set, data_set.name in listed) for data_set in PUBLIC_DATA_SETS],
+        "suggestions": [
+            (data_set, data_set.name in listed) for data_set in suggestions_for(idea.programme)
+        ],
         "can": _can(request, "scoping.edit_inventory", obj=idea),
+        "manages_public_data": request.user.has_perm("scoping.manage_public_data", idea.programme),
     }
     return render(request, "scoping/data_sources.html", context)
 
@@ -299,23 +303,56 @@ def data_sources(request: HttpRequest, idea_pk: int) -> HttpResponse:
 @GET_POST
 def data_source_new(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = get_idea_for_user(request, idea_pk, "scoping.edit_inventory")
-    suggestion = BY_SLUG.get(request.GET.get("suggestion", ""))
+    chosen = suggestion(idea.programme, request.GET.get("suggestion", ""))
     initial = {}
-    if suggestion is not None:
+    if chosen is not None:
         initial = {
-            "name": suggestion.name,
+            "name": chosen.name,
             "kind": DataSource.Kind.OPEN_DATA,
             "may_hold_personal_data": False,
-            "access_notes": f"Published by {suggestion.publisher}: {suggestion.url}",
-            "notes": suggestion.holds,
+            "access_notes": chosen.access_notes,
+            "notes": chosen.notes,
         }
     form = DataSourceForm(posted(request), instance=DataSource(idea=idea), initial=initial)
     if request.method == "POST" and form.is_valid():
         source = form.save()
         messages.success(request, f"{source.name} added to the data inventory.")
         return redirect("scoping:data_sources", idea_pk=idea.pk)
-    context = {"idea": idea, "form": form, "suggestion": suggestion}
+    context = {"idea": idea, "form": form, "suggestion": chosen}
     return render(request, "scoping/data_source_form.html", context)
+
+
+# --- A programme's own suggestions of published data sets ---------------------------------------
+
+
+@requires(OPEN)
+@GET_POST
+def public_data(request: HttpRequest, slug: str) -> HttpResponse:
+    """The facilitator lists the published data sets their programme's ideas are offered."""
+    programme = get_programme_for_user(request, slug, "scoping.manage_public_data")
+    form = ProgrammeDataSetForm(
+        posted(request), instance=ProgrammeDataSet(programme=programme), programme=programme
+    )
+    if request.method == "POST" and form.is_valid():
+        form.instance.added_by = request.user
+        data_set = form.save()
+        messages.success(request, f"{data_set.name} is now suggested for every idea.")
+        return redirect("scoping:public_data", slug=programme.slug)
+    context = {"programme": programme, "form": form, "own": programme.public_data_sets.all()}
+    return render(request, "scoping/public_data.html", context)
+
+
+@requires(OPEN)
+@GET_POST
+def public_data_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request, slug, "scoping.manage_public_data")
+    data_set = get_object_or_404(programme.public_data_sets, pk=pk)
+    if request.method == "POST":
+        data_set.delete()
+        messages.success(request, f"{data_set.name} is no longer suggested.")
+        return redirect("scoping:public_data", slug=programme.slug)
+    context = {"programme": programme, "data_set": data_set}
+    return render(request, "scoping/public_data_remove.html", context)
 
 
 @requires(OPEN)

@@ -1,8 +1,12 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.db import models
+from django.template.defaultfilters import pluralize
 from django.utils.translation import gettext_lazy as _
 
+from teams import services
 from teams.models import (
     Membership,
     OfficeHourBooking,
@@ -18,6 +22,28 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["user", "programme"]
     fields = ["programme", "user", "role", "started_at", "ended_at"]
+
+
+def _as_it_was(form) -> dict | None:
+    """A membership form's role and end date before the admin's changes (None when new)."""
+    if form.instance._state.adding:
+        return None
+    return {"role": form.initial.get("role"), "ended_at": form.initial.get("ended_at")}
+
+
+class TellsMembershipChanges:
+    """Email people whose programme roles an admin adds, changes or ends in an inline."""
+
+    def save_formset(self, request, form, formset, change) -> None:
+        before = {f.instance.pk: _as_it_was(f) for f in formset.forms if f.instance.pk}
+        super().save_formset(request, form, formset, change)
+        if formset.model is not Membership:
+            return
+        saved = [*formset.new_objects, *(obj for obj, _ in formset.changed_objects)]
+        for membership in saved:
+            services.membership_changes_tell(
+                membership=membership, before=before.get(membership.pk), by=request.user
+            )
 
 
 class UserCreationForm(AdminUserCreationForm):
@@ -39,7 +65,7 @@ class UserEditForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(TellsMembershipChanges, DjangoUserAdmin):
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]
@@ -55,7 +81,8 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["confirm_organisation"]
     search_fields = ["email", "display_name", "organisation__name"]
     list_select_related = ["organisation"]
-    autocomplete_fields = ["organisation"]
+    # A plain list rather than Django's search box (select2), which leaves an empty box without
+    # an accessible name (axe "aria-input-field-name"); organisations are few enough to list.
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
@@ -82,16 +109,31 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
-    filter_horizontal = ["groups"]
+    # Four site roles fit as tick boxes; Django's two-box selector labels itself with an ARIA
+    # attribute a span may not carry (axe "aria-prohibited-attr").
+    formfield_overrides = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
 
     @admin.action(description="Confirm they work for the organisation they named")
     def confirm_organisation(self, request, queryset):
-        # One save per person so each confirmation is in the audit log.
+        # One save per person so each confirmation is in the audit log and each is emailed.
         people = queryset.filter(organisation__isnull=False, organisation_confirmed=False)
-        for person in people:
-            person.organisation_confirmed = True
-            person.save(update_fields=["organisation_confirmed"])
-        self.message_user(request, f"{len(people)} person(s) confirmed.")
+        confirmed = sum(
+            services.organisation_confirm(user=person, by=request.user) for person in people
+        )
+        people = pluralize(confirmed, "person,people")
+        self.message_user(request, f"{confirmed} {people} confirmed and emailed.")
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and obj.organisation_confirmed and not form.initial.get("organisation_confirmed"):
+            services.organisation_confirmed_tell(user=obj, by=request.user)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        # Read before saving: the groups in the database are still the old ones.
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else None
+        super().save_related(request, form, formsets, change)
+        if before is not None:
+            services.site_roles_tell(user=form.instance, before=before, by=request.user)
 
 
 @admin.register(Organisation)
@@ -104,11 +146,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     @admin.action(description="Confirm the selected organisations")
     def mark_verified(self, request, queryset):
         updated = queryset.update(verified=True)
-        self.message_user(request, f"{updated} organisation(s) confirmed.")
+        self.message_user(request, f"{updated} {pluralize(updated, 'organisation')} confirmed.")
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(TellsMembershipChanges, admin.ModelAdmin):
     list_display = ["name", "place", "slug", "lead_organisation"]
     search_fields = ["name", "place"]
     prepopulated_fields = {"slug": ["name"]}
@@ -123,6 +165,11 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__display_name", "programme__name"]
     list_select_related = ["user", "programme"]
     autocomplete_fields = ["user", "programme"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = _as_it_was(form)
+        super().save_model(request, obj, form, change)
+        services.membership_changes_tell(membership=obj, before=before, by=request.user)
 
 
 class OfficeHourBookingInline(admin.TabularInline):

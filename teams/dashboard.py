@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from cip.dashboard import Task, register
+from cip.dashboard import Task, TeamRole, register, register_team_roles
 from teams.models import (
     Membership,
     OfficeHourBooking,
@@ -20,6 +21,7 @@ from teams.models import (
     User,
     WaysOfWorking,
 )
+from teams.roles import role_name
 from teams.rules import is_admin
 
 CORE_ROLES = [
@@ -30,6 +32,21 @@ CORE_ROLES = [
     Role.COMMUNITIES_REPRESENTATIVE,
     Role.ADVISORY_PANEL,
 ]
+
+
+@register_team_roles
+def programme_team_roles(request: HttpRequest) -> Iterator[TeamRole]:
+    """The programme teams a person is on, one line per role."""
+    memberships = Membership.objects.active().filter(user=request.user).select_related("programme")
+    for membership in sorted(
+        memberships, key=lambda m: (m.programme.name, list(Role).index(m.role))
+    ):
+        team = "complementary team" if membership.is_complementary else "core team"
+        yield TeamRole(
+            team=f"{membership.programme.name} {team}",
+            role=role_name(membership.role),
+            url=membership.programme.get_absolute_url(),
+        )
 
 
 @register
@@ -91,7 +108,8 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
     counts = Organisation.objects.aggregate(unverified=Count("pk", filter=Q(verified=False)))
     if counts["unverified"]:
         yield Task(
-            title=f"Confirm {counts['unverified']} organisation(s) named at sign-up",
+            title=f"Confirm {counts['unverified']} "
+            f"{pluralize(counts['unverified'], 'organisation,organisations')} named at sign-up",
             url=reverse("admin:teams_organisation_changelist") + "?verified__exact=0",
             hint="Check each is a real organisation before people rely on it.",
         )
@@ -100,7 +118,8 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
     ).count()
     if unconfirmed:
         yield Task(
-            title=f"Confirm where {unconfirmed} person(s) work",
+            title=f"Confirm where {unconfirmed} "
+            f"{pluralize(unconfirmed, 'person works,people work')}",
             url=reverse("admin:teams_user_changelist") + "?organisation_confirmed__exact=0",
             hint="Until you do, they cannot open data that belongs to their organisation.",
         )

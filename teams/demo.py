@@ -166,9 +166,12 @@ DEMO_USERS = [
         "data-specialist@nhs-trust.example",
         "Owen Price",
         "Riverside Community Health NHS Trust",
-        "External data specialist, Central Bedfordshire",
+        "External data specialist, Central Bedfordshire and Camden (switches programme)",
         groups=(SiteGroup.STAFF,),
-        roles=((CENTRAL_BEDFORDSHIRE, Role.EXTERNAL_DATA_SPECIALIST),),
+        roles=(
+            (CENTRAL_BEDFORDSHIRE, Role.EXTERNAL_DATA_SPECIALIST),
+            (CAMDEN, Role.EXTERNAL_DATA_SPECIALIST),
+        ),
     ),
     DemoUser(
         "staff@centralbedfordshire.example",

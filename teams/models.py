@@ -10,6 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+# The one date format (cip/templatetags/govuk.py); imported from here by older code.
+from cip.templatetags.govuk import govuk_day, govuk_time
+
 
 class SiteGroup(models.TextChoices):
     """Site-wide roles, stored as Django groups (created by a data migration)."""
@@ -139,7 +142,8 @@ class Programme(models.Model):
 
 
 class Role(models.TextChoices):
-    """Programme roles from the guide: the core team, then the complementary team."""
+    """Programme roles from the guide: the core team, then the complementary team. Labels are
+    sentence case; teams.roles says them in a sentence ("an advisory panel member")."""
 
     FACILITATOR = "facilitator", "Facilitator"
     DELIVERY_LEAD = "delivery_lead", "Delivery lead"
@@ -147,8 +151,8 @@ class Role(models.TextChoices):
     VCS_MEMBER_LEAD = "vcs_member_lead", "VCS member lead"
     COMMUNITIES_REPRESENTATIVE = "communities_representative", "Communities representative"
     ADVISORY_PANEL = "advisory_panel", "Advisory panel member"
-    CONTRACTS_AND_LEGAL = "contracts_and_legal", "Contracts and legal"
-    INFORMATION_RIGHTS = "information_rights", "Information rights"
+    CONTRACTS_AND_LEGAL = "contracts_and_legal", "Contracts and legal adviser"
+    INFORMATION_RIGHTS = "information_rights", "Information-rights reviewer"
     EXTERNAL_DATA_SPECIALIST = "external_data_specialist", "External data specialist"
 
 
@@ -199,6 +203,45 @@ class Membership(models.Model):
         return self.role in COMPLEMENTARY_ROLES
 
 
+class Notice(models.Model):
+    """Something that changed for a person, emailed to them once: a role on a programme's team
+    added, changed or ended, their site role changed, or their organisation confirmed.
+
+    Written by `teams.services`; the email task claims the row (`emailed_at`) before sending, so
+    a task run twice sends once. The rows are the history of what people were told.
+    """
+
+    class Kind(models.TextChoices):
+        TEAM_ROLE_ADDED = "team_role_added", "Added to a programme team"
+        TEAM_ROLE_CHANGED = "team_role_changed", "Role on a programme team changed"
+        TEAM_ROLE_ENDED = "team_role_ended", "Role on a programme team ended"
+        SITE_ROLE_CHANGED = "site_role_changed", "Role on the service changed"
+        ORGANISATION_CONFIRMED = "organisation_confirmed", "Organisation confirmed"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A programme Role's value, or the names of site roles (groups) joined by commas.
+    role = models.CharField(max_length=200, blank=True)
+    previous_role = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.user}"
+
+
 class WaysOfWorking(models.Model):
     """How a programme's team agreed to work together. Changes are kept in the audit log."""
 
@@ -244,20 +287,6 @@ class WaysOfWorking(models.Model):
 
 
 # --- Office hours ------------------------------------------------------------------------------
-
-
-def govuk_time(moment) -> str:
-    """GOV.UK style times: 10am, 2:30pm, midday, midnight."""
-    if moment.minute == 0 and moment.hour in (0, 12):
-        return "midnight" if moment.hour == 0 else "midday"
-    hour = moment.hour % 12 or 12
-    minutes = f":{moment.minute:02d}" if moment.minute else ""
-    return f"{hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
-
-
-def govuk_day(moment) -> str:
-    """Tuesday 4 March 2025."""
-    return f"{moment:%A} {moment.day} {moment:%B %Y}"
 
 
 class OfficeHourSlotQuerySet(models.QuerySet["OfficeHourSlot"]):

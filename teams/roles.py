@@ -1,7 +1,12 @@
-"""What each programme role does and how much time it usually takes, from the user guide.
+"""What each programme role does and how much time it usually takes, from the user guide, and how
+a role's name reads in a sentence.
 
 Day estimates are per person per project; headcounts say how many people a project usually needs
 in the role. Complementary roles are called on as needed, so they carry no estimate.
+
+Role names are sentence case (`Role`'s labels). Pages and emails say them through `role_name`,
+`in_sentence` and `with_article` (template filters of the same names, builtins), so that "VCS
+member lead" keeps its capitals and "an advisory panel member" gets its article.
 """
 
 from __future__ import annotations
@@ -85,7 +90,8 @@ GUIDES = {
         RoleGuide(
             Role.CONTRACTS_AND_LEGAL,
             "Know which data-sharing agreements and contracts already exist between the "
-            "organisations involved. Sometimes the same people as information rights.",
+            "organisations involved. Sometimes the same people as the information-rights "
+            "reviewers.",
             complementary=True,
         ),
         RoleGuide(
@@ -164,3 +170,43 @@ def summarise_team(memberships) -> TeamSummary:
     return TeamSummary(
         [RoleSummary(GUIDES[Role(value)], members) for value, members in by_role.items()]
     )
+
+
+# --- Role names in sentences ---------------------------------------------------------------------
+
+# Letters whose spoken name starts with a vowel sound: "an NHS trust", "a VCS member lead".
+_VOWEL_SOUND_LETTERS = frozenset("AEFHILMNORSX")
+
+
+def _is_acronym(word: str) -> bool:
+    return len(word) > 1 and word.isupper()
+
+
+def in_sentence(label: str) -> str:
+    """A sentence-case name as it reads inside a sentence: "Delivery lead" becomes "delivery
+    lead"; a name starting with an acronym ("VCS member lead") keeps it."""
+    label = str(label)
+    if _is_acronym(label.split(" ", 1)[0]):
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def with_article(phrase: str) -> str:
+    """ "a" or "an" before `phrase`, by how its first word sounds."""
+    phrase = str(phrase)
+    first = phrase.split(" ", 1)[0]
+    if _is_acronym(first):
+        vowel_sound = first[0] in _VOWEL_SOUND_LETTERS
+    else:
+        vowel_sound = first[:1].lower() in "aeiou"
+    return f"{'an' if vowel_sound else 'a'} {phrase}"
+
+
+def role_name(role: str) -> str:
+    """The role's name, as a heading or a table shows it: "VCS member lead"."""
+    return str(Role(role).label)
+
+
+def a_role(role: str) -> str:
+    """The role inside a sentence with its article: "an advisory panel member"."""
+    return with_article(in_sentence(role_name(role)))

@@ -15,9 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cip.emails import absolute_url, templated_message
+from cip.templatetags.govuk import govuk_date
 from teams import ics
 from teams.models import (
     Membership,
+    Notice,
     OfficeHourBooking,
     OfficeHourSlot,
     Organisation,
@@ -60,20 +62,112 @@ def membership_add(
         raise ValidationError(
             "The same person cannot be both facilitator and information-rights reviewer"
         )
-    return Membership.objects.create(
+    membership = Membership.objects.create(
         programme=programme,
         user=user,
         role=role,
         committed_days=committed_days,
         listed_publicly=listed_publicly,
     )
+    notice_send(
+        user=user, kind=Notice.Kind.TEAM_ROLE_ADDED, programme=programme, role=role, by=added_by
+    )
+    return membership
 
 
-def membership_end(*, membership: Membership) -> None:
-    """Take someone off a role. The row stays, with its end date, as the team's history."""
+@transaction.atomic
+def membership_end(*, membership: Membership, ended_by: User | None = None) -> None:
+    """Take someone off a role and tell them. The row stays, with its end date, as the team's
+    history."""
     if membership.ended_at is None:
         membership.ended_at = timezone.now()
         membership.save(update_fields=["ended_at"])
+        notice_send(
+            user=membership.user,
+            kind=Notice.Kind.TEAM_ROLE_ENDED,
+            programme=membership.programme,
+            role=membership.role,
+            by=ended_by,
+        )
+
+
+# --- Telling people what changed for them ------------------------------------------------------
+
+
+def notice_send(
+    *, user: User, kind: str, by: User | None, role: str = "", previous_role: str = "", **about
+) -> Notice | None:
+    """Record a change to someone's roles or organisation and email them after commit, once.
+    Nothing is sent when they made the change themselves: they know. `about` names the
+    programme or organisation."""
+    if by is not None and by.pk == user.pk:
+        return None
+    notice = Notice.objects.create(
+        user=user, kind=kind, role=role, previous_role=previous_role, created_by=by, **about
+    )
+    from teams.tasks import email_notice
+
+    transaction.on_commit(lambda: email_notice.delay(notice.pk), robust=True)
+    return notice
+
+
+def membership_changes_tell(*, membership: Membership, before: dict | None, by: User) -> None:
+    """After an admin saved a membership in Django admin: tell the person it was added, its role
+    changed, or it ended. `before` holds the role and end date as they were (None when new)."""
+    about = {"user": membership.user, "programme": membership.programme, "by": by}
+    if before is None:
+        if membership.ended_at is None:
+            notice_send(kind=Notice.Kind.TEAM_ROLE_ADDED, role=membership.role, **about)
+        return
+    if membership.ended_at is not None and before.get("ended_at") is None:
+        notice_send(kind=Notice.Kind.TEAM_ROLE_ENDED, role=before["role"], **about)
+    elif membership.ended_at is None and before.get("role") != membership.role:
+        notice_send(
+            kind=Notice.Kind.TEAM_ROLE_CHANGED,
+            role=membership.role,
+            previous_role=before.get("role", ""),
+            **about,
+        )
+
+
+def site_roles_tell(*, user: User, before: set[str], by: User) -> None:
+    """After an admin changed someone's site roles (groups): tell them their roles now."""
+    after = set(user.groups.values_list("name", flat=True))
+    if after != before:
+        notice_send(
+            user=user,
+            kind=Notice.Kind.SITE_ROLE_CHANGED,
+            role=", ".join(sorted(after)),
+            previous_role=", ".join(sorted(before)),
+            by=by,
+        )
+
+
+def organisation_confirm(*, user: User, by: User) -> bool:
+    """Confirm that `user` works for the organisation they named, and tell them; False when
+    there was nothing to confirm."""
+    with transaction.atomic():
+        # A save rather than an update, so the confirmation is in the audit log.
+        person = (
+            User.objects.select_for_update(of=("self",))
+            .select_related("organisation")
+            .get(pk=user.pk)
+        )
+        if person.organisation_id is None or person.organisation_confirmed:
+            return False
+        person.organisation_confirmed = True
+        person.save(update_fields=["organisation_confirmed"])
+        organisation_confirmed_tell(user=person, by=by)
+    return True
+
+
+def organisation_confirmed_tell(*, user: User, by: User) -> None:
+    notice_send(
+        user=user,
+        kind=Notice.Kind.ORGANISATION_CONFIRMED,
+        organisation=user.organisation,
+        by=by,
+    )
 
 
 # --- Office hours ------------------------------------------------------------------------------
@@ -104,7 +198,7 @@ def local_start(day: date, at: time) -> datetime:
         tzinfo=None
     ):
         raise ValidationError(
-            f"{govuk_time(at)} does not exist on {day.day} {day:%B %Y} because the clocks go "
+            f"{govuk_time(at)} does not exist on {govuk_date(day)} because the clocks go "
             "forward. Choose another time"
         )
     return moment

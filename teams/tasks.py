@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from cip.emails import EMAIL_TASK
-from teams import services
+from teams import emails, services
 
 
 @shared_task(name="teams.tasks.email_office_hour_booking", **EMAIL_TASK)
@@ -26,3 +26,10 @@ def email_office_hour_booking(booking_id: int, kind: str, sequence: int) -> bool
 def send_office_hour_reminders() -> int:
     """Remind people of office hours starting within 24 hours, once each."""
     return services.office_hour_reminders_send()
+
+
+@shared_task(name="teams.tasks.email_notice", **EMAIL_TASK)
+def email_notice(notice_id: int) -> bool:
+    """Tell someone what changed for them: a team role, their site role, their organisation
+    (safe to run twice: sends once)."""
+    return emails.notice_email(notice_id=notice_id)

@@ -5,6 +5,7 @@ from teams import views
 app_name = "teams"
 urlpatterns = [
     path("account/profile/", views.profile, name="profile"),
+    path("account/programme/", views.programme_choose, name="programme_choose"),
     path("programmes/<slug:slug>/team/", views.programme_detail, name="programme"),
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme_edit"),
     path("programmes/<slug:slug>/team/add/", views.member_add, name="member_add"),
@@ -48,4 +49,9 @@ urlpatterns += [
     path("office-hours/bookings/<int:pk>/", views.booking_detail, name="booking_detail"),
     path("office-hours/bookings/<int:pk>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("office-hours/bookings/<int:pk>/move/", views.booking_move, name="booking_move"),
+    path(
+        "office-hours/bookings/<int:pk>/office-hours.ics",
+        views.booking_calendar,
+        name="booking_calendar",
+    ),
 ]

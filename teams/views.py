@@ -2,7 +2,7 @@ from auditlog.models import LogEntry
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import get_for_user, requires
-from cip.dashboard import tasks_for
+from cip.dashboard import tasks_for, team_roles_for
+from cip.emails import absolute_url
 from cip.forms import posted
-from teams import services
+from teams import ics, navigation, services
 from teams.access import get_programme_for_user
 from teams.forms import (
     AttendanceForm,
@@ -27,14 +28,13 @@ from teams.forms import (
     WaysOfWorkingForm,
 )
 from teams.models import (
-    Membership,
     OfficeHourBooking,
     OfficeHourSlot,
     Programme,
     Role,
     WaysOfWorking,
 )
-from teams.roles import summarise_team
+from teams.roles import a_role, summarise_team
 from teams.rules import is_admin
 
 PROFILE_FIELDS = ["display_name", "introduction", "what_they_bring"]
@@ -51,6 +51,7 @@ SLOT_FIELDS = [
     "waitlist",
 ]
 PAST_SESSIONS_SHOWN = 20
+NEXT_STEPS_SHOWN = 5  # programmes on a new partner's dashboard; the rest are on the home page
 BOOKED_MESSAGES = {
     OfficeHourBooking.Status.CONFIRMED: "Your place is booked. We have emailed you the details.",
     OfficeHourBooking.Status.WAITLISTED: "You are on the waiting list. We will email you if a "
@@ -61,15 +62,28 @@ BOOKED_MESSAGES = {
 @require_safe
 @requires("teams.view_dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.active().filter(user=request.user).select_related("programme")
-    programmes: dict[Programme, list[str]] = {}
-    for membership in memberships:
-        programmes.setdefault(membership.programme, []).append(membership.get_role_display())
-    return render(
-        request,
-        "teams/dashboard.html",
-        {"tasks": tasks_for(request), "programmes": programmes},
+    team_roles = team_roles_for(request)
+    context = {
+        "tasks": tasks_for(request),
+        "team_roles": team_roles,
+        # Someone on no team yet: the ways to take part, on the first few programmes.
+        "next_steps": Programme.objects.order_by("name")[:NEXT_STEPS_SHOWN]
+        if not team_roles
+        else None,
+    }
+    return render(request, "teams/dashboard.html", context)
+
+
+@require_safe
+@requires("teams.open_programme_pages")
+def programme_choose(request: HttpRequest) -> HttpResponse:
+    """The menu's programme switcher: remember the programme and open the same section of it."""
+    programme = get_programme_for_user(
+        request, request.GET.get("programme", ""), "teams.access_programme"
     )
+    request.session[navigation.SESSION_KEY] = programme.slug
+    section = navigation.programme_section(request.GET.get("section", ""))
+    return redirect(section, slug=programme.slug)
 
 
 @requires("teams.change_own_profile")
@@ -96,11 +110,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The programme's team: every role, who holds it, and days committed against the guide."""
     programme = get_programme_for_user(request, slug, "teams.access_programme")
     memberships = programme.memberships.active().select_related("user__organisation")
-    return render(
-        request,
-        "teams/programme_detail.html",
-        {"programme": programme, "team": summarise_team(memberships)},
-    )
+    context = {
+        "programme": programme,
+        "team": summarise_team(memberships),
+        # Roles the person may not add themselves: the page says who to ask instead.
+        "admin_appointed": () if is_admin(request.user) else services.ADMIN_APPOINTED_ROLES,
+    }
+    return render(request, "teams/programme_detail.html", context)
 
 
 @requires("teams.open_programme_pages")
@@ -137,9 +153,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error("email", error)
         else:
-            messages.success(
-                request, f"{membership.user} is now {membership.get_role_display().lower()}."
-            )
+            messages.success(request, f"{membership.user} is now {a_role(membership.role)}.")
             return redirect(programme)
     return render(request, "teams/member_add.html", {"programme": programme, "form": form})
 
@@ -150,10 +164,8 @@ def membership_end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, slug, "teams.change_team")
     membership = get_object_or_404(programme.memberships.active().select_related("user"), pk=pk)
     if request.method == "POST":
-        services.membership_end(membership=membership)
-        messages.success(
-            request, f"{membership.user} is no longer {membership.get_role_display().lower()}."
-        )
+        services.membership_end(membership=membership, ended_by=request.user)
+        messages.success(request, f"{membership.user} is no longer {a_role(membership.role)}.")
         return redirect(programme)
     return render(
         request, "teams/membership_end.html", {"programme": programme, "membership": membership}
@@ -417,6 +429,23 @@ def booking_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "teams/office_hours/booking_detail.html",
         {"booking": booking, "can_change": can_change},
     )
+
+
+@require_safe
+@requires("teams.view_own_bookings")
+def booking_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The booking's calendar entry as a file, the same one its email attached (same UID, so a
+    calendar that has it already updates it). Only while the place is booked and to come."""
+    booking = _booking(request, pk, "teams.download_booking_calendar", changeable=True)
+    if booking.status != OfficeHourBooking.Status.CONFIRMED:
+        raise Http404
+    manage_url = absolute_url(booking.get_absolute_url())
+    response = HttpResponse(
+        ics.booking_invitation(booking, method="REQUEST", manage_url=manage_url),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="office-hours.ics"'
+    return response
 
 
 @requires("teams.view_own_bookings")

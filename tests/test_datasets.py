@@ -58,8 +58,9 @@ def _stored_files() -> list:
 def test_owner_uploads_and_the_scan_runs(
     source, team_member, client_for, django_capture_on_commit_callbacks
 ):
+    client = client_for(team_member)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(client_for(team_member), source, synthetic_csv(rows=30))
+        response = _upload(client, source, synthetic_csv(rows=30))
 
     dataset = Dataset.objects.get()
     assert response.status_code == 302
@@ -74,6 +75,9 @@ def test_owner_uploads_and_the_scan_runs(
     assert stored.name == dataset.stored_name
     assert b"full_name" not in stored.read_bytes()
     assert dataset.findings.filter(name="nhs", pii_types=["NHS_NUMBER"]).exists()
+    # The banner never says "being scanned" beside a status of "Scanned".
+    page = client.get(response["Location"]).content.decode()
+    assert "Your file has been uploaded." in page and "being scanned" not in page
 
 
 @pytest.mark.parametrize("who", ["analyst", "reviewer", "facilitator", "admin"])
@@ -536,6 +540,21 @@ def test_reviewer_chooses_remedies_and_a_redacted_copy_is_written(
     assert len(rows) == 40
     assert all(row["nhs"].startswith("px") for row in rows)
     assert "full_name" not in rows[0]
+    # The report gives the figures of the original file and of the redacted copy, labelled.
+    original, redacted = dataset.k_anonymity, dataset.k_anonymity["after_remedies"]
+    page = " ".join(client_for(reviewer).get(dataset.get_absolute_url()).content.decode().split())
+    header = '<th scope="col" class="govuk-table__header govuk-table__header--numeric">'
+    assert f"{header}Original file</th> {header}Redacted copy</th>" in page
+    numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    for label, before, after in (
+        ("k (the smallest group of records that look the same)", original["k"], redacted["k"]),
+        (
+            "Records in groups smaller than 10",
+            original["records_below_threshold"],
+            redacted["records_below_threshold"],
+        ),
+    ):
+        assert f"{label}</th>{numeric}{before}</td>{numeric}{after}</td>" in page
 
 
 def test_a_remedy_the_engine_cannot_apply_is_refused(

@@ -641,6 +641,13 @@ def test_dashboard_tasks_for_the_facilitator_and_the_proposer(
         in client_for(facilitator).get(dashboard).content.decode()
     )
     assert "Reply to the team" not in client_for(vcs_partner).get(dashboard).content.decode()
+    # The task opens the queue filtered to the new ideas, which lists only those.
+    queue = _url("idea_queue", project.idea.programme.slug) + "?status=idea"
+    assert f'href="{queue}"' in client_for(facilitator).get(dashboard).content.decode()
+    _submit(project.idea.programme, vcs_partner, title="Scoped already")
+    Project.objects.filter(idea__title="Scoped already").update(status=Status.SCOPING)
+    listed = client_for(facilitator).get(queue).content.decode()
+    assert project.idea.title in listed and "Scoped already" not in listed
 
     idea_message_add(idea=project.idea, author=facilitator, kind="request", body="Which ward?")
     page = client_for(vcs_partner).get(dashboard).content.decode()
@@ -691,3 +698,47 @@ def test_the_demo_shows_ideas_in_varied_states_and_runs_twice(client_for) -> Non
     partner = User.objects.get(email="partner@foodbank.example")
     page = client_for(partner).get(_url("my_ideas")).content.decode()
     assert "volunteer-planning toolkit" in page
+
+
+# --- What happens next, for the proposer ----------------------------------------------------------
+
+
+def test_the_proposer_reads_what_happens_next_and_when(
+    project, vcs_partner, facilitator, client_for
+) -> None:
+    from teams.models import WaysOfWorking  # noqa: PLC0415
+
+    page = client_for(vcs_partner).get(project.get_absolute_url()).content.decode()
+    assert "The programme&#x27;s facilitator and core team" in page
+    assert "Scoping</dd>" in page  # the next status
+    assert f"We will email you at {vcs_partner.email} when its status changes" in page
+    assert "At the core team's next meeting." in page
+    WaysOfWorking.objects.create(
+        programme=project.idea.programme, meeting_frequency="Every Tuesday morning."
+    )
+    page = client_for(vcs_partner).get(project.get_absolute_url()).content.decode()
+    assert "They have agreed to meet like this: Every Tuesday morning." in page
+    # The team sees its own moves instead.
+    team_page = client_for(facilitator).get(project.get_absolute_url()).content.decode()
+    assert "How you will hear" not in team_page
+
+
+def test_what_happens_next_never_promises_an_email_the_lifecycle_does_not_send(
+    project, vcs_partner, client_for
+) -> None:
+    from projects.lifecycle import BY_ACTION  # noqa: PLC0415
+    from projects.next_steps import STEPS, next_step  # noqa: PLC0415
+
+    for status, (_, _, actions) in STEPS.items():
+        Project.objects.filter(pk=project.pk).update(status=status)
+        project.refresh_from_db()
+        step = next_step(project)
+        told = any("tell_proposer" in BY_ACTION[a].effects for a in actions)
+        assert step.emailed is told
+        assert all(BY_ACTION[a].sources and status in BY_ACTION[a].sources for a in actions)
+    Project.objects.filter(pk=project.pk).update(status=Status.SCOPING)
+    page = client_for(vcs_partner).get(project.get_absolute_url()).content.decode()
+    assert "We do not email you for this step." in page and "Evaluated</dd>" in page
+    Project.objects.filter(pk=project.pk).update(status=Status.WITHDRAWN)
+    page = client_for(vcs_partner).get(project.get_absolute_url()).content.decode()
+    assert "How you will hear" not in page

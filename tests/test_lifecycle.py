@@ -92,6 +92,23 @@ SATISFY = {
         FinalCheck.objects.get_or_create(project=p, item=item) for item in FinalCheck.Item
     ],
     "has_ready_insight": lambda p: ready_insight(p),
+    # The other project under way (see BLOCK) closes.
+    "no_other_project_under_way": lambda p: (
+        Project.objects.in_programme(p.programme).exclude(pk=p.pk).update(status=Status.CLOSED)
+    ),
+}
+# Guards that pass until something else happens, and what makes them fail.
+BLOCK = {
+    "no_other_project_under_way": lambda p: _at(
+        idea_submit(
+            programme=p.programme,
+            submitted_by=None,
+            proposer=None,
+            organisation=None,
+            title="Already under way",
+        ),
+        Status.EXPLORING,
+    ),
 }
 GUARDS = sorted({guard.__name__: guard for t in TRANSITIONS for guard in t.guards}.items())
 # A guard that passes vacuously until another is satisfied: a new data source needs its own
@@ -190,6 +207,8 @@ def test_a_guard_says_what_is_missing_then_lets_the_move_through(
     transition = BY_ACTION[action]
     _at(project, transition.sources[0])
     _satisfy(project, but=guard_name)
+    if guard_name in BLOCK:
+        BLOCK[guard_name](project)
     guard = dict(GUARDS)[guard_name]
     message = guard(project)
     assert message and not message.endswith(".")  # GOV.UK error messages: no full stop

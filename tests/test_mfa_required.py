@@ -296,3 +296,84 @@ def test_sign_in_errors_use_govuk_wording(client, db) -> None:
     assert "Enter your email address" in html
     assert "Enter your password" in html
     assert "This field is required" not in html
+
+
+# --- MFA wording and one password step (issue: everyday use) ----------------------------------
+
+
+def _code_for(secret: str) -> str:
+    if 30 - time.time() % 30 < 2:  # too close to the next window: wait for it
+        time.sleep(30 - time.time() % 30 + 0.1)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.fixture
+def groups_again(transactional_db) -> None:
+    """Transactional tests flush the site groups the data migration made: make them again."""
+    from django.contrib.auth.models import Group  # noqa: PLC0415
+
+    for name in SiteGroup.values:
+        Group.objects.get_or_create(name=name)
+
+
+# Real commits: allauth adds its banners after the request's transaction commits.
+@pytest.mark.django_db(transaction=True)
+def test_first_set_up_asks_for_the_password_once_and_speaks_to_a_first_timer(client, groups_again):
+    user = UserFactory(email="first.timer@example.org", groups=[SiteGroup.FACILITATOR])
+    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    page = client.get(MFA_SETUP)
+    assert page.status_code == 200
+    assert client.get(reverse("dashboard"))["Location"] == MFA_SETUP  # a facilitator must
+    secret = re.search(r"\b[A-Z2-7]{32}\b", page.content.decode()).group(0)
+
+    response = client.post(MFA_SETUP, {"code": _code_for(secret)}, follow=True)
+
+    # Straight to the new recovery codes, without the password again.
+    assert [url for url, _ in response.redirect_chain] == [reverse("mfa_view_recovery_codes")]
+    html = response.content.decode()
+    assert "Keep these codes somewhere safe" in html
+    assert "Save your recovery codes somewhere safe" in html
+    assert "no longer work" not in html
+    assert client.get(reverse("dashboard")).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_codes_later_say_the_old_ones_stopped_working(client, groups_again) -> None:
+    user = UserFactory(email="old.hand@example.org", groups=[SiteGroup.FACILITATOR])
+    give_totp(user)
+    client.force_login(user)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    response = client.post(reverse("mfa_generate_recovery_codes"), follow=True)
+    assert "Any codes you had before no longer work" in response.content.decode()
+
+
+def test_a_code_entered_twice_says_it_has_just_been_used(client, facilitator) -> None:
+    code = _current_code(facilitator)
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30 + 0.1)
+        code = _current_code(facilitator)
+    client.post(reverse("account_login"), {"login": facilitator.email, "password": PASSWORD})
+    assert client.post(reverse("mfa_authenticate"), {"code": code}).status_code == 302
+    client.post(reverse("account_logout"))
+
+    client.post(reverse("account_login"), {"login": facilitator.email, "password": PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": code})
+
+    html = response.content.decode()
+    assert "This code has just been used: wait for the next one" in html
+    assert "The code is not correct" not in html
+    assert SESSION_KEY not in client.session
+    wrong = "000000" if code != "000000" else "111111"
+    html = client.post(reverse("mfa_authenticate"), {"code": wrong}).content.decode()
+    assert "The code is not correct" in html
+
+
+def test_the_sign_up_error_summary_follows_the_order_of_the_fields(client, db) -> None:
+    html = client.post(reverse("account_signup"), {"password1": "x"}).content.decode()
+    start = html.index("govuk-error-summary__list")
+    summary = html[start : html.index("</ul>", start)]
+    linked = list(dict.fromkeys(re.findall(r'href="#id_(\w+)"', summary)))
+    form = html[html.index("<form") :]
+    on_page = [name for name in re.findall(r'name="(\w+)"', form) if name in linked]
+    assert linked == on_page
+    assert linked[:2] == ["display_name", "email"]

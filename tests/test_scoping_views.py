@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -19,6 +20,7 @@ from scoping import services, tasks
 from scoping.models import (
     DataSource,
     EvaluationSummary,
+    ProgrammeDataSet,
     ScopingSession,
     SessionCancellation,
     SessionInvitation,
@@ -26,8 +28,14 @@ from scoping.models import (
     Skill,
     SkillNeed,
 )
+from scoping.public_data import suggestion, suggestions_for
 from tests.dataset_helpers import stored_dataset
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
 from tests.scoping_helpers import (
     calendar_of,
     complete_evaluation,
@@ -94,7 +102,7 @@ def test_facilitator_schedules_a_session_in_uk_time(idea, facilitator, client_fo
     [
         ({"day_0": "", "day_1": "", "day_2": ""}, "Enter the date of the session"),
         ({"day_2": "2020"}, "The date must be today or in the future"),
-        ({"start_time": "half two"}, "Enter a start time like 10am, 2:30pm or 14:30"),
+        ({"start_time": "half two"}, "Enter a start time like 10am or 2:30pm"),
         ({"duration_minutes": "5"}, "The length must be 15 minutes or more"),
         ({"location": "  "}, "Enter a place or an online link"),
         ({"day_0": "31", "day_1": "2"}, "The date must be a real date, like 27 3 2026"),
@@ -150,7 +158,7 @@ def test_the_session_page_warns_until_every_needed_role_is_invited(
     page = _text(client.get(session.get_absolute_url()))
     assert "govuk-warning-text" in page
     assert (
-        "Nobody is invited yet as: facilitator; vcs colleague who proposed the idea; data "
+        "Nobody is invited yet as: facilitator; VCS colleague who proposed the idea; data "
         "scientist or data engineer; subject-matter expert from service delivery"
     ) in page
 
@@ -477,7 +485,7 @@ def test_a_failed_update_gives_the_claim_back(scheduled, analyst, monkeypatch) -
         ({"day_0": "", "day_1": "", "day_2": ""}, "Enter the date of the session"),
         ({"day_2": "2020"}, "The date must be today or in the future"),
         ({"day_0": "31", "day_1": "2"}, "The date must be a real date, like 27 3 2026"),
-        ({"start_time": "half two"}, "Enter a start time like 10am, 2:30pm or 14:30"),
+        ({"start_time": "half two"}, "Enter a start time like 10am or 2:30pm"),
         ({"duration_minutes": "600"}, "The length must be 480 minutes or fewer"),
         ({"location": ""}, "Enter a place or an online link"),
     ],
@@ -792,6 +800,69 @@ def test_a_public_data_set_suggestion_fills_in_the_form(idea, team_member, clien
     assert re.search(r'value="open_data"[^>]*checked', page)
     assert re.search(r'value="False"[^>]*checked', page)
     assert "https://data.london.gov.uk/" in page
+
+
+def test_suggestions_keep_the_guides_appendix_and_add_current_sources() -> None:
+    from scoping.public_data import APPENDIX, CURRENT, PUBLIC_DATA_SETS  # noqa: PLC0415
+
+    appendix_hosts = {
+        "lionbridge.ai", "www.ons.gov.uk", "data.humdata.org", "theodi.org",
+        "www.suttontrust.com", "www.ukdataservice.ac.uk", "www.ecdc.europa.eu", "vcsep.org.uk",
+        "data.europa.eu", "data.london.gov.uk",
+    }  # fmt: skip
+    assert {urlsplit(data_set.url).netloc for data_set in APPENDIX} == appendix_hosts
+    # The guide's pandemic collections say the period they cover.
+    for data_set in APPENDIX:
+        if "covid" in data_set.url.lower():
+            assert data_set.period, data_set.slug
+    names = " ".join(data_set.name for data_set in CURRENT)
+    for expected in ("Census 2021", "Indices of Deprivation", "Fingertips", "Stat-Xplore",
+                     "Police recorded crime"):  # fmt: skip
+        assert expected in names
+    for data_set in PUBLIC_DATA_SETS:
+        assert data_set.publisher and data_set.licence and data_set.kind and data_set.holds
+        assert data_set.url.startswith("https://")
+    assert len({d.slug for d in PUBLIC_DATA_SETS}) == len(PUBLIC_DATA_SETS)
+
+
+def test_a_facilitator_adds_the_programmes_own_data_set_for_every_idea(
+    idea, facilitator, analyst, client_for
+) -> None:
+    url = reverse("scoping:public_data", args=[idea.programme.slug])
+    client = client_for(facilitator)
+    errors = _text(client.post(url, {}))
+    assert "Enter the name of the data set" in errors and "Enter its licence" in errors
+    data = {
+        "name": "Riverside school places",
+        "publisher": "Riverside Council",
+        "holds": "Places and applications by school and ward.",
+        "kind": "Open data, by school",
+        "licence": "Open Government Licence v3.0",
+        "period": "",
+        "url": "data.riverside.example/schools",
+    }
+    assert client.post(url, data)["Location"] == url
+    data_set = ProgrammeDataSet.objects.get()
+    assert data_set.url == "https://data.riverside.example/schools"
+    assert data_set.added_by == facilitator
+    assert "already suggests a data set with this name" in _text(client.post(url, data))
+
+    # Every idea's inventory offers it first, and adding it fills in the form.
+    inventory = _text(client_for(analyst).get(reverse("scoping:data_sources", args=[idea.pk])))
+    assert inventory.index("Riverside school places") < inventory.index("Census 2021")
+    new = reverse("scoping:data_source_new", args=[idea.pk])
+    form = _text(client_for(analyst).get(f"{new}?suggestion=programme-{data_set.pk}"))
+    assert 'value="Riverside school places"' in form
+    assert "Published by Riverside Council (Open Government Licence v3.0)" in form
+    # Only the facilitator manages the list; another programme's ideas never see it.
+    assert client_for(analyst).get(url).status_code == 403
+    elsewhere = ProgrammeFactory(slug="elsewhere")
+    assert "Riverside school places" not in [d.name for d in suggestions_for(elsewhere)]
+    assert suggestion(elsewhere, f"programme-{data_set.pk}") is None
+
+    remove = reverse("scoping:public_data_remove", args=[idea.programme.slug, data_set.pk])
+    assert client.post(remove)["Location"] == url
+    assert not ProgrammeDataSet.objects.exists()
 
 
 def test_the_inventory_lists_suggestions_and_marks_those_added(idea, analyst, client_for):

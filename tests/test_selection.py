@@ -610,15 +610,46 @@ def test_facilitator_announces_and_the_public_page_shows_it(
 
 
 def test_public_page_shows_only_announced_projects_under_way(client, programme_a) -> None:
-    shown = selected(programme_a, "Shown project")
-    selected(programme_a, "Not announced", announced=False)
+    url = reverse("landing:programme", args=[programme_a.slug])
     back = selected(programme_a, "Reconsidered")
     project_transition(project=back, user=None, action="reconsider", reason="Team unavailable")
+    quiet = selected(programme_a, "Not announced", announced=False)
+    page = client.get(url).content.decode()
+    assert "Not announced" not in page and "Reconsidered" not in page
 
-    page = client.get(reverse("landing:programme", args=[programme_a.slug])).content.decode()
-
+    project_transition(project=quiet, user=None, action="park", reason="Not now")
+    shown = selected(programme_a, "Shown project")
+    page = client.get(url).content.decode()
     assert shown.idea.title in page
     assert "Not announced" not in page and "Reconsidered" not in page
+
+
+def test_a_programme_runs_one_project_at_a_time(facilitator, client_for, programme_a) -> None:
+    """The guide's programmes select one project and run it to the end before the next, so a
+    second selection is refused with the reason, and the decision page says so first."""
+    running = selected(programme_a, "Already running")
+    second = candidate(programme_a, "Waiting its turn")
+    score(second, UserFactory(), 4)
+    client = client_for(facilitator)
+    url = reverse("projects:selection_decide", args=[programme_a.slug])
+    page = client.get(url).content.decode()
+    assert "A programme runs one project at a time" in page
+    assert "Park it or reconsider it before selecting another." in page
+
+    response = client.post(url, {"selected": second.pk, "reason": "Next"})
+    assert "“Already running” is already selected, and a programme runs one project at a " in (
+        response.content.decode()
+    )
+    second.refresh_from_db()
+    assert second.status == Status.EVALUATED
+    with pytest.raises(TransitionBlocked):
+        project_transition(project=second, user=facilitator, action="select", reason="Next")
+
+    # Once the running project has closed, the next one may be selected.
+    Project.objects.filter(pk=running.pk).update(status=Status.CLOSED)
+    assert "one project at a time" not in client.get(url).content.decode()
+    moved = project_transition(project=second, user=facilitator, action="select", reason="Next")
+    assert moved.status == Status.SELECTED
 
 
 @pytest.mark.parametrize("action", ["park", "reconsider"])
@@ -644,6 +675,8 @@ def test_public_page_query_count_does_not_grow_with_projects(client, programme_a
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     for n in range(3):
+        # One project runs at a time: the page grows with past projects and team members.
+        Project.objects.filter(idea__programme=programme_a).update(status=Status.CLOSED)
         project = selected(programme_a, f"Project {n}")
         ProjectMember.objects.create(
             project=project, name=f"M{n}", email=f"m{n}@example.org", role="r", listed_publicly=True

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from teams import services
 from teams.models import Membership, Role, WaysOfWorking
-from teams.roles import GUIDES, Range, summarise_team
+from teams.roles import GUIDES, Range, a_role, summarise_team
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +160,7 @@ def test_facilitator_removes_someone_after_confirming(
     url = _url("membership_end", programme_a, pk=membership.pk)
     confirm = client.get(url)
     assert confirm.status_code == 200
-    assert "Remove Analyst as data scientist or analyst?" in confirm.content.decode()
+    assert "Remove Analyst as a data scientist or analyst?" in confirm.content.decode()
     assert Membership.objects.get(pk=membership.pk).ended_at is None
     assert client.post(url).status_code == 302
     assert Membership.objects.get(pk=membership.pk).ended_at is not None
@@ -305,3 +305,17 @@ def test_admin_appoints_a_reviewer_but_not_the_facilitator_as_one(
     assert "cannot be both facilitator and information-rights reviewer" in (
         refused.content.decode()
     )
+
+
+@pytest.mark.parametrize("role", [Role.FACILITATOR, Role.INFORMATION_RIGHTS])
+def test_the_team_page_offers_only_the_roles_its_reader_can_add(
+    client_for, facilitator, admin, programme_a, role
+):
+    add_link = f'{_url("member_add", programme_a)}?role={role.value}"'
+    page = client_for(facilitator).get(_url("programme", programme_a)).content.decode()
+    assert add_link not in page
+    assert f"Only an admin can add {a_role(role)}: email" in page
+    assert f'{_url("member_add", programme_a)}?role={Role.DELIVERY_LEAD.value}"' in page
+    admin_page = client_for(admin).get(_url("programme", programme_a)).content.decode()
+    assert add_link in admin_page
+    assert "Only an admin can add" not in admin_page

@@ -29,16 +29,18 @@ def _queries(client, url: str) -> int:
 # --- dashboard --------------------------------------------------------------------------------
 
 
-def test_dashboard_lists_my_programmes_with_my_roles(client_for, analyst, programme_a) -> None:
+def test_dashboard_lists_my_teams_with_my_roles(client_for, analyst, programme_a) -> None:
     MembershipFactory(programme=programme_a, user=analyst, role=Role.DELIVERY_LEAD)
 
     response = client_for(analyst).get(reverse("dashboard"))
 
     assert response.status_code == 200
-    assert response.context["programmes"] == {
-        programme_a: ["Data scientist or analyst", "Delivery lead"]
-    }
-    assert programme_a.name in response.content.decode()
+    assert [(r.team, r.role) for r in response.context["team_roles"]] == [
+        ("Riverside Community Insights core team", "Delivery lead"),
+        ("Riverside Community Insights core team", "Data scientist or analyst"),
+    ]
+    html = response.content.decode()
+    assert "Your teams and roles" in html and "What you can do next" not in html
 
 
 def test_dashboard_leaves_out_programmes_i_have_left(client_for, analyst, programme_a) -> None:
@@ -46,8 +48,41 @@ def test_dashboard_leaves_out_programmes_i_have_left(client_for, analyst, progra
 
     response = client_for(analyst).get(reverse("dashboard"))
 
-    assert response.context["programmes"] == {}
-    assert "You are not on a programme team yet" in response.content.decode()
+    assert response.context["team_roles"] == []
+    assert "What you can do next" in response.content.decode()
+
+
+def test_a_new_partners_dashboard_says_what_they_can_do_next(
+    client_for, vcs_partner, programme_a, programme_b
+) -> None:
+    html = client_for(vcs_partner).get(reverse("dashboard")).content.decode()
+    assert "What you can do next" in html
+    for programme in (programme_a, programme_b):
+        assert f'href="/programmes/{programme.slug}/#office-hours">Book office hours' in html
+        assert f'href="/programmes/{programme.slug}/ideas/new/">Suggest an idea' in html
+
+
+def test_a_partner_invited_to_a_project_team_sees_it(
+    client_for, facilitator, vcs_partner, programme_a
+) -> None:
+    from projects.selection import project_member_invite  # noqa: PLC0415
+    from tests.selection_helpers import selected  # noqa: PLC0415
+
+    project = selected(programme_a)
+    project_member_invite(
+        project=project,
+        invited_by=facilitator,
+        name="Vic Partner",
+        email=vcs_partner.email,
+        role="Knows the food bank's referral data",
+        expectations="Two hours a week.",
+        listed_publicly=False,
+    )
+    html = client_for(vcs_partner).get(reverse("dashboard")).content.decode()
+    assert "You are not on" not in html and "What you can do next" not in html
+    assert f"Project team for “{project.idea.title}”" in html
+    assert "Knows the food bank&#x27;s referral data" in html
+    assert f'href="/programmes/{programme_a.slug}/#the-project"' in html
 
 
 def test_dashboard_asks_for_missing_details(client_for, db) -> None:
@@ -77,7 +112,7 @@ def test_dashboard_asks_admins_to_confirm_new_organisations(client_for, admin) -
     response = client_for(admin).get(reverse("dashboard"))
 
     titles = [task.title for task in response.context["tasks"]]
-    assert "Confirm 1 organisation(s) named at sign-up" in titles
+    assert "Confirm 1 organisation named at sign-up" in titles
 
 
 def test_dashboard_sends_anonymous_visitors_to_sign_in(client) -> None:

@@ -66,7 +66,14 @@ from safety.models import (
     SharingAgreement,
     Stage,
 )
-from scoping.models import DataSource, Idea, ScopingSession, SessionInvitation, SessionRole
+from scoping.models import (
+    DataSource,
+    Idea,
+    ProgrammeDataSet,
+    ScopingSession,
+    SessionInvitation,
+    SessionRole,
+)
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
 from tests.dataset_helpers import data_source, signed_agreement, stored_dataset
 from tests.factories import (
@@ -165,6 +172,8 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "landing:home": {GET: row(200), POST: row(405)},
     "dashboard": {GET: signed_in_only, POST: row(405)},
     "teams:profile": {GET: signed_in_only, POST: signed_in_only},  # empty POST: form errors
+    # The menu's programme switcher: without a programme of theirs in the query, nothing to open.
+    "teams:programme_choose": {GET: row(404, anonymous=LOGIN), POST: row(405)},
     # Programme pages: the team (and admins) see them, people not on the team get 404, and only
     # the facilitator (and admins) change them. Read-only pages refuse POST before anything else.
     "teams:programme": {GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)), POST: row(405)},
@@ -204,6 +213,11 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         POST: row(405),
     },
     "teams:booking_move": both(row(404, anonymous=LOGIN, facilitator=403, admin=200)),
+    # The booking's calendar entry: its owner's (and admins'); the facilitator sees the booking.
+    "teams:booking_calendar": {
+        GET: row(404, anonymous=LOGIN, facilitator=403, admin=200),
+        POST: row(405),
+    },
     "teams:booking_cancel": {
         GET: row(404, anonymous=LOGIN, facilitator=403, admin=200),
         POST: row(404, anonymous=LOGIN, facilitator=403, admin=Redirect("teams:my_bookings")),
@@ -363,6 +377,13 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "scoping:data_source_remove": {
         GET: SCOPING_TEAM,
         POST: SCOPING_TEAM | some(SCOPING_INVENTORY, (*ON_TEAM_A, "admin")),
+    },
+    # A programme's own published data sets: its facilitator (and admins) manage them. An empty
+    # POST shows the form's errors; removing needs no data.
+    "scoping:public_data": both(FACILITATOR_ONLY),
+    "scoping:public_data_remove": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(Redirect("/programmes/riverside/public-data/"), IDEA_ACTORS),
     },
     "scoping:skills": {GET: SCOPING_TEAM, POST: row(405)},
     "scoping:skills_suggest": {
@@ -561,6 +582,20 @@ def _scoping_idea(programme: Programme) -> Idea:
     return idea
 
 
+def _public_data_set(programme: Programme) -> ProgrammeDataSet:
+    return ProgrammeDataSet.objects.get_or_create(
+        programme=programme,
+        name="Riverside open data",
+        defaults={
+            "publisher": "Riverside Council",
+            "holds": "School places by ward",
+            "kind": "Open data",
+            "licence": "Open Government Licence v3.0",
+            "url": "https://data.riverside.example/",
+        },
+    )[0]
+
+
 def _scoping_session(programme: Programme) -> ScopingSession:
     """The idea's session next week; staff, if they exist, are invited to it."""
     staff = User.objects.filter(email="staff@example.org").first()
@@ -750,6 +785,7 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
     "teams:booking_detail": lambda p: {"pk": _booking(p).pk},
     "teams:booking_cancel": lambda p: {"pk": _booking(p).pk},
     "teams:booking_move": lambda p: {"pk": _booking(p).pk},
+    "teams:booking_calendar": lambda p: {"pk": _booking(p).pk},
     "landing:news_post": lambda programme: {"slug": programme.slug, "post": _news(programme).slug},
     "landing:news_edit": lambda programme: {"slug": programme.slug, "post": _news(programme).slug},
     "landing:principle_edit": lambda programme: {
@@ -840,6 +876,8 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
     },
     "scoping:data_source_edit": lambda p: {"pk": source_on(_scoping_idea(p), "Editable").pk},
     "scoping:data_source_remove": lambda p: {"pk": source_on(_scoping_idea(p), "Removable").pk},
+    "scoping:public_data": lambda p: {"slug": p.slug},
+    "scoping:public_data_remove": lambda p: {"slug": p.slug, "pk": _public_data_set(p).pk},
     "scoping:skill_edit": lambda p: {"pk": skill_on(_scoping_idea(p)).pk},
     "scoping:skill_remove": lambda p: {"pk": skill_on(_scoping_idea(p)).pk},
     # Ideas.
@@ -1028,6 +1066,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
     "scoping.datasource": _data_source,
     "scoping.scopingsession": _scoping_session,
     "scoping.skillneed": lambda programme: skill_on(_scoping_idea(programme)),
+    "scoping.programmedataset": _public_data_set,
     "scoping.evaluationsummary": lambda programme: complete_evaluation(_scoping_idea(programme)),
     "safety.dataset": _dataset,
     "safety.redactedcopy": lambda programme: _dataset(programme).redacted_copies.get(),

@@ -4,6 +4,9 @@ GOV.UK style, one format everywhere.
     {{ slot.starts_at|govuk_date }}      4 December 2026
     {{ slot.starts_at|govuk_datetime }}  4 December 2026, 2:30pm
     {{ slot.starts_at|govuk_time }}      2:30pm (midday, midnight)
+
+Python code that writes dates into messages, emails and calendar entries calls the same functions
+(and `govuk_day`, "Friday 4 December 2026", for meetings).
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ from django.utils import timezone
 register = template.Library()
 
 
-def _local(value: datetime) -> datetime:
-    return timezone.localtime(value) if timezone.is_aware(value) else value
+def _local(value):
+    return (
+        timezone.localtime(value)
+        if isinstance(value, datetime) and timezone.is_aware(value)
+        else value
+    )
 
 
 @register.filter
@@ -46,3 +53,10 @@ def govuk_datetime(value: datetime | None) -> str:
     if not value:
         return ""
     return f"{govuk_date(value)}, {govuk_time(value)}"
+
+
+def govuk_day(value: date | datetime) -> str:
+    """The date with its weekday, for meetings: Tuesday 4 March 2025."""
+    if isinstance(value, datetime):
+        value = _local(value)
+    return f"{value:%A} {govuk_date(value)}"

@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.templatetags.govuk import govuk_date
 from teams.models import User
 
 
@@ -67,7 +68,7 @@ class ResearchSession(models.Model):
         ordering = ["-held_on", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.held_on:%d %B %Y}"
+        return f"{self.get_kind_display()} on {govuk_date(self.held_on)}"
 
 
 class SolutionIdea(models.Model):

@@ -16,6 +16,7 @@ from projects.access import get_project_for_user
 from projects.forms.ideas import IdeaForm, MergeForm, MessageForm, MoveForm
 from projects.lifecycle import BY_ACTION, available_actions
 from projects.models import ENDED, UNDER_WAY, Project, Status
+from projects.next_steps import next_step
 from projects.queries import proposed_by, with_reply_state
 from projects.services import TransitionBlocked
 from scoping.models import Idea, IdeaMessage
@@ -140,6 +141,8 @@ def _page(request: HttpRequest, project: Project, **extra) -> dict:
         "merged_ideas": idea.merged_ideas.all() if notes else (),
         "after_selection": project.status in UNDER_WAY
         and user.has_perm("projects.work_on_solutions", project),
+        # The proposer's view: the team sees its own moves instead.
+        "next_step": None if notes else next_step(project),
         **extra,
     }
 

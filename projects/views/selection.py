@@ -21,6 +21,7 @@ from projects.forms.selection import (
     MemberForm,
     ScoreForm,
 )
+from projects.lifecycle import project_under_way
 from projects.models import UNDER_WAY, InterestRegistration, Project, Status
 from projects.services import TransitionBlocked
 from scoping.models import SkillNeed
@@ -107,6 +108,7 @@ def decide(request: HttpRequest, slug: str) -> HttpResponse:
         "comparison": comparison,
         "form": form,
         "max_total": selection.MAX_TOTAL,
+        "under_way": project_under_way(programme.pk),
     }
     return render(request, "projects/selection/decide.html", context)
 

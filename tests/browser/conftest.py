@@ -183,10 +183,12 @@ def axe_check(page) -> None:
     if page.cip_inspector is not None:
         audited = _copy_without_scripts(page, page.cip_inspector)
     problems = []
-    # axe's colour-contrast results mean nothing without the real stylesheet.
+    # axe's colour-contrast results mean nothing without the real stylesheet: the service's, or
+    # Django admin's with our fixes (static/css/admin.css).
     styled = audited.evaluate(
         """() => [...document.styleSheets].some(
-            (sheet) => sheet.href && sheet.href.includes('/static/build/main.css')
+            (sheet) => sheet.href && (sheet.href.includes('/static/build/main.css')
+                || sheet.href.includes('/static/css/admin.css'))
                 && sheet.cssRules.length > 0)"""
     )
     if not styled:

@@ -127,7 +127,8 @@ def test_an_idea_from_suggestion_to_reply_and_a_withdrawal(nojs_page, page, live
 
     # The partner reads why on "Your ideas".
     visit(partner_page, "/dashboard/", live_server.url)
-    after_navigation(partner_page, partner_page.get_by_role("link", name="Your ideas").click)
+    your_ideas = partner_page.get_by_role("link", name="Your ideas", exact=True)
+    after_navigation(partner_page, your_ideas.click)
     main = partner_page.get_by_role("main")
     expect(main).to_contain_text("Withdrawn")
     expect(main).to_contain_text("carers' strategy team already counts this")

@@ -77,7 +77,7 @@ def test_facilitator_scopes_an_idea(page, live_server, setting):
     _click(page, "button", "Schedule the session")
     session = ScopingSession.objects.get()
     assert path_of(page) == f"/scoping-sessions/{session.pk}/"
-    expect(warning).to_contain_text("facilitator; vcs colleague who proposed the idea")
+    expect(warning).to_contain_text("facilitator; VCS colleague who proposed the idea")
 
     # Invite people by role; the warning shrinks and goes.
     _click(page, "link", "Invite someone as facilitator")
@@ -86,7 +86,7 @@ def test_facilitator_scopes_an_idea(page, live_server, setting):
     expect(banner).to_contain_text("Fay is invited as facilitator")
     expect(warning).not_to_contain_text("facilitator;")
 
-    _click(page, "link", "Invite someone as vcs colleague who proposed the idea")
+    _click(page, "link", "Invite someone as VCS colleague who proposed the idea")
     expect(page.get_by_label("Who?")).to_have_value(str(idea.proposer_id))
     _click(page, "button", "Invite")
 

@@ -20,7 +20,10 @@ pytestmark = pytest.mark.browser
 EMAIL = "vera@riverside-foodbank.example"
 
 
-def test_new_vcs_partner_signs_up_confirms_email_and_sees_dashboard(page, live_server, site_groups):
+def test_new_vcs_partner_signs_up_confirms_email_and_sees_dashboard(
+    page, live_server, site_groups, settings
+):
+    settings.SITE_URL = live_server.url  # emailed links are on the site's public address
     visit(page, "/", live_server.url)
 
     # The first Tab lands on the skip link, and Enter moves focus to the main content.
