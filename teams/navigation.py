@@ -51,6 +51,18 @@ def is_django_staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
 
+@rules.predicate
+def reviews_safety_checks(user) -> bool:
+    """An information-rights reviewer on some programme: the checks queue is their work."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_reviews_checks"):
+        user._reviews_checks = (
+            user.memberships.active().filter(role=Role.INFORMATION_RIGHTS).exists()
+        )
+    return user._reviews_checks
+
+
 everyone = rules.always_true
 not_on_a_team = ~is_on_a_team
 # People who take part from outside the teams: partners, and staff not on a team yet.
@@ -87,6 +99,11 @@ ENTRIES: tuple[Entry, ...] = (
           pages=("projects:*", "scoping:*")),
     Entry("Datasets", "safety:dataset_list", "safety.view_datasets",
           is_on_a_team | has_confirmed_organisation | is_admin, pages=("safety:*",)),
+    Entry("Safety checks", "safety:check_queue", "safety.open_safety_pages",
+          reviews_safety_checks, pages=("safety:check*", "safety:idea_checks",
+                                        "safety:evidence_pack*", "safety:condition")),
+    Entry("Agreements", "safety:agreement_list", "safety.view_agreements", programme=True,
+          pages=("safety:agreement*",)),
     # Django admin keeps its own gate (is_staff); the menu offers it to the same people.
     Entry("Administration", "admin:index", "teams.view_dashboard", is_django_staff),
     Entry("Your account", "teams:profile", "teams.change_own_profile",

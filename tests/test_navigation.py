@@ -21,15 +21,15 @@ MENUS = {
     "staff": ["Dashboard", "Programmes", "Your ideas", "Office hours", "Datasets",
               "Your account"],
     "team_member": ["Dashboard", "Programme", "Team", "Selection", "Ideas", "Datasets",
-                    "Your account"],
+                    "Agreements", "Your account"],
     "analyst": ["Dashboard", "Programme", "Team", "Selection", "Ideas", "Datasets",
-                "Your account"],
+                "Agreements", "Your account"],
     "reviewer": ["Dashboard", "Programme", "Team", "Selection", "Ideas", "Datasets",
-                 "Your account"],
+                 "Safety checks", "Agreements", "Your account"],
     "facilitator": ["Dashboard", "Programme", "Team", "Office hours", "Selection", "Ideas",
-                    "Datasets", "Your account"],
+                    "Datasets", "Agreements", "Your account"],
     "admin": ["Dashboard", "Programmes", "Programme", "Team", "Office hours", "Selection",
-              "Ideas", "Datasets", "Administration", "Your account"],
+              "Ideas", "Datasets", "Agreements", "Administration", "Your account"],
 }  # fmt: skip
 
 NAV_LINK = re.compile(

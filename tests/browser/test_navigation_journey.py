@@ -71,11 +71,11 @@ MENUS = {
     "visitor": ["Programmes", "Sign in", "Create an account"],
     "partner": ["Dashboard", "Programmes", "Your ideas", "Office hours", "Your account"],
     "facilitator": ["Dashboard", "Programme", "Team", "Office hours", "Selection", "Ideas",
-                    "Datasets", "Your account"],
+                    "Datasets", "Agreements", "Your account"],
     "reviewer": ["Dashboard", "Programme", "Team", "Selection", "Ideas", "Datasets",
-                 "Your account"],
+                 "Safety checks", "Agreements", "Your account"],
     "admin": ["Dashboard", "Programmes", "Programme", "Team", "Office hours", "Selection",
-              "Ideas", "Datasets", "Administration", "Your account"],
+              "Ideas", "Datasets", "Agreements", "Administration", "Your account"],
 }  # fmt: skip
 
 
