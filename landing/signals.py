@@ -1,9 +1,19 @@
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from landing.models import Principle
+from cip.public_cache import invalidate_on
+from landing.models import NewsPost, Principle
 from landing.principles import DEFAULT_PRINCIPLES
-from teams.models import Programme
+from projects.models import Project, ProjectMember
+from scoping.models import Idea
+from teams.models import (
+    Membership,
+    OfficeHourBooking,
+    OfficeHourSlot,
+    Organisation,
+    Programme,
+    User,
+)
 
 
 @receiver(post_save, sender=Programme, dispatch_uid="landing.seed_principles")
@@ -14,3 +24,22 @@ def seed_principles(sender, instance: Programme, created: bool, raw: bool = Fals
             Principle(programme=instance, position=number, title=title, description=text)
             for number, (title, text) in enumerate(DEFAULT_PRINCIPLES, start=1)
         )
+
+
+# What the public pages show (cip/public_cache.py): saving or deleting any of these re-renders the
+# pages of its programme, or every public page when no programme is named. One line per model.
+invalidate_on(Programme)  # the home page lists them all
+invalidate_on(Organisation, fields={"name"})
+invalidate_on(
+    User,
+    programme=lambda user: user.memberships.values_list("programme_id", flat=True),
+    fields={"display_name", "organisation"},  # not every sign-in
+)
+invalidate_on(Membership, programme="programme_id")
+invalidate_on(Principle, programme="programme_id")
+invalidate_on(NewsPost, programme="programme_id")
+invalidate_on(OfficeHourSlot, programme="programme_id")
+invalidate_on(OfficeHourBooking, programme="slot.programme_id")
+invalidate_on(Idea, programme="programme_id")
+invalidate_on(Project, programme="idea.programme_id")
+invalidate_on(ProjectMember, programme="project.idea.programme_id")
