@@ -9,14 +9,14 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 
-from cip.dashboard import Task, register
+from cip.dashboard import Task, TaskGroup, register
 from projects.models import Project, Status
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
 
 
 @register
-def idea_tasks(request: HttpRequest) -> Iterator[Task]:
+def idea_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     user = request.user
     if not user.is_authenticated:
         return
@@ -37,17 +37,20 @@ def idea_tasks(request: HttpRequest) -> Iterator[Task]:
                 "scoping sessions.",
             )
     waiting = with_reply_state(proposed_by(user)).filter(awaiting_reply=True)
-    for project in waiting.select_related("idea"):
-        yield Task(
+    yield TaskGroup(
+        "Questions about your ideas",
+        waiting.select_related("idea").order_by("-last_request_at", "-pk"),
+        lambda project: Task(
             title=f"Reply to the team about “{project.idea.title}”",
             url=reverse("projects:project", args=[project.pk]) + "#messages",
             hint="The team has asked you for more information about your idea.",
-        )
+        ),
+    )
 
 
 # Selection (projects/selection.py): candidates to score, and decisions to record.
 @register
-def selection_tasks(request: HttpRequest) -> Iterator[Task]:
+def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     """Candidates a core-team member has not scored; for the facilitator, the decision once every
     candidate has at least one score."""
     user = request.user
@@ -59,13 +62,17 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task]:
         .exclude(scores__scorer=user)
         .select_related("idea")
         .distinct()
+        .order_by("status_changed_at", "pk")
     )
-    for project in unscored:
-        yield Task(
+    yield TaskGroup(
+        "Candidates to score",
+        unscored,
+        lambda project: Task(
             title=f"Score “{project.idea.title}”",
             url=reverse("projects:score", args=[project.pk]),
             hint="Score the candidate against each selection criterion, from 1 to 5.",
-        )
+        ),
+    )
     facilitating = Programme.objects.filter(
         memberships__user=user,
         memberships__role=Role.FACILITATOR,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import requires
 from cip.forms import posted
+from cip.pagination import paginate
 from safety import services, storage
 from safety.encryption import open_decrypted
 from safety.forms import DownloadForm, RemediesForm, SheetForm, UploadForm
@@ -83,13 +84,20 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
         Dataset.objects.visible_to(request.user)
         .select_related("data_source__idea__programme", "owner")
         .annotate(finding_count=Count("findings"))
+        .order_by("-created_at", "-pk")
     )
     sources = DataSource.objects.none()
     if request.user.organisation_id and request.user.organisation_confirmed:
-        sources = DataSource.objects.filter(owner_id=request.user.organisation_id).select_related(
-            "idea__programme"
+        sources = (
+            DataSource.objects.filter(owner_id=request.user.organisation_id)
+            .select_related("idea__programme")
+            .order_by("-pk")
         )
-    return render(request, "safety/dataset_list.html", {"datasets": datasets, "sources": sources})
+    context = {
+        "datasets": paginate(request, datasets),
+        "sources": paginate(request, sources, parameter="sources"),
+    }
+    return render(request, "safety/dataset_list.html", context)
 
 
 @csrf_exempt  # CSRF is checked in _upload, after the upload handler is in place
@@ -176,12 +184,12 @@ def dataset_report(request: HttpRequest, pk: int) -> HttpResponse:
         for name in ("choose_remedies", "download_raw", "download_redacted")
     }
     show_log = allowed["download_raw"] or allowed["choose_remedies"]
-    accesses = dataset.accesses.select_related("user") if show_log else None
+    accesses = dataset.accesses.select_related("user").order_by("-at", "-pk") if show_log else None
     context = {
         "dataset": dataset,
         "can": allowed,
-        "findings": dataset.findings.all(),
-        "accesses": accesses,
+        "findings": paginate(request, dataset.findings.order_by("position", "pk")),
+        "accesses": accesses if accesses is None else paginate(request, accesses, parameter="log"),
     }
     return render(request, "safety/dataset_report.html", context)
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from cip.dashboard import Task, register
+from cip.dashboard import Task, TaskGroup, register
 from teams.models import (
     Membership,
     OfficeHourBooking,
@@ -107,21 +107,18 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
 
 
 @register
-def office_hours_tasks(request: HttpRequest) -> Iterator[Task]:
+def office_hours_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     """A person's upcoming office hours; for facilitators, sessions to publish or to record."""
     now = timezone.now()
     bookings = (
         OfficeHourBooking.objects.active()
         .filter(user=request.user, slot__ends_at__gt=now, slot__cancelled_at__isnull=True)
-        .select_related("slot__programme")[:5]
+        .select_related("slot__programme")
+        .order_by("slot__starts_at", "pk")
     )
-    for booking in bookings:
-        yield Task(
-            title=f"Office hours with {booking.slot.programme.name}",
-            url=booking.get_absolute_url(),
-            hint=booking.slot.when,
-            status=booking.get_status_display(),
-        )
+    yield TaskGroup(
+        "Your office hours", bookings, _booking_task, see_all=reverse("teams:my_bookings")
+    )
     facilitated = Programme.objects.filter(
         memberships__user=request.user,
         memberships__role=Role.FACILITATOR,
@@ -143,12 +140,24 @@ def office_hours_tasks(request: HttpRequest) -> Iterator[Task]:
         )
         .select_related("programme")
         .distinct()
-        .order_by("-starts_at")[:5]
+        .order_by("-starts_at", "-pk")
     )
-    for slot in to_record:
-        yield Task(
-            title=f"Record who came to office hours on {slot.when}",
-            url=reverse("teams:office_hours", kwargs={"slug": slot.programme.slug})
-            + f"#slot-{slot.pk}",
-            hint=f"{slot.programme.name}: attendance and your notes on each conversation.",
-        )
+    yield TaskGroup("Office hours to record", to_record, _attendance_task)
+
+
+def _booking_task(booking: OfficeHourBooking) -> Task:
+    return Task(
+        title=f"Office hours with {booking.slot.programme.name}",
+        url=booking.get_absolute_url(),
+        hint=booking.slot.when,
+        status=booking.get_status_display(),
+    )
+
+
+def _attendance_task(slot: OfficeHourSlot) -> Task:
+    return Task(
+        title=f"Record who came to office hours on {slot.when}",
+        url=reverse("teams:office_hours", kwargs={"slug": slot.programme.slug})
+        + f"#slot-{slot.pk}",
+        hint=f"{slot.programme.name}: attendance and your notes on each conversation.",
+    )

@@ -1,8 +1,8 @@
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.db.models import F, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import get_for_user, requires
-from cip.dashboard import tasks_for
+from cip.dashboard import group_for, groups_for
 from cip.forms import posted
+from cip.pagination import paginate
 from teams import services
 from teams.access import get_programme_for_user
 from teams.forms import (
@@ -50,7 +51,9 @@ SLOT_FIELDS = [
     "buffer_minutes",
     "waitlist",
 ]
-PAST_SESSIONS_SHOWN = 20
+# Each session on the facilitator's page lists who booked it, so fewer fit on a page.
+SESSIONS_PER_PAGE = 10
+ACTIVE_BOOKING = [OfficeHourBooking.Status.CONFIRMED, OfficeHourBooking.Status.WAITLISTED]
 BOOKED_MESSAGES = {
     OfficeHourBooking.Status.CONFIRMED: "Your place is booked. We have emailed you the details.",
     OfficeHourBooking.Status.WAITLISTED: "You are on the waiting list. We will email you if a "
@@ -68,7 +71,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "teams/dashboard.html",
-        {"tasks": tasks_for(request), "programmes": programmes},
+        {"task_groups": groups_for(request), "programmes": programmes},
+    )
+
+
+@require_safe
+@requires("teams.view_dashboard")
+def dashboard_tasks(request: HttpRequest, group: str) -> HttpResponse:
+    """Every task of one kind from the dashboard, a page at a time."""
+    found = group_for(request, group)
+    if found is None:
+        raise Http404
+    tasks = paginate(request, found.items)
+    shown = [found.task(item) for item in tasks.object_list]
+    return render(
+        request,
+        "teams/dashboard_tasks.html",
+        {"title": found.title, "tasks": tasks, "shown": shown},
     )
 
 
@@ -219,19 +238,20 @@ def office_hours(request: HttpRequest, slug: str) -> HttpResponse:
     upcoming = (
         programme.office_hours.upcoming(now)
         .with_places()
+        .order_by("starts_at", "pk")
         .prefetch_related(Prefetch("bookings", people.active(), to_attr="active_bookings"))
     )
     past = (
         programme.office_hours.live()
         .filter(ends_at__lte=now)
-        .order_by("-starts_at")
+        .order_by("-starts_at", "-pk")
         .prefetch_related(
             Prefetch(
                 "bookings",
                 people.filter(status=OfficeHourBooking.Status.CONFIRMED),
                 to_attr="active_bookings",
             )
-        )[:PAST_SESSIONS_SHOWN]
+        )
     )
     attendance = OfficeHourBooking.objects.filter(
         slot__programme=programme,
@@ -242,7 +262,12 @@ def office_hours(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "teams/office_hours/manage.html",
-        {"programme": programme, "upcoming": upcoming, "past": past, "attendance": attendance},
+        {
+            "programme": programme,
+            "upcoming": paginate(request, upcoming, per_page=SESSIONS_PER_PAGE),
+            "past": paginate(request, past, per_page=SESSIONS_PER_PAGE, parameter="past"),
+            "attendance": attendance,
+        },
     )
 
 
@@ -380,14 +405,14 @@ def office_hours_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def my_bookings(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     bookings = OfficeHourBooking.objects.filter(user=request.user).select_related("slot__programme")
-    upcoming = [b for b in bookings if b.is_active and b.slot.ends_at > now]
-    shown = {b.pk for b in upcoming}
-    earlier = sorted(
-        (b for b in bookings if b.pk not in shown), key=lambda b: b.slot.starts_at, reverse=True
-    )
-    return render(
-        request, "teams/office_hours/my_bookings.html", {"upcoming": upcoming, "earlier": earlier}
-    )
+    coming_up = Q(status__in=ACTIVE_BOOKING, slot__ends_at__gt=now)
+    upcoming = bookings.filter(coming_up).order_by("slot__starts_at", "pk")
+    earlier = bookings.exclude(coming_up).order_by("-slot__starts_at", "-pk")
+    context = {
+        "upcoming": paginate(request, upcoming),
+        "earlier": paginate(request, earlier, parameter="earlier"),
+    }
+    return render(request, "teams/office_hours/my_bookings.html", context)
 
 
 def _booking(request: HttpRequest, pk: int, perm: str, *, changeable: bool = False):

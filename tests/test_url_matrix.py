@@ -133,6 +133,8 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     # Our pages.
     "landing:home": {GET: row(200), POST: row(405)},
     "dashboard": {GET: signed_in_only, POST: row(405)},
+    # Every task of one kind; each person sees only their own.
+    "dashboard_tasks": {GET: signed_in_only, POST: row(405)},
     "teams:profile": {GET: signed_in_only, POST: signed_in_only},  # empty POST: form errors
     # Programme pages: the team (and admins) see them, people not on the team get 404, and only
     # the facilitator (and admins) change them. Read-only pages refuse POST before anything else.
@@ -465,6 +467,7 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
 
 # Arguments for URLs that take them. Keys are deliberately invalid.
 KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
+    "dashboard_tasks": lambda _: {"group": "candidates-to-score"},
     # Selection.
     "projects:score": lambda p: {"pk": candidate(p).pk},
     "projects:selection": lambda p: {"slug": p.slug},
