@@ -20,6 +20,8 @@ from teams.models import Programme
 
 # The landing page lists the next few bookable office-hours sessions.
 OFFICE_HOURS_SHOWN = 12
+# Announced projects on the programme page, a few at a time, in the order they were announced.
+PROJECTS_SHOWN = 5
 
 news_feed = require_safe(
     requires("landing.view_public_pages")(public_page(programme="slug")(ProgrammeNewsFeed()))
@@ -28,10 +30,11 @@ news_feed = require_safe(
 
 @require_safe
 @requires("landing.view_home")
-@public_page
+@public_page(params=["page"])
 def home(request: HttpRequest) -> HttpResponse:
     """The public front page: what the service is and the programmes it hosts."""
-    return render(request, "landing/home.html", {"programmes": Programme.objects.all()})
+    programmes = paginate(request, Programme.objects.order_by("name", "pk"))
+    return render(request, "landing/home.html", {"programmes": programmes})
 
 
 @require_safe
@@ -59,7 +62,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @requires("landing.view_public_pages")
-@public_page(programme="slug")
+@public_page(programme="slug", params=["projects"])
 def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A programme's public landing page."""
     programme = get_object_or_404(Programme, slug=slug)
@@ -79,7 +82,9 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         "subscribe_form": SubscribeForm(),
         "office_hours": programme.office_hours.bookable().with_places()[:OFFICE_HOURS_SHOWN],
         # Only announced projects, with only the team members who agreed to be named.
-        "projects": announced_projects(programme),
+        "projects": paginate(
+            request, announced_projects(programme), per_page=PROJECTS_SHOWN, parameter="projects"
+        ),
     }
     return render(request, "landing/programme.html", context)
 

@@ -186,14 +186,16 @@ def ways_of_working(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request, slug, "teams.access_programme")
     agreement = WaysOfWorking.for_programme(programme)
     history = (
-        LogEntry.objects.get_for_object(agreement).select_related("actor")
+        LogEntry.objects.get_for_object(agreement)
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
         if agreement.pk
         else LogEntry.objects.none()
     )
     return render(
         request,
         "teams/ways_of_working.html",
-        {"programme": programme, "agreement": agreement, "history": history},
+        {"programme": programme, "agreement": agreement, "history": paginate(request, history)},
     )
 
 

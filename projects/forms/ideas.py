@@ -194,11 +194,30 @@ class MergeForm(BaseForm):
         error_messages={"max_length": "Your note must be 1,000 characters or fewer"},
     )
 
-    def __init__(self, *args, candidates, **kwargs) -> None:
+    def __init__(self, *args, candidates, shown, **kwargs) -> None:
+        """Any of `candidates` may be chosen; the radios offer `shown`, a page of them."""
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = candidates
-        self.fields["into"].label_from_instance = lambda idea: idea.title
+        self.fields["into"].choices = [(idea.pk, idea.title) for idea in shown]
         self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
+
+
+class SearchForm(BaseForm):
+    """Words to look for, sent by GET."""
+
+    q = forms.CharField(
+        label="Search by title",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search for 100 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout("q")  # the template writes the button: nothing to send
+
+    def words(self) -> list[str]:
+        return self.cleaned_data["q"].split() if self.is_valid() else []
 
 
 class IdeaFilterForm(BaseForm):

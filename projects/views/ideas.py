@@ -14,7 +14,14 @@ from cip.forms import posted
 from cip.pagination import paginate
 from projects import services
 from projects.access import get_project_for_user
-from projects.forms.ideas import IdeaFilterForm, IdeaForm, MergeForm, MessageForm, MoveForm
+from projects.forms.ideas import (
+    IdeaFilterForm,
+    IdeaForm,
+    MergeForm,
+    MessageForm,
+    MoveForm,
+    SearchForm,
+)
 from projects.lifecycle import BY_ACTION, available_actions
 from projects.models import ENDED, Project
 from projects.queries import filter_ideas, proposed_by, with_reply_state
@@ -22,6 +29,9 @@ from projects.services import TransitionBlocked
 from scoping.models import Idea, IdeaMessage
 from teams.access import get_programme_for_user
 from teams.models import OfficeHourBooking, Organisation, Programme
+
+# The merge page offers open ideas a page at a time, with a search by title.
+MERGE_CHOICES_PER_PAGE = 10
 
 
 @requires("projects.submit_idea")
@@ -133,8 +143,13 @@ def _page(request: HttpRequest, project: Project, **extra) -> dict:
     return {
         "project": project,
         "idea": idea,
-        "events": project.events.select_related("actor"),
-        "thread": thread,
+        # Newest first, a page at a time: a long-running project gathers many of both.
+        "events": paginate(
+            request,
+            project.events.select_related("actor").order_by("-at", "-pk"),
+            parameter="history",
+        ),
+        "thread": paginate(request, thread.order_by("-created_at", "-pk"), parameter="messages"),
         "sees_team_notes": notes,
         "message_form": MessageForm(as_team=as_team, auto_id="message-%s") if may_write else None,
         "moves": moves,
@@ -214,9 +229,14 @@ def idea_merge(request: HttpRequest, pk: int) -> HttpResponse:
         Idea.objects.filter(programme_id=idea.programme_id, merged_into__isnull=True)
         .exclude(pk=idea.pk)
         .exclude(project__status__in=ENDED)
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    form = MergeForm(posted(request), candidates=candidates)
+    search = SearchForm(request.GET)
+    matching = candidates
+    for word in search.words():
+        matching = matching.filter(title__icontains=word)
+    shown = paginate(request, matching, per_page=MERGE_CHOICES_PER_PAGE)
+    form = MergeForm(posted(request), candidates=candidates, shown=shown.object_list)
     if request.method == "POST" and form.is_valid():
         kept = form.cleaned_data["into"]
         try:
@@ -229,5 +249,5 @@ def idea_merge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"“{idea.title}” has been merged into this idea.")
             return redirect(kept.project)
-    context = {"project": project, "idea": idea, "form": form, "candidates": candidates}
+    context = {"project": project, "idea": idea, "form": form, "search": search, "shown": shown}
     return render(request, "projects/merge.html", context)

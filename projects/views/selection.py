@@ -150,7 +150,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "under_way": under_way,
         "members": project.members.select_related("organisation", "user"),
-        "interest": project.interest.select_related("user"),
+        "interest": paginate(
+            request, project.interest.select_related("user").order_by("-created_at", "-pk")
+        ),
         "role_suggestions": _role_suggestions(project),
     }
     return render(request, "projects/selection/team.html", context)
