@@ -40,6 +40,7 @@ class UserEditForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    list_per_page = 50
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]
@@ -96,6 +97,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["name", "kind", "verified", "created_at"]
     list_filter = ["kind", "verified"]
     search_fields = ["name"]
@@ -109,6 +111,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["name", "place", "slug", "lead_organisation"]
     search_fields = ["name", "place"]
     prepopulated_fields = {"slug": ["name"]}
@@ -118,6 +121,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["user", "role", "programme", "started_at", "ended_at"]
     list_filter = ["programme", "role", ("ended_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__display_name", "programme__name"]
@@ -135,6 +139,7 @@ class OfficeHourBookingInline(admin.TabularInline):
 
 @admin.register(OfficeHourSlot)
 class OfficeHourSlotAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["starts_at", "ends_at", "programme", "capacity", "waitlist", "cancelled_at"]
     list_filter = [
         "programme",
@@ -152,6 +157,7 @@ class OfficeHourSlotAdmin(admin.ModelAdmin):
 
 @admin.register(OfficeHourBooking)
 class OfficeHourBookingAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["user", "slot", "organisation", "status", "attendance", "created_at"]
     list_filter = ["status", "attendance", "slot__programme"]
     search_fields = ["user__email", "user__display_name", "organisation__name", "topic"]
