@@ -56,7 +56,7 @@ class ProjectAdmin(admin.ModelAdmin):
 class SelectionScoreAdmin(admin.ModelAdmin):
     list_per_page = 50
     list_display = ["project", "scorer", "criterion", "score", "updated_at"]
-    list_filter = ["criterion", "score", "project__idea__programme", "project"]
+    list_filter = ["criterion", "score", "project__idea__programme"]
     search_fields = ["project__idea__title", "scorer__email", "scorer__display_name", "comment"]
     list_select_related = ["project__idea", "scorer"]
     raw_id_fields = ["project", "scorer"]

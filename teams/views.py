@@ -52,7 +52,7 @@ SLOT_FIELDS = [
     "waitlist",
 ]
 # Each session on the facilitator's page lists who booked it, so fewer fit on a page.
-SESSIONS_PER_PAGE = 10
+SESSIONS_PER_PAGE = 5
 ACTIVE_BOOKING = [OfficeHourBooking.Status.CONFIRMED, OfficeHourBooking.Status.WAITLISTED]
 BOOKED_MESSAGES = {
     OfficeHourBooking.Status.CONFIRMED: "Your place is booked. We have emailed you the details.",
