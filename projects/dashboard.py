@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 
 from cip.dashboard import Task, TaskGroup, register
-from projects.models import Project, Status
+from projects.models import Project, SelectionScore, Status
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
 
@@ -57,11 +57,11 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     if not user.is_authenticated:
         return
     on_team = user.memberships.active().values("programme")
+    scored = SelectionScore.objects.filter(project=OuterRef("pk"), scorer=user)
     unscored = (
         Project.objects.filter(status=Status.EVALUATED, idea__programme__in=on_team)
-        .exclude(scores__scorer=user)
+        .exclude(Exists(scored))
         .select_related("idea")
-        .distinct()
         .order_by("status_changed_at", "pk")
     )
     yield TaskGroup(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -130,16 +130,16 @@ def office_hours_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
             url=reverse("teams:office_hours_publish", kwargs={"slug": programme.slug}),
             hint="Times when local organisations can book a conversation with the team.",
         )
+    unrecorded = OfficeHourBooking.objects.filter(
+        slot=OuterRef("pk"),
+        status=OfficeHourBooking.Status.CONFIRMED,
+        attendance=OfficeHourBooking.Attendance.UNKNOWN,
+    )
     to_record = (
         OfficeHourSlot.objects.live()
-        .filter(
-            programme__in=facilitated,
-            ends_at__lte=now,
-            bookings__status=OfficeHourBooking.Status.CONFIRMED,
-            bookings__attendance=OfficeHourBooking.Attendance.UNKNOWN,
-        )
+        .filter(programme__in=facilitated, ends_at__lte=now)
+        .filter(Exists(unrecorded))
         .select_related("programme")
-        .distinct()
         .order_by("-starts_at", "-pk")
     )
     yield TaskGroup("Office hours to record", to_record, _attendance_task)
