@@ -50,7 +50,7 @@ SITE = "site"
 NONCE_HOLE = b"__cip_public_cache_csp_nonce__"
 CSRF_HOLE = b"__cip_public_cache_csrf_token__"
 # What `{% csrf_token %}` writes: a hidden field with a masked token of 64 letters and digits.
-_CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}(")')
+_CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
 View = Callable[..., HttpResponse]
 
@@ -165,11 +165,19 @@ def _is_shareable(request: HttpRequest, params: frozenset[str]) -> bool:
     return not (waiting is not None and len(waiting))
 
 
-def _cut_holes(request: HttpRequest, body: bytes) -> tuple[bytes, bool]:
+def _cut_holes(request: HttpRequest, body: bytes) -> tuple[bytes, bool] | None:
+    """The page without this visitor's nonce and CSRF token, and whether it had a token; None
+    when the token was used somewhere other than a form's hidden field (not safe to share)."""
     nonce = getattr(request, "_csp_nonce", None)
     if isinstance(nonce, str):
         body = body.replace(nonce.encode(), NONCE_HOLE)
-    body, tokens = _CSRF_FIELD.subn(rb"\1" + CSRF_HOLE + rb"\2", body)
+    # A template's every use of the token is the same string, so once the form fields show it,
+    # any other copy (a data attribute, say) is cut out too.
+    tokens = {match.group(1) for match in _CSRF_FIELD.finditer(body)}
+    for token in tokens:
+        body = body.replace(token, CSRF_HOLE)
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") and not tokens:
+        return None
     return body, bool(tokens)
 
 
@@ -256,6 +264,8 @@ def public_page(
             if response.status_code != 200 or response.streaming or response.cookies:
                 return _not_shared(response)
             entry = _store(request, key, generations, response)
+            if entry is None:
+                return _not_shared(response)
             return _respond(request, entry, body=response.content)
 
         # A page from the cache needs no database, not even a transaction to open one for.
@@ -264,8 +274,11 @@ def public_page(
     return decorator(view) if view is not None else decorator
 
 
-def _store(request: HttpRequest, key: str, generations: tuple, response) -> _Entry:
-    body, has_csrf = _cut_holes(request, response.content)
+def _store(request: HttpRequest, key: str, generations: tuple, response) -> _Entry | None:
+    cut = _cut_holes(request, response.content)
+    if cut is None:
+        return None
+    body, has_csrf = cut
     entry = _Entry(
         generations=generations,
         body=body,

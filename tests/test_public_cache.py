@@ -8,7 +8,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -247,3 +249,24 @@ def test_pages_of_a_list_are_cached_and_other_parameters_are_not(programme_a):
     Client().get(url + "?utm_source=newsletter")
     response, queries = _get(Client(), url + "?utm_source=newsletter")
     assert queries > 0 and "no-store" in response["Cache-Control"]
+
+
+def test_a_page_using_the_token_outside_a_form_field_is_never_shared(rf, programme_a) -> None:
+    from django.middleware.csrf import get_token  # noqa: PLC0415
+    from django.template import engines  # noqa: PLC0415
+
+    from cip.public_cache import public_page  # noqa: PLC0415
+
+    @public_page
+    def page(request):
+        html = engines["django"].from_string('<meta name="csrf" content="{{ token }}">')
+        return HttpResponse(html.render({"token": get_token(request)}))
+
+    def visit():
+        request = rf.get("/odd/")
+        request.user = AnonymousUser()
+        return page(request)
+
+    first, second = visit(), visit()
+    assert first.content != second.content  # each rendered for its visitor
+    assert "no-store" in second["Cache-Control"]
