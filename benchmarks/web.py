@@ -85,8 +85,13 @@ class Result:
     p50: float
     p95: float
     p99: float
-    errors: int
+    not_ok: int  # answers other than 200
+    socket_errors: int  # timeouts (10 s) and broken connections
     requests: int
+
+    @property
+    def errors(self) -> int:
+        return self.not_ok + self.socket_errors
 
 
 def _free_port() -> int:
@@ -271,7 +276,8 @@ def _run(base: str, scenario: Scenario, cookies: list[str], args, tmp: Path) -> 
         p50=figures["p50"],
         p95=figures["p95"],
         p99=figures["p99"],
-        errors=figures["not_ok"] + figures["socket_errors"],
+        not_ok=figures["not_ok"],
+        socket_errors=figures["socket_errors"],
         requests=figures["requests"],
     )
 
@@ -298,13 +304,13 @@ def _verdicts(results: list[Result], trivial: Result) -> list[str]:
 
 def _table(results: list[Result], trivial: Result) -> str:
     rows = [
-        "| scenario | requests/s | p50 ms | p95 ms | p99 ms | errors | share of trivial |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| scenario | requests/s | p50 ms | p95 ms | p99 ms | not 200 | timeouts | of trivial |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         rows.append(
             f"| {r.scenario.name} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} "
-            f"| {r.errors} | {r.rps / trivial.rps:.0%} |"
+            f"| {r.not_ok} | {r.socket_errors} | {r.rps / trivial.rps:.0%} |"
         )
     return "\n".join(rows)
 
@@ -325,7 +331,8 @@ def _machine(args, environment: dict[str, str]) -> str:
     for command in (["psql", "--version"], ["redis-server", "--version"], ["wrk", "--version"]):
         if shutil.which(command[0]):
             done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
-            versions.append((done.stdout or done.stderr).strip().splitlines()[0][:60])
+            words = (done.stdout or done.stderr).split()
+            versions.append(" ".join(words[:3]).replace("v=", ""))
     workers = environment.get("WEB_CONCURRENCY") or "two per CPU plus one"
     return (
         f"{cpu}, {os.cpu_count()} CPUs{memory}; {platform.system()} {platform.release()}; "
@@ -417,7 +424,7 @@ def main() -> None:
     if not args.no_write:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         notes = [args.note] if args.note else []
-        if busy:
+        if busy and not args.note:
             notes.append("The machine was busy before the run (see the load average): provisional.")
         _write_doc(
             f"Last run: {stamp}.\n\n{table}\n\n"
