@@ -30,8 +30,9 @@ def cores() -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Processes: two per core and one more, the usual starting point (WEB_CONCURRENCY overrides it).
-workers = _number("WEB_CONCURRENCY", 2 * cores() + 1)
+# Processes: two per core and one more, the usual starting point, unless WEB_CONCURRENCY says
+# otherwise (0, like unset, means from the cores: gunicorn itself fails on an empty value).
+workers = _number("WEB_CONCURRENCY", 0) or 2 * cores() + 1
 # Threads in each: a request waiting on the database, Redis or a slow client leaves the others
 # running, and a long upload or download is not mistaken for a stuck worker.
 worker_class = "gthread"

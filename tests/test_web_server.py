@@ -23,7 +23,7 @@ def test_processes_follow_the_cpus_unless_set(monkeypatch) -> None:
     settings = _settings(monkeypatch)
     assert settings["workers"] == 2 * settings["cores"]() + 1
     assert _settings(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
-    assert _settings(monkeypatch, WEB_CONCURRENCY="")["workers"] == settings["workers"]
+    assert _settings(monkeypatch, WEB_CONCURRENCY="0")["workers"] == settings["workers"]
 
 
 def test_workers_are_recycled_with_jitter_and_time_out(monkeypatch) -> None:
