@@ -13,7 +13,7 @@ posts. Responses carry an ETag and Last-Modified and answer conditional requests
 
 What the pages show is declared once, with `invalidate_on`, in `landing/signals.py`:
 
-    invalidate_on(NewsPost, programme="programme_id")           # that programme's pages
+    invalidate_on(NewsPost, programme="programme.slug")         # that programme's pages
     invalidate_on(Organisation, fields={"name"})                  # every public page
 
 Saving or deleting one of those objects starts a new *generation* of its programme's pages (or of
@@ -37,7 +37,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
@@ -71,18 +71,10 @@ def invalidate(*scopes: str) -> None:
     cache.set_many({_generation_key(s): secrets.token_hex(8) for s in scopes}, timeout=None)
 
 
-def invalidate_programmes(programme_ids: Iterable[int | None]) -> None:
+def invalidate_programmes(*slugs: str) -> None:
     """Start a new generation of these programmes' public pages, now and after commit. For
     changes no signal announces, such as a `QuerySet.update` of something a public page shows."""
-    _after_change(_programme_scopes(programme_ids))
-
-
-def _programme_scopes(programme_ids: Iterable[int | None]) -> list[str]:
-    from teams.models import Programme  # noqa: PLC0415 (cip is imported before teams)
-
-    known = {pk for pk in programme_ids if pk is not None}
-    slugs = Programme.objects.filter(pk__in=known).values_list("slug", flat=True) if known else []
-    return [programme_scope(slug) for slug in slugs]
+    _after_change([programme_scope(slug) for slug in slugs])
 
 
 def _after_change(scopes: list[str]) -> None:
@@ -96,17 +88,19 @@ def _after_change(scopes: list[str]) -> None:
 def invalidate_on(
     model: type[Model],
     *,
-    programme: str | Callable[[Model], int | Iterable[int] | None] | None = None,
+    programme: str | Callable[[Model], str | Iterable[str] | None] | None = None,
     fields: Iterable[str] | None = None,
 ) -> None:
     """Re-render public pages whenever an object of `model` is saved or deleted.
 
-    `programme` finds the programme whose pages show the object: a dotted attribute path to its
-    id (`"slot.programme_id"`) or a function returning one id or several. Without it, or when the
-    programme cannot be found (a cascade deleted it first), every public page is re-rendered.
-    `fields` limits saves to those that may change one of these fields (saves that name their
-    `update_fields`, such as recording a sign-in time, are ignored otherwise).
+    `programme` finds the slug of the programme whose pages show the object: a dotted attribute
+    path (`"slot.programme.slug"`) or a function returning one slug or several. Without it, or
+    when the programme cannot be found (a cascade deleted it first), every public page is
+    re-rendered. `fields` limits saves to those that may change one of these fields (saves that
+    name their `update_fields`, such as recording a sign-in time, are ignored otherwise).
     """
+    if isinstance(programme, str):
+        _check_path(model, programme)
     find = attrgetter(programme) if isinstance(programme, str) else programme
     watched = frozenset(fields or ())
 
@@ -118,14 +112,34 @@ def invalidate_on(
             return
         try:
             found = find(instance)
-        except ObjectDoesNotExist:
+        except ObjectDoesNotExist:  # its programme went first, in a cascade
             _after_change([SITE])
             return
-        _after_change(_programme_scopes([found] if isinstance(found, int) else found or ()))
+        except AttributeError:  # an empty link on the way: it is on no programme's pages
+            found = None
+        slugs = [found] if isinstance(found, str) else list(found or ())
+        _after_change([programme_scope(slug) for slug in slugs])
 
     uid = f"public-pages:{model._meta.label}"
     post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
     post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def _check_path(model: type[Model], path: str) -> None:
+    """A mistyped path would fail quietly on every save: refuse it at start-up instead."""
+    *links, last = path.split(".")
+    for name in links:
+        try:
+            model = model._meta.get_field(name).related_model
+        except FieldDoesNotExist:
+            model = None
+        if model is None:
+            raise ImproperlyConfigured(f"invalidate_on: {name!r} in {path!r} is not a relation")
+    if not hasattr(model, last):
+        try:
+            model._meta.get_field(last)
+        except FieldDoesNotExist as error:
+            raise ImproperlyConfigured(f"invalidate_on: no {last!r} in {path!r}") from error
 
 
 # --- The cached page ----------------------------------------------------------------------------

@@ -32,14 +32,16 @@ invalidate_on(Programme)  # the home page lists them all
 invalidate_on(Organisation, fields={"name"})
 invalidate_on(
     User,
-    programme=lambda user: user.memberships.values_list("programme_id", flat=True),
+    programme=lambda user: Programme.objects.filter(memberships__user=user).values_list(
+        "slug", flat=True
+    ),
     fields={"display_name", "organisation"},  # not every sign-in
 )
-invalidate_on(Membership, programme="programme_id")
-invalidate_on(Principle, programme="programme_id")
-invalidate_on(NewsPost, programme="programme_id")
-invalidate_on(OfficeHourSlot, programme="programme_id")
-invalidate_on(OfficeHourBooking, programme="slot.programme_id")
-invalidate_on(Idea, programme="programme_id")
-invalidate_on(Project, programme="idea.programme_id")
-invalidate_on(ProjectMember, programme="project.idea.programme_id")
+invalidate_on(Membership, programme="programme.slug")
+invalidate_on(Principle, programme="programme.slug")
+invalidate_on(NewsPost, programme="programme.slug")
+invalidate_on(OfficeHourSlot, programme="programme.slug")
+invalidate_on(OfficeHourBooking, programme="slot.programme.slug")
+invalidate_on(Idea, programme="programme.slug")
+invalidate_on(Project, programme="idea.programme.slug")
+invalidate_on(ProjectMember, programme="project.idea.programme.slug")

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -16,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.public_cache import invalidate_on
 from landing.models import NewsPost
 from projects.models import ProjectMember
 from teams.models import OfficeHourBooking, OfficeHourSlot, Role
@@ -270,3 +272,18 @@ def test_a_page_using_the_token_outside_a_form_field_is_never_shared(rf, program
     first, second = visit(), visit()
     assert first.content != second.content  # each rendered for its visitor
     assert "no-store" in second["Cache-Control"]
+
+
+def test_a_mistyped_path_is_refused_when_a_model_joins() -> None:
+    with pytest.raises(ImproperlyConfigured, match="programe"):
+        invalidate_on(NewsPost, programme="programe.slug")
+    with pytest.raises(ImproperlyConfigured, match="slugg"):
+        invalidate_on(NewsPost, programme="programme.slugg")
+
+
+def test_deleting_a_programme_renders_the_home_page_again(programme_a, programme_b) -> None:
+    url = reverse("landing:home")
+    assert "Hillside Community Insights" in Client().get(url).content.decode()
+    programme_b.delete()  # its news, principles and memberships go with it, in a cascade
+    response, queries = _get(Client(), url)
+    assert "Hillside Community Insights" not in response.content.decode() and queries > 0
