@@ -21,7 +21,8 @@ the whole site): each stored page remembers the generations it was rendered in a
 while they are current. The new generation starts at once and again after the transaction commits,
 so a page rendered from the data being replaced cannot outlive the commit. Changes that no save
 announces (a `QuerySet.update`, or time: office hours closing for booking, a post scheduled for
-later) show within PUBLIC_PAGE_CACHE_SECONDS, after which every stored page is rendered again.
+later) show within PUBLIC_PAGE_CACHE_SECONDS, after which every stored page is rendered again;
+code that updates in bulk can call `invalidate(programme_scope(slug))` itself.
 """
 
 from __future__ import annotations
@@ -69,12 +70,6 @@ def programme_scope(slug: str) -> str:
 def invalidate(*scopes: str) -> None:
     """Start a new generation of the pages in each scope (`SITE` for every public page)."""
     cache.set_many({_generation_key(s): secrets.token_hex(8) for s in scopes}, timeout=None)
-
-
-def invalidate_programmes(*slugs: str) -> None:
-    """Start a new generation of these programmes' public pages, now and after commit. For
-    changes no signal announces, such as a `QuerySet.update` of something a public page shows."""
-    _after_change([programme_scope(slug) for slug in slugs])
 
 
 def _after_change(scopes: list[str]) -> None:
