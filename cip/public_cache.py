@@ -38,7 +38,7 @@ from operator import attrgetter
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
@@ -88,11 +88,11 @@ def invalidate_on(
 ) -> None:
     """Re-render public pages whenever an object of `model` is saved or deleted.
 
-    `programme` finds the slug of the programme whose pages show the object: a dotted attribute
-    path (`"slot.programme.slug"`) or a function returning one slug or several. Without it, or
-    when the programme cannot be found (a cascade deleted it first), every public page is
-    re-rendered. `fields` limits saves to those that may change one of these fields (saves that
-    name their `update_fields`, such as recording a sign-in time, are ignored otherwise).
+    `programme` finds the slug of the programme whose pages show a saved object: a dotted
+    attribute path (`"slot.programme.slug"`) or a function returning one slug or several.
+    Without it, and after any deletion, every public page is re-rendered. `fields` limits saves
+    to those that may change one of these fields (saves that name their `update_fields`, such as
+    recording a sign-in time, are ignored otherwise).
     """
     if isinstance(programme, str):
         _check_path(model, programme)
@@ -102,14 +102,13 @@ def invalidate_on(
     def changed(sender, instance: Model, update_fields=None, raw: bool = False, **kwargs) -> None:
         if raw or (watched and update_fields is not None and not watched & set(update_fields)):
             return
-        if find is None:
+        # A deletion may be one of thousands in a cascade, its programme perhaps already gone:
+        # rather than look each one's programme up, start again on every public page.
+        if find is None or kwargs["signal"] is post_delete:
             _after_change([SITE])
             return
         try:
             found = find(instance)
-        except ObjectDoesNotExist:  # its programme went first, in a cascade
-            _after_change([SITE])
-            return
         except AttributeError:  # an empty link on the way: it is on no programme's pages
             found = None
         slugs = [found] if isinstance(found, str) else list(found or ())

@@ -20,6 +20,7 @@ from django.utils import timezone
 from cip.public_cache import invalidate_on
 from landing.models import NewsPost
 from projects.models import ProjectMember
+from projects.selection import project_member_remove
 from teams.models import OfficeHourBooking, OfficeHourSlot, Role
 from tests.factories import MembershipFactory, UserFactory
 from tests.selection_helpers import selected
@@ -136,6 +137,18 @@ def test_a_change_shows_to_the_public_at_once(change, programme_a):
     response, queries = _get(Client(), url)
     assert shown in response.content.decode()
     assert queries > 0  # rendered again, not served from the cache
+
+
+def test_someone_taken_off_a_project_team_leaves_the_public_page_at_once(programme_a):
+    project = selected(programme_a, "Who stops visiting the food bank?")
+    member = ProjectMember.objects.create(
+        project=project, name="Dee Listed", email="dee@example.org", role="Analyst",
+        listed_publicly=True,
+    )  # fmt: skip
+    url = _programme_url(programme_a)
+    assert "Dee Listed" in Client().get(url).content.decode()  # cached with Dee named
+    project_member_remove(member=member)
+    assert "Dee Listed" not in Client().get(url).content.decode()
 
 
 def test_a_change_to_another_programme_keeps_this_one_cached(programme_a, programme_b):
