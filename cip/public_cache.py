@@ -9,7 +9,10 @@ with query parameters the page does not declare always get a fresh page, never s
 
 Nothing personal is shared: the stored copy is an anonymous visitor's page with the CSP nonce and
 any CSRF token cut out, and each visitor gets their own put back, so a form on a cached page still
-posts. Responses carry an ETag and Last-Modified and answer conditional requests with 304.
+posts. Responses carry an ETag and Last-Modified and answer conditional requests with 304, set
+their own Cache-Control (`public, no-cache`, or `private, no-cache` for a page with a form) and
+are marked `response.public_page = True`, so middleware that makes every other page
+`Cache-Control: no-store` can tell them apart.
 
 What the pages show is declared once, with `invalidate_on`, in `landing/signals.py`:
 
