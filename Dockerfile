@@ -49,5 +49,5 @@ RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin cip \
 USER cip
 
 EXPOSE 8000
-# gunicorn reads its worker count from WEB_CONCURRENCY (default 1).
-CMD ["gunicorn", "cip.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# gunicorn.conf.py: processes from the CPUs (or WEB_CONCURRENCY), threads, timeouts, recycling.
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "cip.wsgi:application"]

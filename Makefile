@@ -7,7 +7,7 @@ PY := $(BIN)/python
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test install install-test assets chromium pdf-libraries migrate seed lint bench bench-compare key clean ci
+.PHONY: run test install install-test assets chromium pdf-libraries migrate seed lint bench bench-web bench-compare key clean ci
 
 run: install assets pdf-libraries migrate seed ## Set up and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -58,8 +58,17 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-bench: install assets
+bench: install assets ## Personal-data scanner benchmark (the web service: make bench-web)
 	$(PY) -m benchmarks
+	@echo "The web service under load: make bench-web (gunicorn, PostgreSQL, Redis and wrk)."
+
+# The web service under load (benchmarks/web.py): gunicorn with DEBUG off on a fresh PostgreSQL
+# database and Redis, driven by wrk from Debian (installed here, like Chromium). Pass options with
+# BENCH_ARGS, for example BENCH_ARGS="--duration 30"; BENCH_DATABASE_URL and BENCH_CACHE_URL say
+# which PostgreSQL server and Redis database to use.
+bench-web: install assets ## Requests per second and latency of the web pages under load
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+	$(PY) -m benchmarks.web $(BENCH_ARGS)
 
 # Presidio and spaCy are large and only needed here, so they get their own virtualenv. A spaCy
 # English model is used when installed there (SPACY_MODEL names it or gives its path).

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cip import views
-from teams.views import dashboard
+from teams.views import dashboard, dashboard_tasks
 
 admin.site.site_header = "Community Insights administration"
 admin.site.site_title = "Community Insights admin"
@@ -13,6 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("", include("landing.urls")),
     path("dashboard/", dashboard, name="dashboard"),
+    path("dashboard/tasks/<slug:group>/", dashboard_tasks, name="dashboard_tasks"),
     path("", include("teams.urls")),
     path("", include("safety.urls")),
     path("", include("scoping.urls")),

@@ -2,12 +2,21 @@ from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from cip.public_cache import invalidate_on
 from landing.models import NewsPost, Principle
 from landing.principles import DEFAULT_PRINCIPLES
 from landing.services import news_post_save
-from projects.models import Insight, ProjectEvent
+from projects.models import Insight, Project, ProjectEvent, ProjectMember
 from projects.signals import insights_published
-from teams.models import Programme
+from scoping.models import Idea
+from teams.models import (
+    Membership,
+    OfficeHourBooking,
+    OfficeHourSlot,
+    Organisation,
+    Programme,
+    User,
+)
 
 
 @receiver(post_save, sender=Programme, dispatch_uid="landing.seed_principles")
@@ -42,3 +51,25 @@ def announce_insights(sender, event_id: int, **kwargs) -> None:
                 news_post_save(post=post, publish=True)
         except IntegrityError:  # announced by a parallel run
             continue
+
+
+# What the public pages show (cip/public_cache.py): saving or deleting any of these re-renders the
+# pages of its programme, or every public page when no programme is named. One line per model.
+invalidate_on(Programme)  # the home page lists them all
+invalidate_on(Organisation, fields={"name"})
+invalidate_on(
+    User,
+    programme=lambda user: Programme.objects.filter(memberships__user=user).values_list(
+        "slug", flat=True
+    ),
+    fields={"display_name", "organisation"},  # not every sign-in
+)
+invalidate_on(Membership, programme="programme.slug")
+invalidate_on(Principle, programme="programme.slug")
+invalidate_on(NewsPost, programme="programme.slug")
+invalidate_on(OfficeHourSlot, programme="programme.slug")
+invalidate_on(OfficeHourBooking, programme="slot.programme.slug")
+invalidate_on(Idea, programme="programme.slug")
+invalidate_on(Project, programme="idea.programme.slug")
+invalidate_on(ProjectMember, programme="project.idea.programme.slug")
+invalidate_on(Insight, programme="programme.slug")

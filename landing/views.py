@@ -8,6 +8,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import requires
 from cip.forms import posted
+from cip.pagination import paginate
+from cip.public_cache import public_page
 from landing import services
 from landing.feeds import ProgrammeNewsFeed
 from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
@@ -20,31 +22,40 @@ from teams.models import Programme
 # The landing page lists the next few bookable office-hours sessions, and the latest insights.
 OFFICE_HOURS_SHOWN = 12
 INSIGHTS_SHOWN = 5
+# Announced projects on the programme page, a few at a time, in the order they were announced.
+PROJECTS_SHOWN = 5
 
-news_feed = require_safe(requires("landing.view_public_pages")(ProgrammeNewsFeed()))
+news_feed = require_safe(
+    requires("landing.view_public_pages")(public_page(programme="slug")(ProgrammeNewsFeed()))
+)
 
 
 @require_safe
 @requires("landing.view_home")
+@public_page(params=["page"])
 def home(request: HttpRequest) -> HttpResponse:
     """The public front page: what the service is and the programmes it hosts."""
-    return render(request, "landing/home.html", {"programmes": Programme.objects.all()})
+    programmes = paginate(request, Programme.objects.order_by("name", "pk"))
+    return render(request, "landing/home.html", {"programmes": programmes})
 
 
 @require_safe
 @requires("landing.view_public_pages")
+@public_page
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "landing/accessibility.html")
 
 
 @require_safe
 @requires("landing.view_public_pages")
+@public_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "landing/privacy.html")
 
 
 @require_safe
 @requires("landing.view_public_pages")
+@public_page
 def cookies(request: HttpRequest) -> HttpResponse:
     return render(
         request, "landing/cookies.html", {"session_minutes": settings.SESSION_COOKIE_AGE // 60}
@@ -53,6 +64,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @requires("landing.view_public_pages")
+@public_page(programme="slug", params=["projects"])
 def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A programme's public landing page."""
     programme = get_object_or_404(Programme, slug=slug)
@@ -72,7 +84,9 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         "subscribe_form": SubscribeForm(),
         "office_hours": programme.office_hours.bookable().with_places()[:OFFICE_HOURS_SHOWN],
         # Only announced projects, with only the team members who agreed to be named.
-        "projects": announced_projects(programme),
+        "projects": paginate(
+            request, announced_projects(programme), per_page=PROJECTS_SHOWN, parameter="projects"
+        ),
         "insights": Insight.objects.published()
         .filter(programme=programme)
         .select_related("programme")[:INSIGHTS_SHOWN],
@@ -82,21 +96,26 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @requires("landing.view_public_pages")
+@public_page(programme="slug", params=["page"])
 def news(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     posts = NewsPost.objects.published().filter(programme=programme).select_related("programme")
     drafts = (
-        programme.news.filter(published_at__isnull=True)
+        programme.news.filter(published_at__isnull=True).select_related("programme")
         if request.user.has_perm("landing.manage_news", programme)
         else NewsPost.objects.none()
     )
-    return render(
-        request, "landing/news.html", {"programme": programme, "posts": posts, "drafts": drafts}
-    )
+    context = {
+        "programme": programme,
+        "posts": paginate(request, posts),
+        "drafts": paginate(request, drafts.order_by("-updated_at", "-pk"), parameter="drafts"),
+    }
+    return render(request, "landing/news.html", context)
 
 
 @require_safe
 @requires("landing.view_public_pages")
+@public_page(programme="slug")
 def news_post(request: HttpRequest, slug: str, post: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     item = get_object_or_404(programme.news, slug=post)

@@ -30,6 +30,8 @@ class ProjectAdmin(admin.ModelAdmin):
     """A project comes with its idea and moves only through `projects.services`, so its status
     is read-only here; the public summary may be edited."""
 
+    list_per_page = 50
+
     list_display = ["__str__", "programme", "status", "status_changed_at"]
     list_filter = ["status", "idea__programme"]
     search_fields = ["idea__title"]
@@ -52,8 +54,9 @@ class ProjectAdmin(admin.ModelAdmin):
 # Selection: scores, the project team and registrations of interest (projects/selection.py).
 @admin.register(SelectionScore)
 class SelectionScoreAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["project", "scorer", "criterion", "score", "updated_at"]
-    list_filter = ["criterion", "score", "project__idea__programme", "project"]
+    list_filter = ["criterion", "score", "project__idea__programme"]
     search_fields = ["project__idea__title", "scorer__email", "scorer__display_name", "comment"]
     list_select_related = ["project__idea", "scorer"]
     raw_id_fields = ["project", "scorer"]
@@ -61,16 +64,19 @@ class SelectionScoreAdmin(admin.ModelAdmin):
 
 @admin.register(ProjectMember)
 class ProjectMemberAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["name", "role", "project", "organisation", "listed_publicly", "emailed_at"]
     list_filter = ["listed_publicly", "project__idea__programme"]
     search_fields = ["name", "email", "role", "project__idea__title"]
     list_select_related = ["project__idea", "organisation"]
     raw_id_fields = ["project", "user", "invited_by"]
+    autocomplete_fields = ["organisation"]
     readonly_fields = ["invited_at", "emailed_at"]
 
 
 @admin.register(InterestRegistration)
 class InterestRegistrationAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["organisation_name", "project", "user", "created_at", "emailed_at"]
     list_filter = ["project__idea__programme"]
     search_fields = ["organisation_name", "user__email", "message", "project__idea__title"]

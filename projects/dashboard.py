@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
 
-from cip.dashboard import Task, TeamRole, register, register_team_roles
+from cip.dashboard import Task, TaskGroup, TeamRole, register, register_team_roles
 from projects.lifecycle import project_under_way
-from projects.models import UNDER_WAY, Project, ProjectMember, Status
+from projects.models import UNDER_WAY, Project, ProjectMember, SelectionScore, Status
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
 
 
 @register
-def idea_tasks(request: HttpRequest) -> Iterator[Task]:
+def idea_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     user = request.user
     if not user.is_authenticated:
         return
@@ -38,35 +38,42 @@ def idea_tasks(request: HttpRequest) -> Iterator[Task]:
                 "scoping sessions.",
             )
     waiting = with_reply_state(proposed_by(user)).filter(awaiting_reply=True)
-    for project in waiting.select_related("idea"):
-        yield Task(
+    yield TaskGroup(
+        "Questions about your ideas",
+        waiting.select_related("idea").order_by("-last_request_at", "-pk"),
+        lambda project: Task(
             title=f"Reply to the team about “{project.idea.title}”",
             url=reverse("projects:project", args=[project.pk]) + "#messages",
             hint="The team has asked you for more information about your idea.",
-        )
+        ),
+    )
 
 
 # Selection (projects/selection.py): candidates to score, and decisions to record.
 @register
-def selection_tasks(request: HttpRequest) -> Iterator[Task]:
+def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     """Candidates a core-team member has not scored; for the facilitator, the decision once every
     candidate has at least one score."""
     user = request.user
     if not user.is_authenticated:
         return
     on_team = user.memberships.active().values("programme")
+    scored = SelectionScore.objects.filter(project=OuterRef("pk"), scorer=user)
     unscored = (
         Project.objects.filter(status=Status.EVALUATED, idea__programme__in=on_team)
-        .exclude(scores__scorer=user)
+        .exclude(Exists(scored))
         .select_related("idea")
-        .distinct()
+        .order_by("status_changed_at", "pk")
     )
-    for project in unscored:
-        yield Task(
+    yield TaskGroup(
+        "Candidates to score",
+        unscored,
+        lambda project: Task(
             title=f"Score “{project.idea.title}”",
             url=reverse("projects:score", args=[project.pk]),
             hint="Score the candidate against each selection criterion, from 1 to 5.",
-        )
+        ),
+    )
     facilitating = Programme.objects.filter(
         memberships__user=user,
         memberships__role=Role.FACILITATOR,

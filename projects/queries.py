@@ -44,3 +44,20 @@ def proposed_by(user) -> QuerySet[Project]:
     if user.organisation_id and user.organisation_confirmed:
         mine |= Q(idea__proposing_organisation_id=user.organisation_id)
     return Project.objects.filter(mine)
+
+
+def filter_ideas(
+    projects: QuerySet[Project], *, status: str = "", organisation=None, q: str = ""
+) -> QuerySet[Project]:
+    """The idea queue's filters: a status, the proposing organisation, words in the idea."""
+    if status:
+        projects = projects.filter(status=status)
+    if organisation is not None:
+        projects = projects.filter(idea__proposing_organisation=organisation)
+    for word in q.split():
+        projects = projects.filter(
+            Q(idea__title__icontains=word)
+            | Q(idea__problem__icontains=word)
+            | Q(idea__question__icontains=word)
+        )
+    return projects

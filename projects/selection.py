@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, FloatField, Prefetch, QuerySet, Sum, Window
+from django.db.models.functions import Rank
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,22 +164,40 @@ def summarise(
     )
 
 
-def rank(summaries: list[CandidateSummary]) -> list[CandidateSummary]:
-    """Order by mean total, highest first (unscored last, then by title); number the ranks,
-    sharing a rank on a tie."""
-    ordered = sorted(
-        summaries,
-        key=lambda s: (s.mean_total is None, -(s.mean_total or 0), s.project.idea.title),
+def ranked(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """`projects` best first: by mean total score, unscored last, then by title. Each carries
+    `mean_total` (None while unscored) and `place`, its rank among all of them (shared on a tie),
+    so a page of them keeps its ranks. One query.
+
+    A scorer's total is the sum of their scores, so the mean of the totals is the sum of every
+    score over the number of scorers.
+    """
+    mean_total = Sum("scores__score", output_field=FloatField()) / Count(
+        "scores__scorer", distinct=True
     )
-    previous, place = None, 0
-    for position, summary in enumerate(ordered, start=1):
-        if summary.mean_total is None:
-            summary.rank = None
-            continue
-        if summary.mean_total != previous:
-            place, previous = position, summary.mean_total
-        summary.rank = place
-    return ordered
+    best_first = F("mean_total").desc(nulls_last=True)
+    return (
+        projects.annotate(mean_total=mean_total)
+        .annotate(place=Window(Rank(), order_by=best_first))
+        .select_related("idea")
+        .order_by(best_first, "idea__title", "pk")
+    )
+
+
+def candidates(programme: Programme) -> QuerySet[Project]:
+    """The projects waiting for the decision, ranked."""
+    return ranked(Project.objects.in_programme(programme).filter(status=Status.EVALUATED))
+
+
+def decided(programme: Programme) -> QuerySet[Project]:
+    """Selected and parked projects, ranked, kept for reference."""
+    return ranked(Project.objects.in_programme(programme).filter(status__in=FOR_REFERENCE))
+
+
+def ready_to_decide(programme: Programme) -> bool:
+    """There are candidates, and every one has at least one score."""
+    waiting = Project.objects.in_programme(programme).filter(status=Status.EVALUATED)
+    return waiting.exists() and not waiting.filter(scores__isnull=True).exists()
 
 
 @dataclass
@@ -201,14 +220,8 @@ class Comparison:
         return bool(self.candidates) and all(c.totals for c in self.candidates)
 
 
-def compare(*, programme: Programme) -> Comparison:
-    """The programme's candidates ranked, and its selected and parked projects apart, in three
-    queries whatever the number of candidates and scorers."""
-    projects = list(
-        Project.objects.in_programme(programme)
-        .filter(status__in=(Status.EVALUATED, *FOR_REFERENCE))
-        .select_related("idea")
-    )
+def summaries_of(projects: Sequence[Project], *, team: list[User]) -> list[CandidateSummary]:
+    """Every score and comment of these projects (from `ranked`), summarised in one query."""
     scores: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     comments: dict[int, list[ScoreComment]] = defaultdict(list)
     if projects:
@@ -225,13 +238,23 @@ def compare(*, programme: Programme) -> Comparison:
             if comment:
                 label = Criterion(criterion).label
                 comments[project_id].append(ScoreComment(name or email, label, comment))
+    summaries = []
+    for project in projects:
+        summary = summarise(project, scores[project.pk], team)
+        summary.rank = project.place if project.mean_total is not None else None
+        summary.comments = comments[project.pk]
+        summaries.append(summary)
+    return summaries
+
+
+def compare(*, programme: Programme) -> Comparison:
+    """Every candidate of the programme ranked, and its selected and parked projects apart, in
+    four queries whatever the number of candidates and scorers. The comparison page shows a page
+    of each (`candidates`, `decided`); the decision needs them all."""
     team = list(core_team_users(programme))
-    summaries = [summarise(p, scores[p.pk], team) for p in projects]
-    for summary in summaries:
-        summary.comments = comments[summary.project.pk]
     return Comparison(
-        candidates=rank([s for s in summaries if s.project.status == Status.EVALUATED]),
-        for_reference=rank([s for s in summaries if s.project.status in FOR_REFERENCE]),
+        candidates=summaries_of(list(candidates(programme)), team=team),
+        for_reference=summaries_of(list(decided(programme)), team=team),
         team=team,
     )
 

@@ -25,6 +25,8 @@ class ColumnFindingInline(admin.TabularInline):
 class DatasetAdmin(admin.ModelAdmin):
     """Metadata only: the bytes are read through the dataset pages, which log every read."""
 
+    list_per_page = 50
+
     list_display = ["original_filename", "data_source", "owner", "status", "created_at"]
     list_filter = ["status", "data_source__idea__programme"]
     search_fields = ["original_filename", "data_source__name", "owner__name"]
@@ -57,8 +59,10 @@ class DatasetAdmin(admin.ModelAdmin):
 
 @admin.register(DatasetAccess)
 class DatasetAccessAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["at", "dataset", "user", "what", "purpose"]
-    list_filter = ["what"]
+    list_filter = ["what", "dataset__data_source__idea__programme"]
+    search_fields = ["dataset__original_filename", "user__email", "purpose"]
     list_select_related = ["dataset", "user"]
 
     def has_add_permission(self, request) -> bool:
@@ -73,7 +77,9 @@ class DatasetAccessAdmin(admin.ModelAdmin):
 
 @admin.register(RedactedCopy)
 class RedactedCopyAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["dataset", "rows", "created_at"]
+    search_fields = ["dataset__original_filename"]
     list_select_related = ["dataset"]
     readonly_fields = ["dataset", "remedies", "size", "sha256", "rows"]
 
@@ -91,11 +97,15 @@ class RedactedCopyAdmin(admin.ModelAdmin):
 class PostcodeHouseholdsAdmin(admin.ModelAdmin):
     """Import the whole table with `manage.py import_postcode_households FILE`."""
 
+    list_per_page = 50
+
     list_display = ["postcode", "households"]
     search_fields = ["postcode"]
 
 
 @admin.register(SafetySettings)
 class SafetySettingsAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["programme", "min_cell_count"]
+    search_fields = ["programme__name"]
     list_select_related = ["programme"]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from django.http import HttpRequest
 from django.urls import reverse
 
-from cip.dashboard import Task, register
+from cip.dashboard import Task, TaskGroup, register
 from cip.templatetags.govuk import govuk_date
 from safety.checks import checks_to_sign_off, open_conditions_for
 from safety.models import Dataset, Outcome, SafetyCheck
@@ -17,43 +17,36 @@ from teams.models import Role
 
 
 @register
-def dataset_tasks(request: HttpRequest) -> Iterator[Task]:
+def dataset_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
     user = request.user
     if user.organisation_id and user.organisation_confirmed:
-        for source in DataSource.objects.filter(
-            owner_id=user.organisation_id, datasets__isnull=True
-        ).select_related("idea"):
-            yield Task(
-                title=f"Upload {source.name}",
-                url=reverse("safety:dataset_upload", args=[source.pk]),
-                hint=f"Your organisation holds this data for “{source.idea.title}”.",
-            )
-        for dataset in Dataset.objects.filter(
+        sources = (
+            DataSource.objects.filter(owner_id=user.organisation_id, datasets__isnull=True)
+            .select_related("idea")
+            .order_by("pk")
+        )
+        yield TaskGroup("Data to upload", sources, _upload_task)
+        sheets = Dataset.objects.filter(
             owner_id=user.organisation_id, status=Dataset.Status.CHOOSING_SHEET
-        ):
-            yield Task(
-                title=f"Choose the sheet to scan in {dataset.original_filename}",
-                url=reverse("safety:dataset_sheet", args=[dataset.pk]),
-            )
+        ).order_by("pk")
+        yield TaskGroup("Sheets to choose", sheets, _sheet_task)
     reviewing = user.memberships.active().filter(role=Role.INFORMATION_RIGHTS)
     # Not their own organisation's data nor their own upload: someone else decides those.
-    to_review = Dataset.objects.filter(
-        data_source__idea__programme__in=reviewing.values("programme"),
-        status=Dataset.Status.SCANNED,
-    ).exclude(uploaded_by=user)
+    to_review = (
+        Dataset.objects.filter(
+            data_source__idea__programme__in=reviewing.values("programme"),
+            status=Dataset.Status.SCANNED,
+        )
+        .exclude(uploaded_by=user)
+        .order_by("pk")
+    )
     if user.organisation_id and user.organisation_confirmed:
         to_review = to_review.exclude(owner_id=user.organisation_id)
-    for dataset in to_review:
-        yield Task(
-            title=f"Choose remedies for {dataset.original_filename}",
-            url=reverse("safety:dataset_remedies", args=[dataset.pk]),
-            hint="The scan has finished: decide what happens to each column before analysts "
-            "get a redacted copy.",
-        )
+    yield TaskGroup("Remedies to choose", to_review, _remedies_task)
 
 
 @register
-def safety_check_tasks(request: HttpRequest) -> Iterator[Task]:
+def safety_check_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     user = request.user
     waiting = checks_to_sign_off(user).exclude(author=user).count()
     if waiting:
@@ -62,19 +55,51 @@ def safety_check_tasks(request: HttpRequest) -> Iterator[Task]:
             url=reverse("safety:check_queue"),
             hint="Oldest first. You cannot sign off a check you wrote.",
         )
-    changes = SafetyCheck.objects.filter(
-        author=user, in_force=True, outcome=Outcome.NEEDS_CHANGES
-    ).select_related("idea", "data_source")
-    for check in changes:
-        yield Task(
-            title=f"Change the {check} for “{check.idea.title}”",
-            url=check.get_absolute_url(),
-            hint="The reviewer asked for changes: start a new version.",
-        )
-    for condition in open_conditions_for(user):
-        yield Task(
-            title=f"Meet the condition: {condition.text}",
-            url=reverse("safety:condition", args=[condition.pk]),
-            hint=f"Due {govuk_date(condition.due_date)}, on the {condition.safety_check} for "
-            f"“{condition.safety_check.idea.title}”.",
-        )
+    changes = (
+        SafetyCheck.objects.filter(author=user, in_force=True, outcome=Outcome.NEEDS_CHANGES)
+        .select_related("idea", "data_source")
+        .order_by("pk")
+    )
+    yield TaskGroup("Safety checks to change", changes, _change_task)
+    yield TaskGroup("Conditions to meet", open_conditions_for(user), _condition_task)
+
+
+def _change_task(check: SafetyCheck) -> Task:
+    return Task(
+        title=f"Change the {check} for “{check.idea.title}”",
+        url=check.get_absolute_url(),
+        hint="The reviewer asked for changes: start a new version.",
+    )
+
+
+def _condition_task(condition) -> Task:
+    return Task(
+        title=f"Meet the condition: {condition.text}",
+        url=reverse("safety:condition", args=[condition.pk]),
+        hint=f"Due {govuk_date(condition.due_date)}, on the {condition.safety_check} for "
+        f"“{condition.safety_check.idea.title}”.",
+    )
+
+
+def _upload_task(source: DataSource) -> Task:
+    return Task(
+        title=f"Upload {source.name}",
+        url=reverse("safety:dataset_upload", args=[source.pk]),
+        hint=f"Your organisation holds this data for “{source.idea.title}”.",
+    )
+
+
+def _sheet_task(dataset: Dataset) -> Task:
+    return Task(
+        title=f"Choose the sheet to scan in {dataset.original_filename}",
+        url=reverse("safety:dataset_sheet", args=[dataset.pk]),
+    )
+
+
+def _remedies_task(dataset: Dataset) -> Task:
+    return Task(
+        title=f"Choose remedies for {dataset.original_filename}",
+        url=reverse("safety:dataset_remedies", args=[dataset.pk]),
+        hint="The scan has finished: decide what happens to each column before analysts "
+        "get a redacted copy.",
+    )

@@ -103,13 +103,20 @@ def dataset_list(request: HttpRequest) -> HttpResponse:
         Dataset.objects.visible_to(request.user)
         .select_related("data_source__idea__programme", "owner")
         .annotate(finding_count=Count("findings"))
+        .order_by("-created_at", "-pk")
     )
     sources = DataSource.objects.none()
     if request.user.organisation_id and request.user.organisation_confirmed:
-        sources = DataSource.objects.filter(owner_id=request.user.organisation_id).select_related(
-            "idea__programme"
+        sources = (
+            DataSource.objects.filter(owner_id=request.user.organisation_id)
+            .select_related("idea__programme")
+            .order_by("-pk")
         )
-    return render(request, "safety/dataset_list.html", {"datasets": datasets, "sources": sources})
+    context = {
+        "datasets": paginate(request, datasets),
+        "sources": paginate(request, sources, parameter="sources"),
+    }
+    return render(request, "safety/dataset_list.html", context)
 
 
 # The upload's service keeps its own transaction short (see services.dataset_upload), so the
@@ -220,11 +227,12 @@ def dataset_report(request: HttpRequest, pk: int) -> HttpResponse:
         for name in ("choose_remedies", "download_raw", "download_redacted")
     }
     show_log = can(user, "safety.read_access_log", dataset)
+    accesses = checks.access_log_for(dataset) if show_log else None
     context = {
         "dataset": dataset,
         "can": allowed,
-        "findings": dataset.findings.all(),
-        "accesses": paginate(request, checks.access_log_for(dataset)) if show_log else None,
+        "findings": paginate(request, dataset.findings.order_by("position", "pk")),
+        "accesses": accesses if accesses is None else paginate(request, accesses, parameter="log"),
         "agreements": dataset.data_source.sharing_agreements.all(),
         "lapsed": agreement_lapsed(user, dataset),
     }

@@ -19,16 +19,18 @@ class DataSourceInline(admin.TabularInline):
 
 @admin.register(Idea)
 class IdeaAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["title", "programme", "proposing_organisation", "created_at"]
     list_filter = ["programme"]
     search_fields = ["title", "problem"]
     list_select_related = ["programme", "proposing_organisation"]
-    autocomplete_fields = ["proposer", "proposing_organisation"]
+    autocomplete_fields = ["proposer", "proposing_organisation", "submitted_by"]
     inlines = [DataSourceInline]
 
 
 @admin.register(DataSource)
 class DataSourceAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["name", "idea", "kind", "owner", "may_hold_personal_data"]
     list_filter = ["kind", "may_hold_personal_data", "idea__programme"]
     search_fields = ["name", "idea__title", "owner__name"]
@@ -47,6 +49,7 @@ class SessionInvitationInline(admin.TabularInline):
 
 @admin.register(ScopingSession)
 class ScopingSessionAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["idea", "starts_at", "duration_minutes", "location"]
     list_filter = ["idea__programme"]
     search_fields = ["idea__title", "location"]
@@ -59,6 +62,7 @@ class ScopingSessionAdmin(admin.ModelAdmin):
 
 @admin.register(SkillNeed)
 class SkillNeedAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["__str__", "idea", "skill", "filled_by", "filled_by_name", "suggested"]
     list_filter = ["skill", "suggested", "idea__programme"]
     search_fields = ["description", "idea__title", "filled_by__display_name", "filled_by_name"]
@@ -68,6 +72,7 @@ class SkillNeedAdmin(admin.ModelAdmin):
 
 @admin.register(EvaluationSummary)
 class EvaluationSummaryAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["idea", "updated_at", "shared_at"]
     list_filter = ["idea__programme"]
     search_fields = ["idea__title"]

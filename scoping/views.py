@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cip.access import get_for_user, requires
 from cip.forms import posted
+from cip.pagination import paginate
 from scoping import services
 from scoping.forms import (
     DataSourceForm,
@@ -105,7 +106,7 @@ def overview(request: HttpRequest, idea_pk: int) -> HttpResponse:
     idea = get_idea_for_user(request, idea_pk, "scoping.see_scoping")
     context = {
         "idea": idea,
-        "sessions": idea.scoping_sessions.all(),
+        "sessions": paginate(request, idea.scoping_sessions.order_by("-starts_at", "-pk")),
         "can": _can(request, "scoping.schedule_session", obj=idea),
     }
     return render(request, "scoping/overview.html", context)

@@ -66,6 +66,7 @@ class UserEditForm(UserChangeForm):
 
 @admin.register(User)
 class UserAdmin(TellsMembershipChanges, DjangoUserAdmin):
+    list_per_page = 50
     add_form = UserCreationForm
     form = UserEditForm
     ordering = ["email"]
@@ -138,6 +139,7 @@ class UserAdmin(TellsMembershipChanges, DjangoUserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["name", "kind", "verified", "created_at"]
     list_filter = ["kind", "verified"]
     search_fields = ["name"]
@@ -151,6 +153,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Programme)
 class ProgrammeAdmin(TellsMembershipChanges, admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["name", "place", "slug", "lead_organisation"]
     search_fields = ["name", "place"]
     prepopulated_fields = {"slug": ["name"]}
@@ -160,6 +163,7 @@ class ProgrammeAdmin(TellsMembershipChanges, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["user", "role", "programme", "started_at", "ended_at"]
     list_filter = ["programme", "role", ("ended_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "user__display_name", "programme__name"]
@@ -182,6 +186,7 @@ class OfficeHourBookingInline(admin.TabularInline):
 
 @admin.register(OfficeHourSlot)
 class OfficeHourSlotAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["starts_at", "ends_at", "programme", "capacity", "waitlist", "cancelled_at"]
     list_filter = [
         "programme",
@@ -199,6 +204,7 @@ class OfficeHourSlotAdmin(admin.ModelAdmin):
 
 @admin.register(OfficeHourBooking)
 class OfficeHourBookingAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["user", "slot", "organisation", "status", "attendance", "created_at"]
     list_filter = ["status", "attendance", "slot__programme"]
     search_fields = ["user__email", "user__display_name", "organisation__name", "topic"]

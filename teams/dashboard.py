@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from cip.dashboard import Task, TeamRole, register, register_team_roles
+from cip.dashboard import Task, TaskGroup, TeamRole, register, register_team_roles
 from teams.models import (
     Membership,
     OfficeHourBooking,
@@ -126,21 +126,18 @@ def admin_tasks(request: HttpRequest) -> Iterator[Task]:
 
 
 @register
-def office_hours_tasks(request: HttpRequest) -> Iterator[Task]:
+def office_hours_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     """A person's upcoming office hours; for facilitators, sessions to publish or to record."""
     now = timezone.now()
     bookings = (
         OfficeHourBooking.objects.active()
         .filter(user=request.user, slot__ends_at__gt=now, slot__cancelled_at__isnull=True)
-        .select_related("slot__programme")[:5]
+        .select_related("slot__programme")
+        .order_by("slot__starts_at", "pk")
     )
-    for booking in bookings:
-        yield Task(
-            title=f"Office hours with {booking.slot.programme.name}",
-            url=booking.get_absolute_url(),
-            hint=booking.slot.when,
-            status=booking.get_status_display(),
-        )
+    yield TaskGroup(
+        "Your office hours", bookings, _booking_task, see_all=reverse("teams:my_bookings")
+    )
     facilitated = Programme.objects.filter(
         memberships__user=request.user,
         memberships__role=Role.FACILITATOR,
@@ -152,22 +149,34 @@ def office_hours_tasks(request: HttpRequest) -> Iterator[Task]:
             url=reverse("teams:office_hours_publish", kwargs={"slug": programme.slug}),
             hint="Times when local organisations can book a conversation with the team.",
         )
+    unrecorded = OfficeHourBooking.objects.filter(
+        slot=OuterRef("pk"),
+        status=OfficeHourBooking.Status.CONFIRMED,
+        attendance=OfficeHourBooking.Attendance.UNKNOWN,
+    )
     to_record = (
         OfficeHourSlot.objects.live()
-        .filter(
-            programme__in=facilitated,
-            ends_at__lte=now,
-            bookings__status=OfficeHourBooking.Status.CONFIRMED,
-            bookings__attendance=OfficeHourBooking.Attendance.UNKNOWN,
-        )
+        .filter(programme__in=facilitated, ends_at__lte=now)
+        .filter(Exists(unrecorded))
         .select_related("programme")
-        .distinct()
-        .order_by("-starts_at")[:5]
+        .order_by("-starts_at", "-pk")
     )
-    for slot in to_record:
-        yield Task(
-            title=f"Record who came to office hours on {slot.when}",
-            url=reverse("teams:office_hours", kwargs={"slug": slot.programme.slug})
-            + f"#slot-{slot.pk}",
-            hint=f"{slot.programme.name}: attendance and your notes on each conversation.",
-        )
+    yield TaskGroup("Office hours to record", to_record, _attendance_task)
+
+
+def _booking_task(booking: OfficeHourBooking) -> Task:
+    return Task(
+        title=f"Office hours with {booking.slot.programme.name}",
+        url=booking.get_absolute_url(),
+        hint=booking.slot.when,
+        status=booking.get_status_display(),
+    )
+
+
+def _attendance_task(slot: OfficeHourSlot) -> Task:
+    return Task(
+        title=f"Record who came to office hours on {slot.when}",
+        url=reverse("teams:office_hours", kwargs={"slug": slot.programme.slug})
+        + f"#slot-{slot.pk}",
+        hint=f"{slot.programme.name}: attendance and your notes on each conversation.",
+    )

@@ -1,7 +1,7 @@
 from auditlog.models import LogEntry
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import get_for_user, requires
-from cip.dashboard import tasks_for, team_roles_for
+from cip.dashboard import group_for, groups_for, team_roles_for
 from cip.emails import absolute_url
 from cip.forms import posted
+from cip.pagination import paginate
 from teams import ics, navigation, services
 from teams.access import get_programme_for_user
 from teams.forms import (
@@ -52,6 +53,9 @@ SLOT_FIELDS = [
 ]
 PAST_SESSIONS_SHOWN = 20
 NEXT_STEPS_SHOWN = 5  # programmes on a new partner's dashboard; the rest are on the home page
+# Each session on the facilitator's page lists who booked it, so fewer fit on a page.
+SESSIONS_PER_PAGE = 5
+ACTIVE_BOOKING = [OfficeHourBooking.Status.CONFIRMED, OfficeHourBooking.Status.WAITLISTED]
 BOOKED_MESSAGES = {
     OfficeHourBooking.Status.CONFIRMED: "Your place is booked. We have emailed you the details.",
     OfficeHourBooking.Status.WAITLISTED: "You are on the waiting list. We will email you if a "
@@ -64,7 +68,7 @@ BOOKED_MESSAGES = {
 def dashboard(request: HttpRequest) -> HttpResponse:
     team_roles = team_roles_for(request)
     context = {
-        "tasks": tasks_for(request),
+        "task_groups": groups_for(request),
         "team_roles": team_roles,
         # Someone on no team yet: the ways to take part, on the first few programmes.
         "next_steps": Programme.objects.order_by("name")[:NEXT_STEPS_SHOWN]
@@ -72,6 +76,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else None,
     }
     return render(request, "teams/dashboard.html", context)
+
+
+@require_safe
+@requires("teams.view_dashboard")
+def dashboard_tasks(request: HttpRequest, group: str) -> HttpResponse:
+    """Every task of one kind from the dashboard, a page at a time."""
+    found = group_for(request, group)
+    if found is None:
+        raise Http404
+    tasks = paginate(request, found.items)
+    shown = [found.task(item) for item in tasks.object_list]
+    return render(
+        request,
+        "teams/dashboard_tasks.html",
+        {"title": found.title, "tasks": tasks, "shown": shown},
+    )
 
 
 @require_safe
@@ -179,14 +199,16 @@ def ways_of_working(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_programme_for_user(request, slug, "teams.access_programme")
     agreement = WaysOfWorking.for_programme(programme)
     history = (
-        LogEntry.objects.get_for_object(agreement).select_related("actor")
+        LogEntry.objects.get_for_object(agreement)
+        .select_related("actor")
+        .order_by("-timestamp", "-pk")
         if agreement.pk
         else LogEntry.objects.none()
     )
     return render(
         request,
         "teams/ways_of_working.html",
-        {"programme": programme, "agreement": agreement, "history": history},
+        {"programme": programme, "agreement": agreement, "history": paginate(request, history)},
     )
 
 
@@ -231,19 +253,20 @@ def office_hours(request: HttpRequest, slug: str) -> HttpResponse:
     upcoming = (
         programme.office_hours.upcoming(now)
         .with_places()
+        .order_by("starts_at", "pk")
         .prefetch_related(Prefetch("bookings", people.active(), to_attr="active_bookings"))
     )
     past = (
         programme.office_hours.live()
         .filter(ends_at__lte=now)
-        .order_by("-starts_at")
+        .order_by("-starts_at", "-pk")
         .prefetch_related(
             Prefetch(
                 "bookings",
                 people.filter(status=OfficeHourBooking.Status.CONFIRMED),
                 to_attr="active_bookings",
             )
-        )[:PAST_SESSIONS_SHOWN]
+        )
     )
     attendance = OfficeHourBooking.objects.filter(
         slot__programme=programme,
@@ -254,7 +277,12 @@ def office_hours(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "teams/office_hours/manage.html",
-        {"programme": programme, "upcoming": upcoming, "past": past, "attendance": attendance},
+        {
+            "programme": programme,
+            "upcoming": paginate(request, upcoming, per_page=SESSIONS_PER_PAGE),
+            "past": paginate(request, past, per_page=SESSIONS_PER_PAGE, parameter="past"),
+            "attendance": attendance,
+        },
     )
 
 
@@ -392,14 +420,14 @@ def office_hours_book(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def my_bookings(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     bookings = OfficeHourBooking.objects.filter(user=request.user).select_related("slot__programme")
-    upcoming = [b for b in bookings if b.is_active and b.slot.ends_at > now]
-    shown = {b.pk for b in upcoming}
-    earlier = sorted(
-        (b for b in bookings if b.pk not in shown), key=lambda b: b.slot.starts_at, reverse=True
-    )
-    return render(
-        request, "teams/office_hours/my_bookings.html", {"upcoming": upcoming, "earlier": earlier}
-    )
+    coming_up = Q(status__in=ACTIVE_BOOKING, slot__ends_at__gt=now)
+    upcoming = bookings.filter(coming_up).order_by("slot__starts_at", "pk")
+    earlier = bookings.exclude(coming_up).order_by("-slot__starts_at", "-pk")
+    context = {
+        "upcoming": paginate(request, upcoming),
+        "earlier": paginate(request, earlier, parameter="earlier"),
+    }
+    return render(request, "teams/office_hours/my_bookings.html", context)
 
 
 def _booking(request: HttpRequest, pk: int, perm: str, *, changeable: bool = False):

@@ -9,6 +9,7 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 
+from cip.public_cache import SITE, invalidate
 from teams.models import Programme, User
 from tests.factories import PERSONAS, ProgrammeFactory, make_persona
 
@@ -31,6 +32,13 @@ def _fresh_rate_limits() -> None:
     # the next. Only the in-process cache is cleared: a shared Redis is not ours to wipe.
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_public_pages() -> None:
+    # Cached public pages are keyed by address; a page from an earlier test's data must not be
+    # served to this one, whichever cache is configured.
+    invalidate(SITE)
 
 
 @pytest.fixture

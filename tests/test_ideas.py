@@ -304,6 +304,42 @@ def test_the_queue_filters_by_status(programme_a, facilitator, vcs_partner, clie
     assert "Withdrawn idea" in everything.content.decode()
 
 
+def test_the_queue_filters_by_organisation_and_words_across_pages(
+    programme_a, facilitator, vcs_partner, client_for
+) -> None:
+    other = UserFactory(organisation=OrganisationFactory(name="Hillside Tenants"))
+    for n in range(30):
+        _submit(programme_a, vcs_partner, title=f"Food bank visits {n}")
+    _submit(programme_a, vcs_partner, title="Library opening hours")
+    _submit(programme_a, other, title="Food bank in the hills")
+    url = _url("idea_queue", programme_a.slug)
+    organisation = vcs_partner.organisation.pk
+    client = client_for(facilitator)
+
+    first = client.get(url, {"organisation": organisation, "q": "food bank"}).content.decode()
+    assert "30 of 32 ideas match the filters" in first
+    assert "Food bank in the hills" not in first and "Library" not in first
+    # The next page keeps the filters.
+    assert f"?organisation={organisation}&amp;q=food+bank&amp;page=2" in first
+    second = client.get(url, {"organisation": organisation, "q": "food bank", "page": 2})
+    assert second.content.decode().count("Food bank visits") == 5
+    # Each status says how many ideas it would show with the other filters.
+    assert "Idea (30)" in first
+
+
+def test_a_filter_that_is_not_offered_says_what_to_fix(
+    programme_a, facilitator, vcs_partner, client_for
+) -> None:
+    _submit(programme_a, vcs_partner, title="Still listed")
+    page = client_for(facilitator).get(
+        _url("idea_queue", programme_a.slug), {"organisation": "999999", "q": "x" * 101}
+    )
+    html = page.content.decode()
+    assert "Choose an organisation from the list" in html
+    assert "Search for 100 characters or fewer" in html
+    assert "Still listed" in html  # the bad filters are left out, not applied
+
+
 def test_a_reply_clears_the_waiting_flag(programme_a, facilitator, project, client_for) -> None:
     idea_message_add(idea=project.idea, author=facilitator, kind="request", body="Which ward?")
     idea_message_add(idea=project.idea, author=project.idea.proposer, kind="reply", body="North")

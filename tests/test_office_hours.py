@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.public_cache import SITE, invalidate
 from teams import services, tasks
 from teams.models import OfficeHourBooking, OfficeHourSlot
 from tests.factories import UserFactory
@@ -780,14 +781,16 @@ def test_the_public_page_keeps_a_constant_query_count(client, programme_a):
     url = "/programmes/riverside/"
     make_slot(programme_a)
     client.get(url)
+    invalidate(SITE)  # measure the page being rendered, not served from the cache
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for day in range(4, 10):
         slot = make_slot(programme_a, starts_in=timedelta(days=day), capacity=2)
         book(slot, UserFactory())
+    invalidate(SITE)
     with CaptureQueriesContext(connection) as many:
         assert "1 place left" in client.get(url).content.decode()
-    assert len(many) == len(few)
+    assert len(many) == len(few) > 0
 
 
 def test_dashboard_shows_bookings_and_sessions_to_record(

@@ -171,6 +171,8 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     # Our pages.
     "landing:home": {GET: row(200), POST: row(405)},
     "dashboard": {GET: signed_in_only, POST: row(405)},
+    # Every task of one kind; each person sees only their own.
+    "dashboard_tasks": {GET: signed_in_only, POST: row(405)},
     "teams:profile": {GET: signed_in_only, POST: signed_in_only},  # empty POST: form errors
     # The menu's programme switcher: without a programme of theirs in the query, nothing to open.
     "teams:programme_choose": {GET: row(404, anonymous=LOGIN), POST: row(405)},
@@ -749,6 +751,7 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
 
 # Arguments for URLs that take them. Keys are deliberately invalid.
 KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
+    "dashboard_tasks": lambda _: {"group": "candidates-to-score"},
     # Selection.
     "projects:score": lambda p: {"pk": candidate(p).pk},
     "projects:selection": lambda p: {"slug": p.slug},

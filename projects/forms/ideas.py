@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from crispy_forms_gds.layout import Layout, Submit
+from crispy_forms_gds.layout import Div, Layout, Submit
 from django import forms
 
 from cip.forms import BaseForm, BaseModelForm
 from projects.lifecycle import Transition
+from projects.models import Status
 from scoping.models import Idea, IdeaMessage
 from teams.models import Organisation, User
 
@@ -193,8 +194,76 @@ class MergeForm(BaseForm):
         error_messages={"max_length": "Your note must be 1,000 characters or fewer"},
     )
 
-    def __init__(self, *args, candidates, **kwargs) -> None:
+    def __init__(self, *args, candidates, shown, **kwargs) -> None:
+        """Any of `candidates` may be chosen; the radios offer `shown`, a page of them."""
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = candidates
-        self.fields["into"].label_from_instance = lambda idea: idea.title
+        self.fields["into"].choices = [(idea.pk, idea.title) for idea in shown]
         self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
+
+
+class SearchForm(BaseForm):
+    """Words to look for, sent by GET."""
+
+    q = forms.CharField(
+        label="Search by title",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search for 100 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout("q")  # the template writes the button: nothing to send
+
+    def words(self) -> list[str]:
+        return self.cleaned_data["q"].split() if self.is_valid() else []
+
+
+class IdeaFilterForm(BaseForm):
+    """The idea queue's filters, sent by GET: status, the proposing organisation, and words in
+    the idea. A value that is not offered is reported and left out of the filter."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        error_messages={"invalid_choice": "Choose a status from the list"},
+    )
+    organisation = forms.ModelChoiceField(
+        label="Proposed by",
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label="Any organisation",
+        error_messages={"invalid_choice": "Choose an organisation from the list"},
+    )
+    q = forms.CharField(
+        label="Words in the idea",
+        help_text="Searches the title, the problem and the question.",
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "Search for 100 characters or fewer"},
+    )
+
+    def __init__(self, data, *, organisations, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        self.fields["status"].choices = [("", "Any status"), *Status.choices]
+        self.fields["organisation"].queryset = organisations
+        # The template writes the <form method="get"> and its button, so the button adds
+        # nothing to the query string the pages' links carry.
+        self.helper.layout = Layout(
+            Div(
+                *(Div(name, css_class="govuk-grid-column-one-third") for name in self.fields),
+                css_class="govuk-grid-row",
+            )
+        )
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        """Say in each status's label how many ideas choosing it would show."""
+        self.fields["status"].choices = [("", f"Any status ({sum(counts.values())})")] + [
+            (value, f"{label} ({counts.get(value, 0)})") for value, label in Status.choices
+        ]
+
+    def filters(self) -> dict:
+        """The filters that are valid (an invalid one is left out)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value}

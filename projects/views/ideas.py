@@ -11,17 +11,28 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cip.access import get_for_user, requires
 from cip.forms import posted
+from cip.pagination import paginate
 from projects import services
 from projects.access import get_project_for_user
-from projects.forms.ideas import IdeaForm, MergeForm, MessageForm, MoveForm
+from projects.forms.ideas import (
+    IdeaFilterForm,
+    IdeaForm,
+    MergeForm,
+    MessageForm,
+    MoveForm,
+    SearchForm,
+)
 from projects.lifecycle import BY_ACTION, available_actions
-from projects.models import ENDED, UNDER_WAY, Project, Status
+from projects.models import ENDED, UNDER_WAY, Project
 from projects.next_steps import next_step
-from projects.queries import proposed_by, with_reply_state
+from projects.queries import filter_ideas, proposed_by, with_reply_state
 from projects.services import TransitionBlocked
 from scoping.models import Idea, IdeaMessage
 from teams.access import get_programme_for_user
-from teams.models import OfficeHourBooking, Programme
+from teams.models import OfficeHourBooking, Organisation, Programme
+
+# The merge page offers open ideas a page at a time, with a search by title.
+MERGE_CHOICES_PER_PAGE = 10
 
 
 @requires("projects.submit_idea")
@@ -75,24 +86,26 @@ def idea_from_booking(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @requires("projects.open_idea_pages")
 def idea_queue(request: HttpRequest, slug: str) -> HttpResponse:
-    """The programme's ideas, newest first, for its core team; filter by status."""
+    """The programme's ideas, newest first, a page at a time, for its core team; filtered by
+    status (`?status=`, which dashboards link to), proposing organisation and words."""
     programme = get_programme_for_user(request, slug, "teams.access_programme")
     projects = Project.objects.in_programme(programme)
-    counts = dict(projects.values_list("status").annotate(n=Count("pk")).order_by())
-    status = request.GET.get("status", "")
-    if status not in counts:
-        status = ""
-    shown = with_reply_state(projects.filter(status=status) if status else projects)
+    organisations = Organisation.objects.filter(ideas__programme=programme).distinct()
+    form = IdeaFilterForm(request.GET or None, organisations=organisations)
+    filters = form.filters() if form.is_bound else {}
+    others = filter_ideas(projects, **{k: v for k, v in filters.items() if k != "status"})
+    counts = dict(others.values_list("status").annotate(n=Count("pk")).order_by())
+    form.show_counts(counts)
+    shown = with_reply_state(filter_ideas(others, status=filters.get("status", "")))
     shown = shown.select_related("idea__proposing_organisation", "idea__proposer").order_by(
         "-idea__created_at", "-pk"
     )
-    filters = [(value, label, counts[value]) for value, label in Status.choices if value in counts]
     context = {
         "programme": programme,
-        "projects": shown,
-        "status": status,
-        "filters": filters,
-        "total": sum(counts.values()),
+        "form": form,
+        "ideas": paginate(request, shown),
+        "filtered": bool(filters),
+        "total": projects.count() if filters else sum(counts.values()),
     }
     return render(request, "projects/idea_queue.html", context)
 
@@ -105,7 +118,7 @@ def my_ideas(request: HttpRequest) -> HttpResponse:
         .select_related("idea__programme", "idea__proposing_organisation")
         .order_by("-idea__created_at", "-pk")
     )
-    return render(request, "projects/my_ideas.html", {"projects": projects})
+    return render(request, "projects/my_ideas.html", {"ideas": paginate(request, projects)})
 
 
 @require_safe
@@ -131,8 +144,13 @@ def _page(request: HttpRequest, project: Project, **extra) -> dict:
     return {
         "project": project,
         "idea": idea,
-        "events": project.events.select_related("actor"),
-        "thread": thread,
+        # Newest first, a page at a time: a long-running project gathers many of both.
+        "events": paginate(
+            request,
+            project.events.select_related("actor").order_by("-at", "-pk"),
+            parameter="history",
+        ),
+        "thread": paginate(request, thread.order_by("-created_at", "-pk"), parameter="messages"),
         "sees_team_notes": notes,
         "message_form": MessageForm(as_team=as_team, auto_id="message-%s") if may_write else None,
         "moves": moves,
@@ -216,9 +234,14 @@ def idea_merge(request: HttpRequest, pk: int) -> HttpResponse:
         Idea.objects.filter(programme_id=idea.programme_id, merged_into__isnull=True)
         .exclude(pk=idea.pk)
         .exclude(project__status__in=ENDED)
-        .order_by("-created_at")
+        .order_by("-created_at", "-pk")
     )
-    form = MergeForm(posted(request), candidates=candidates)
+    search = SearchForm(request.GET)
+    matching = candidates
+    for word in search.words():
+        matching = matching.filter(title__icontains=word)
+    shown = paginate(request, matching, per_page=MERGE_CHOICES_PER_PAGE)
+    form = MergeForm(posted(request), candidates=candidates, shown=shown.object_list)
     if request.method == "POST" and form.is_valid():
         kept = form.cleaned_data["into"]
         try:
@@ -231,5 +254,5 @@ def idea_merge(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"“{idea.title}” has been merged into this idea.")
             return redirect(kept.project)
-    context = {"project": project, "idea": idea, "form": form, "candidates": candidates}
+    context = {"project": project, "idea": idea, "form": form, "search": search, "shown": shown}
     return render(request, "projects/merge.html", context)

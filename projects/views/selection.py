@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import requires
 from cip.forms import posted
+from cip.pagination import paginate
 from projects import selection
 from projects.access import get_project_for_user
 from projects.forms.selection import (
@@ -25,11 +26,14 @@ from projects.lifecycle import project_under_way
 from projects.models import UNDER_WAY, InterestRegistration, Project, Status
 from projects.services import TransitionBlocked
 from scoping.models import SkillNeed
+from scoping.queries import core_team_users
 from teams.access import get_programme_for_user
 from teams.roles import GUIDES
 from teams.rules import is_programme_member
 
 SIGNED_IN = "teams.open_programme_pages"
+# Each candidate is a column of the criteria table, so fewer fit on a page.
+CANDIDATES_PER_PAGE = 10
 
 
 def _public_page(project: Project) -> str:
@@ -65,11 +69,23 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @requires(SIGNED_IN)
 def comparison(request: HttpRequest, slug: str) -> HttpResponse:
-    """Every candidate ranked by mean total score, with the spread and who has not scored."""
+    """The candidates waiting for a decision ranked by mean total score, with the spread and who
+    has not scored, a page at a time; then the selected and parked ones, for reference."""
     programme = get_programme_for_user(request, slug, "projects.compare_candidates")
+    waiting = paginate(request, selection.candidates(programme), per_page=CANDIDATES_PER_PAGE)
+    decided = paginate(request, selection.decided(programme), parameter="decided")
+    team = list(core_team_users(programme))
+    comparison = selection.Comparison(
+        candidates=selection.summaries_of(list(waiting.object_list), team=team),
+        for_reference=selection.summaries_of(list(decided.object_list), team=team),
+        team=team,
+    )
     context = {
         "programme": programme,
-        "comparison": selection.compare(programme=programme),
+        "comparison": comparison,
+        "waiting": waiting,
+        "decided": decided,
+        "ready_to_decide": selection.ready_to_decide(programme),
         "can_decide": request.user.has_perm("projects.decide_selection", programme),
         "can_score": is_programme_member(request.user, programme),
         "max_total": selection.MAX_TOTAL,
@@ -136,7 +152,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "under_way": under_way,
         "members": project.members.select_related("organisation", "user"),
-        "interest": project.interest.select_related("user"),
+        "interest": paginate(
+            request, project.interest.select_related("user").order_by("-created_at", "-pk")
+        ),
         "role_suggestions": _role_suggestions(project),
     }
     return render(request, "projects/selection/team.html", context)

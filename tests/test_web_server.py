@@ -1,0 +1,39 @@
+"""The web server's settings (gunicorn.conf.py), and that the image and Compose use them."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "gunicorn.conf.py"
+
+
+def _settings(monkeypatch, **environment) -> dict:
+    for name in ("WEB_CONCURRENCY", "GUNICORN_THREADS", "GUNICORN_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONFIG))
+
+
+def test_processes_follow_the_cpus_unless_set(monkeypatch) -> None:
+    settings = _settings(monkeypatch)
+    assert settings["workers"] == 2 * settings["cores"]() + 1
+    assert _settings(monkeypatch, WEB_CONCURRENCY="3")["workers"] == 3
+    assert _settings(monkeypatch, WEB_CONCURRENCY="0")["workers"] == settings["workers"]
+
+
+def test_workers_are_recycled_with_jitter_and_time_out(monkeypatch) -> None:
+    settings = _settings(monkeypatch, GUNICORN_TIMEOUT="90")
+    assert settings["max_requests"] > 0 and settings["max_requests_jitter"] > 0
+    assert settings["timeout"] == 90 and settings["graceful_timeout"] > 0
+    assert settings["worker_class"] == "gthread" and settings["threads"] >= 2
+    assert "%(U)s" in settings["access_log_format"]  # the path, never the query string
+
+
+@pytest.mark.parametrize("path", ["Dockerfile", "docker-compose.yml"])
+def test_the_image_and_compose_start_gunicorn_with_these_settings(path) -> None:
+    assert '"--config", "gunicorn.conf.py", "cip.wsgi:application"' in (ROOT / path).read_text()
