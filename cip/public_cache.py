@@ -150,6 +150,7 @@ class _Entry:
     etag: str
     modified: int  # seconds since the epoch
     has_csrf: bool
+    content_disposition: str = ""  # a download's file name
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -231,6 +232,8 @@ def _respond(request: HttpRequest, entry: _Entry, body: bytes | None = None) -> 
             _fill_holes(request, entry) if body is None else body,
             content_type=entry.content_type,
         )
+        if entry.content_disposition:
+            response["Content-Disposition"] = entry.content_disposition
     for name, value in headers.items():
         response[name] = value
     # Shared caches may keep pages without a form; every copy is checked before it is used.
@@ -297,6 +300,7 @@ def _store(request: HttpRequest, key: str, generations: tuple, response) -> _Ent
         etag=hashlib.blake2b(body, digest_size=12).hexdigest(),
         modified=int(time.time()),
         has_csrf=has_csrf,
+        content_disposition=response.get("Content-Disposition", ""),
     )
     cache.set(key, entry, timeout=settings.PUBLIC_PAGE_CACHE_SECONDS)
     return entry

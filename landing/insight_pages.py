@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from cip.access import requires
 from cip.pagination import paginate
+from cip.public_cache import public_page
 from projects.insights import TableView, table_view
 from projects.models import Insight, InsightTable
 from teams.models import Programme
@@ -96,6 +97,7 @@ def _context(request: HttpRequest, insight: Insight) -> dict:
 
 @require_safe
 @requires(PUBLIC)
+@public_page(programme="slug", params=["page"])
 def insights(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     published = Insight.objects.published().filter(programme=programme).select_related("programme")
@@ -105,6 +107,7 @@ def insights(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @requires(PUBLIC)
+@public_page(programme="slug")
 def insight(request: HttpRequest, slug: str, insight: str) -> HttpResponse:
     found = _published(slug, insight)
     return render(request, "landing/insight.html", _context(request, found))
@@ -112,6 +115,7 @@ def insight(request: HttpRequest, slug: str, insight: str) -> HttpResponse:
 
 @require_safe
 @requires(PUBLIC)
+@public_page(programme="slug")
 def insight_pdf(request: HttpRequest, slug: str, insight: str) -> HttpResponse:
     """The insight as a tagged PDF, from the page's own content."""
     from cip.pdf import template_to_pdf  # noqa: PLC0415 (WeasyPrint is slow to import: only here)
@@ -130,6 +134,7 @@ def _table(slug: str, insight: str, table: int) -> tuple[Insight, TableView]:
 
 @require_safe
 @requires(PUBLIC)
+@public_page(programme="slug")
 def insight_csv(request: HttpRequest, slug: str, insight: str, table: int) -> HttpResponse:
     """The published figures, one row per cell: a hidden one has no value and says why."""
     _, view = _table(slug, insight, table)
@@ -151,6 +156,7 @@ def _file_name(view: TableView) -> str:
 
 @require_safe
 @requires(PUBLIC)
+@public_page(programme="slug")
 def insight_json(request: HttpRequest, slug: str, insight: str, table: int) -> HttpResponse:
     found, view = _table(slug, insight, table)
     data = {
@@ -168,6 +174,7 @@ def insight_json(request: HttpRequest, slug: str, insight: str, table: int) -> H
 
 @require_safe
 @requires(PUBLIC)
+@public_page(programme="slug")
 def insight_csvw(request: HttpRequest, slug: str, insight: str, table: int) -> HttpResponse:
     """CSV on the Web metadata (W3C) describing the CSV download's columns and licence."""
     found, view = _table(slug, insight, table)

@@ -300,3 +300,24 @@ def test_deleting_a_programme_renders_the_home_page_again(programme_a, programme
     programme_b.delete()  # its news, principles and memberships go with it, in a cascade
     response, queries = _get(Client(), url)
     assert "Hillside Community Insights" not in response.content.decode() and queries > 0
+
+
+def test_a_published_insight_and_its_downloads_come_from_the_cache_until_it_changes(programme_a):
+    from tests.phase3_helpers import draft_insight, table_on  # noqa: PLC0415
+
+    insight = draft_insight(selected(programme_a, "Who stops visiting the food bank?"))
+    table = table_on(insight)
+    insight.published_at = timezone.now()
+    insight.save()
+    page = reverse("landing:insight", args=[programme_a.slug, insight.slug])
+    csv = reverse("landing:insight_csv", args=[programme_a.slug, insight.slug, table.pk])
+    for url in (page, csv):
+        first, _ = _get(Client(), url)
+        second, queries = _get(Client(), url)
+        assert first.status_code == second.status_code == 200 and queries == 0
+        assert second.get("Content-Disposition") == first.get("Content-Disposition")
+    assert "attachment" in second["Content-Disposition"]
+
+    insight.published_at = None  # taken back: gone from the public at once
+    insight.save()
+    assert Client().get(page).status_code == 404
