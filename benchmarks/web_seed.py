@@ -35,7 +35,8 @@ from projects.models import (
     SelectionScore,
     Status,
 )
-from safety.models import ColumnFinding, Dataset, DatasetAccess, Remedy
+from safety.demo import approved_check
+from safety.models import ColumnFinding, Dataset, DatasetAccess, Remedy, Stage
 from scoping.models import DataSource, Idea, IdeaMessage, ScopingSession, SessionInvitation
 from teams.models import (
     Membership,
@@ -131,7 +132,8 @@ def seed_programme(*, slug: str, size: Size = Size(), password: str | None = Non
     lead = _person(slug, "delivery-lead", council, SiteGroup.STAFF, **extra)
     reviewer = _person(slug, "reviewer", council, SiteGroup.STAFF, **extra)
     partner = _person(slug, "partner", groups[0], SiteGroup.VCS_PARTNER, **extra)
-    for user in (facilitator, reviewer):  # their roles need a second factor
+    # Their roles, or their organisation's data, need a second factor (safety.rules).
+    for user in (facilitator, analyst, lead, reviewer, partner):
         TOTP.activate(user, generate_totp_secret())
     Membership.objects.bulk_create(
         Membership(programme=programme, user=user, role=role, listed_publicly=True)
@@ -354,6 +356,8 @@ def _datasets(project, size: Size, now, partner, analyst, owner) -> Dataset:
         kind=DataSource.Kind.INFORMAL_TOOL,
         owner=owner,
     )
+    # The analyst may open the data once the evaluation check names them (safety.rules).
+    approved_check(project.idea, Stage.EVALUATION, data_source=source, analysts=[analyst])
     datasets = Dataset.objects.bulk_create(
         Dataset(
             data_source=source,

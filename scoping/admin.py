@@ -83,6 +83,7 @@ class EvaluationSummaryAdmin(admin.ModelAdmin):
 
 @admin.register(ProgrammeDataSet)
 class ProgrammeDataSetAdmin(admin.ModelAdmin):
+    list_per_page = 50
     list_display = ["name", "programme", "publisher", "licence", "period"]
     list_filter = ["programme"]
     search_fields = ["name", "publisher"]

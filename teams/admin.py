@@ -82,8 +82,10 @@ class UserAdmin(TellsMembershipChanges, DjangoUserAdmin):
     actions = ["confirm_organisation"]
     search_fields = ["email", "display_name", "organisation__name"]
     list_select_related = ["organisation"]
-    # A plain list rather than Django's search box (select2), which leaves an empty box without
-    # an accessible name (axe "aria-input-field-name"); organisations are few enough to list.
+    # The organisation's id with a look-up link, rather than Django's search box (select2),
+    # which leaves an empty box without an accessible name (axe "aria-input-field-name"), or a
+    # select of every organisation, which does not scale.
+    raw_id_fields = ["organisation"]
     inlines = [MembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),

@@ -24,7 +24,7 @@ class WorkshopForm(BaseForm):
     )
     start_time = forms.CharField(
         label="Start time",
-        help_text="UK time, for example 10am, 2:30pm or 14:30",
+        help_text="UK time, for example 10am or 2:30pm",
         max_length=10,
         error_messages={"required": "Enter the start time"},
         widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
@@ -89,7 +89,7 @@ class WorkshopForm(BaseForm):
     def clean_start_time(self):
         parsed = parse_time_of_day(self.cleaned_data["start_time"])
         if parsed is None:
-            raise ValidationError("Enter a start time like 10am, 2:30pm or 14:30")
+            raise ValidationError("Enter a start time like 10am or 2:30pm")
         return parsed
 
     def clean(self):

@@ -12,6 +12,7 @@ from landing.models import NewsPost
 from scoping.models import Idea
 from teams.models import Membership, Organisation, Programme, Role, SiteGroup, User
 from tests.browser.conftest import after_navigation, path_of, signed_in, visit
+from tests.factories import give_totp
 
 pytestmark = pytest.mark.browser
 
@@ -55,6 +56,7 @@ def analyst(site_groups, programme) -> User:
     user = User.objects.create_user("ana@riverside.example", display_name="Ana Lyst")
     user.groups.add(site_groups[SiteGroup.STAFF])
     Membership.objects.create(programme=programme, user=user, role=Role.DATA_ANALYST)
+    give_totp(user)  # analysts may take data, so they use a second factor
     return user
 
 

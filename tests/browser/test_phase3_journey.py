@@ -68,6 +68,7 @@ def setting(site_groups, settings, live_server):
     )
     give_totp(facilitator)
     analyst = person("ari@council.example", "Ari Analyst", SiteGroup.STAFF, Role.DATA_ANALYST)
+    give_totp(analyst)  # analysts may take data, so they use a second factor
     partner = person("vic@carers.example", "Vic Partner", SiteGroup.VCS_PARTNER, None, carers)
     project = selected(programme)
     ProjectMember.objects.create(
