@@ -10,20 +10,31 @@ and context words.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
+
+import phonenumbers
 
 from .names import HARD_STOP, MONTHS, ORG_PLACE, STOP_WORDS, STREET_SUFFIXES, TITLES, NameIndex
 from .patterns import (
     EMAIL_IN,
+    MONTH_NAMES,
+    MONTH_WORD,
     NI_FULL,
-    NON_DIGITS,
+    PHONE_EXTENSION,
     POSTCODE_COMPACT,
+    make_date,
     nhs_checksum_ok,
-    phone_digits_ok,
+    normalise_postcode,
+    uk_phone_national,
 )
 
 SEP = "\x00"
+KIND_OF = {"[PHONE]": "PHONE", "[NHS_NUMBER]": "NHS_NUMBER", "[DATE]": "DATE_OF_BIRTH"}
+# Presidio's phone recogniser uses libphonenumber's matcher; "possible" is the most lenient level.
+PHONE_LENIENCY = phonenumbers.Leniency.POSSIBLE
 PLACEHOLDERS = {
     "PERSON_NAME": "[NAME]",
     "EMAIL": "[EMAIL]",
@@ -36,15 +47,38 @@ PLACEHOLDERS = {
 }
 
 EMAIL_CHARS = re.compile(r"[\w.+'@-]*")  # every character an address can hold
-DIGIT_RUN = re.compile(r"([\d+(][\d ()/.-]*\d)")
-INNER = re.compile(
-    r"(?<!\d)(?:(?P<date>\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{1,2}-\d{1,2})"
-    r"|(?P<phone>(?:(?:\+|00)44 ?(?:\(0\) ?)?|\(?0)\d{2,4}\)?[ -]?\d{3,4}[ -]?\d{3,4})"
-    r"|(?P<nhs>\d{3}[ -]?\d{3}[ -]?\d{4}))(?!\d)"
+# A run of digits and the separators people put between groups of them (with an extension).
+DIGIT_RUN = re.compile(
+    r"([\d+(][\d ()/.\u2013-]*\d(?:[ ,]*(?i:ext|extn|extension|x)\.?[ :]*\d{1,6})?)"
 )
-CODE_RUN = re.compile(
-    r"([A-Z](?:[A-Z]?\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z] ?\d\d ?\d\d ?\d\d(?: ?[A-D](?![A-Za-z]))?))"
+DIGITS = re.compile(r"\d+")
+PHONE_SEP = re.compile(r"[ ()./\u2013-]{1,4}")
+NHS_SEP = re.compile(r"[ ./-]{1,2}")
+DATE_SEP = re.compile(r" ?[/.-] ?")
+# Identifiers that mix letters and digits, in any case, found from their first digit (the letters
+# before it are checked in Python): a date with the month in words, a postcode's district digit
+# onwards, or the six digits of a National Insurance number and its suffix letter.
+CODES = re.compile(
+    r"(?<!\d)\d(?:(?P<tdate>\d?(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*(?i:"
+    + MONTH_WORD
+    + r")\.?,?[\s./-]*(?:19|20)?\d\d(?!\d))"
+    r"|(?P<pc>[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_]))"
+    r"|(?P<ni>(?:[ .-]{0,2}\d){5}(?:[ .-]{0,2}[A-Da-d])?(?![^\W_]|[ .-]?\d)))"
 )
+TEXT_DATE = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*((?i:"
+    + MONTH_WORD
+    + r"))\.?,?[\s./-]*((?:19|20)?\d\d)"
+)
+OUTWARD_LETTERS = re.compile(r"(?<![^\W_])[A-Za-z]{1,2}$")
+NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ .-]?([A-Za-z])[ .-]{0,2}$")
+# Words that mark the date after them as a date of birth ("DOB", "d.o.b.", "born on", ...).
+DOB_CONTEXT = re.compile(
+    r"(?i)(?:\bd\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|\bborn(?:\s+on)?|birthday"
+    r"|\bb\.)[\s:,=(-]*$"
+)
+# A full date at least this many years ago is taken as a birth date even with no such word.
+DOB_MIN_YEARS = 10
 UPPER = "A-ZÀ-ÖØ-Þ"
 TOKEN = rf"[{UPPER}][a-zA-Z'’\u00c0-\u017f-]*[a-z\u00df-\u017f]"
 CAP_RUN = re.compile(rf"({TOKEN}(?: {TOKEN})*)")
@@ -64,8 +98,7 @@ CONTEXT_TAIL = re.compile(
 NUMBER_TAIL = re.compile(
     r"(?i)(?:\b(?:flat|apartment|apt|unit)\s*\d+\w?,?\s+)?\b\d{1,4}[a-z]?,?\s+$"
 )
-DAY_TAIL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+$")
-YEAR_HEAD = re.compile(r"^,?\s+(?:19|20)\d{2}\b")
+DAY_YEAR_HEAD = re.compile(r"^\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
 
 KEEP, NAME, MAYBE, STREET, MONTH = range(5)
 
@@ -74,15 +107,23 @@ class TextScrubber:
     """Replaces personal data spans in cells; ``counts`` tallies spans by type."""
 
     def __init__(
-        self, names: NameIndex, *, find_names: bool = True, find_dates: bool | None = None
+        self,
+        names: NameIndex,
+        *,
+        find_names: bool = True,
+        find_dates: bool | None = None,
+        today: dt.date | None = None,
+        postcode: Callable[[str], str] | None = None,
     ):
         self.names = names
         self.find_names = find_names
         # Dates matter inside notes; in short structured columns a date is usually an event date.
         self.find_dates = find_names if find_dates is None else find_dates
+        self.today = today or dt.date.today()
+        # What a postcode (normalised) becomes: its district, or [POSTCODE] if it is a small cell.
+        self.postcode = postcode or (lambda code: "[POSTCODE]")
         self.counts: Counter[str] = Counter()
-        self._digit_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self._code_cache: dict[str, tuple[str, str | None]] = {}
+        self._digit_cache: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {}
         self._cap_cache: dict[str, tuple[int, str]] = {}
         self._file_names_size = -1
 
@@ -101,8 +142,8 @@ class TextScrubber:
             text = SEP.join(values)
         if "@" in text:
             text = self._emails(text)
-        text = self._digits(text)
         text = self._codes(text)
+        text = self._digits(text)
         if self.find_names:
             text = self._caps(text)
         out = text.split(SEP)
@@ -142,6 +183,8 @@ class TextScrubber:
         return "".join(out)
 
     def _digits(self, text: str) -> str:
+        """Phone numbers, NHS numbers and dates written in digits, decided once per distinct run;
+        a recent date is a birth date only where a word such as "born" comes before it."""
         parts = DIGIT_RUN.split(text)
         if len(parts) == 1:
             return text
@@ -151,61 +194,174 @@ class TextScrubber:
         runs = parts[1::2]
         for run in set(runs).difference(cache):
             cache[run] = self._classify_digits(run)
-        replaced = []
-        for run in runs:
-            new, kinds = cache[run]
+        for i, run in enumerate(runs):
+            j = 2 * i + 1
+            new, kinds, new_born, kinds_born = cache[run]
+            if new_born != new and DOB_CONTEXT.search(parts[j - 1][-30:]):
+                new, kinds = new_born, kinds_born
             if kinds:
                 self.counts.update(kinds)
-            replaced.append(new)
-        parts[1::2] = replaced
+            parts[j] = new
         return "".join(parts)
 
-    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...]]:
+    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+        """(run as replaced, kinds found, the same after a birth-date word, its kinds)."""
         if len(run) < 6:
-            return run, ()
-        kinds = []
+            return run, (), run, ()
+        groups = [m.span() for m in DIGITS.finditer(run)]
+        spans = []  # (start, end, placeholder or None, only after a birth-date word)
+        i = 0
+        while i < len(groups):
+            found = (
+                self._date_at(run, groups, i)
+                or self._phone_at(run, groups, i)
+                or self._nhs_at(run, groups, i)
+            )
+            if found:
+                spans.append(found[0])
+                i = found[1]
+            else:
+                i += 1
+        if not any(s[2] for s in spans) and sum(len(run[a:b]) for a, b in groups) >= 9:
+            spans = self._library_phones(run, spans)
+        plain, born = [], []
+        pos = 0
+        for start, end, placeholder, needs_word in spans:
+            plain.append(run[pos:start])
+            born.append(run[pos:start])
+            text = run[start:end]
+            plain.append(text if placeholder is None or needs_word else placeholder)
+            born.append(text if placeholder is None else placeholder)
+            pos = end
+        plain.append(run[pos:])
+        born.append(run[pos:])
+        kinds = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None and not s[3])
+        kinds_born = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None)
+        return "".join(plain), kinds, "".join(born), kinds_born
 
-        def replace(m: re.Match) -> str:
-            kind = m.lastgroup
-            digits = NON_DIGITS.sub("", m.group())
-            if kind == "date":
-                if not self.find_dates:
-                    return m.group()
-                kinds.append("DATE_OF_BIRTH")
-                return "[DATE]"
-            if kind == "phone" and phone_digits_ok(digits):
-                kinds.append("PHONE")
-                return "[PHONE]"
-            if len(digits) == 10 and nhs_checksum_ok(digits):
-                kinds.append("NHS_NUMBER")
-                return "[NHS_NUMBER]"
-            return m.group()
+    def _date_at(self, run: str, groups, i: int):
+        """A date in digits from group ``i``: ((start, end, placeholder, needs word), next)."""
+        if i + 2 >= len(groups):
+            return None
+        (a0, a1), (b0, b1), (c0, c1) = groups[i : i + 3]
+        if not (DATE_SEP.fullmatch(run[a1:b0]) and DATE_SEP.fullmatch(run[b1:c0])):
+            return None
+        a, b, c = run[a0:a1], run[b0:b1], run[c0:c1]
+        if len(a) == 4 and len(b) <= 2 and len(c) <= 2 and a[:2] in ("19", "20"):
+            date = make_date(c, b, a, self.today)
+        elif len(a) <= 2 and len(b) <= 2 and (len(c) == 2 or (len(c) == 4 and c[:2] in "1920")):
+            date = make_date(a, b, c, self.today)
+        else:
+            return None
+        if date is None:
+            return None
+        return (a0, c1, *self._date_verdict(date)), i + 3
 
-        new = INNER.sub(replace, run)
-        return new, tuple(kinds)
+    def _date_verdict(self, date: dt.date) -> tuple[str | None, bool]:
+        """(placeholder or None, whether only a birth-date word before it makes it one)."""
+        if not self.find_dates or date > self.today:
+            return None, False  # an appointment, or a column of event dates: kept
+        years = self.today.year - date.year
+        if years > 120:
+            return None, False
+        return "[DATE]", years < DOB_MIN_YEARS
+
+    def _phone_at(self, run: str, groups, i: int):
+        start = groups[i][0]
+        plus = run[:start].rstrip(" (").endswith("+")
+        digits, best = "", None
+        for j in range(i, len(groups)):
+            if j > i and not PHONE_SEP.fullmatch(run[groups[j - 1][1] : groups[j][0]]):
+                break
+            digits += run[groups[j][0] : groups[j][1]]
+            if len(digits) > 16:
+                break
+            if uk_phone_national(digits, plus):
+                best = j
+        if best is None:
+            return None
+        end = groups[best][1]
+        extension = PHONE_EXTENSION.match(run, end)
+        if extension:
+            end = extension.end()
+        while start > 0 and run[start - 1] in "+(":
+            start -= 1
+        if run.count("(", start, end) > run.count(")", start, end) and run[end : end + 1] == ")":
+            end += 1
+        return (start, end, "[PHONE]", False), best + 1
+
+    def _nhs_at(self, run: str, groups, i: int):
+        digits = ""
+        for j in range(i, len(groups)):
+            if j > i and not NHS_SEP.fullmatch(run[groups[j - 1][1] : groups[j][0]]):
+                return None
+            digits += run[groups[j][0] : groups[j][1]]
+            if len(digits) == 10:
+                if nhs_checksum_ok(digits):
+                    return (groups[i][0], groups[j][1], "[NHS_NUMBER]", False), j + 1
+                return None
+            if len(digits) > 10:
+                return None
+        return None
+
+    def _library_phones(self, run: str, spans: list) -> list:
+        """libphonenumber's own matcher, as a second opinion on a long run nothing else took."""
+        found = []
+        for match in phonenumbers.PhoneNumberMatcher(run, "GB", leniency=PHONE_LENIENCY):
+            typed = PHONE_EXTENSION.sub("", match.raw_string)
+            digits = "".join(ch for ch in typed if ch.isdigit())
+            if (
+                match.number.country_code == 44
+                and uk_phone_national(digits, typed.startswith("+"))
+                and not any(a < match.end and match.start < b for a, b, _, _ in spans)
+            ):
+                found.append((match.start, match.end, "[PHONE]", False))
+        return sorted(spans + found)
 
     def _codes(self, text: str) -> str:
-        parts = CODE_RUN.split(text)
-        if len(parts) == 1:
-            return text
-        cache = self._code_cache
-        codes = parts[1::2]
-        for code in set(codes).difference(cache):
-            compact = code.replace(" ", "")
-            if POSTCODE_COMPACT.fullmatch(compact):
-                cache[code] = ("[POSTCODE]", "POSTCODE")
-            elif NI_FULL.fullmatch(compact) and len(compact) >= 8:
-                cache[code] = ("[NI_NUMBER]", "NI_NUMBER")
+        """Postcodes, National Insurance numbers and dates with the month in words, any case."""
+        out = []
+        pos = 0
+        for m in CODES.finditer(text):
+            kind = m.lastgroup
+            start, end = m.start(), m.end()
+            if kind == "pc":
+                letters = OUTWARD_LETTERS.search(text, max(pos, start - 3), start)
+                if not letters:
+                    continue
+                start = letters.start()
+                compact = text[start:end].replace(" ", "").replace("-", "").upper()
+                if not POSTCODE_COMPACT.fullmatch(compact):
+                    continue
+                new = self.postcode(normalise_postcode(compact))
+                self.counts["POSTCODE"] += 1
+            elif kind == "ni":
+                letters = NI_LETTERS.search(text, max(pos, start - 6), start)
+                if not letters:
+                    continue
+                start = letters.start()
+                compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
+                if not NI_FULL.fullmatch(compact):
+                    continue
+                new = "[NI_NUMBER]"
+                self.counts["NI_NUMBER"] += 1
             else:
-                cache[code] = (code, None)
-        replaced = []
-        for code in codes:
-            new, kind = cache[code]
-            if kind:
-                self.counts[kind] += 1
-            replaced.append(new)
-        parts[1::2] = replaced
-        return "".join(parts)
+                day, month, year = TEXT_DATE.match(text, start, end).groups()
+                date = make_date(day, MONTH_NAMES.get(month.lower()), year, self.today)
+                placeholder, needs_word = self._date_verdict(date) if date else (None, False)
+                if placeholder is None or (
+                    needs_word and not DOB_CONTEXT.search(text, max(pos, start - 30), start)
+                ):
+                    continue
+                new = placeholder
+                self.counts["DATE_OF_BIRTH"] += 1
+            out.append(text[pos:start])
+            out.append(new)
+            pos = end
+        if not out:
+            return text
+        out.append(text[pos:])
+        return "".join(out)
 
     def _caps(self, text: str) -> str:
         parts = CAP_RUN.split(text)
@@ -241,12 +397,16 @@ class TextScrubber:
                 else:
                     parts[j] = new
             elif kind == MONTH:
+                # Day first ("3 April 1987") was decided with the codes; here month first.
                 prev, nxt = parts[j - 1], parts[j + 1]
-                day, year = DAY_TAIL.search(prev[-12:]), YEAR_HEAD.match(nxt)
-                if day and year:
-                    parts[j - 1] = prev[: len(prev) - (len(prev[-12:]) - day.start())]
-                    parts[j] = "[DATE]"
-                    parts[j + 1] = nxt[year.end() :]
+                after = DAY_YEAR_HEAD.match(nxt)
+                date = after and make_date(
+                    after[1], MONTH_NAMES[parts[j].lower()], after[2], self.today
+                )
+                placeholder, needs_word = self._date_verdict(date) if date else (None, False)
+                if placeholder and (not needs_word or DOB_CONTEXT.search(prev[-30:])):
+                    parts[j] = placeholder
+                    parts[j + 1] = nxt[after.end() :]
                     self.counts["DATE_OF_BIRTH"] += 1
                 elif CONTEXT_TAIL.search(prev[-40:]):
                     parts[j] = self._context_name(parts[j])
