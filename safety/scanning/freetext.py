@@ -55,23 +55,29 @@ DIGITS = re.compile(r"\d+")
 PHONE_SEP = re.compile(r"[ ()./\u2013-]{1,4}")
 NHS_SEP = re.compile(r"[ ./-]{1,2}")
 DATE_SEP = re.compile(r" ?[/.-] ?")
+DATE_AFTER = re.compile(r" ?[/.-] ?\d")
 # Identifiers that mix letters and digits, in any case, found from their first digit (the letters
 # before it are checked in Python): a date with the month in words, a postcode's district digit
-# onwards, or the six digits of a National Insurance number and its suffix letter.
+# onwards, or the six digits of a National Insurance number and its suffix letter (spaces or
+# hyphens between them: with dots they are a date, as in "d.o.b. 10.10.00").
 CODES = re.compile(
     r"(?<!\d)\d(?:(?P<tdate>\d?(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*(?i:"
     + MONTH_WORD
     + r")\.?,?[\s./-]*(?:19|20)?\d\d(?!\d))"
+    r"|(?P<mdate>\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d))"
     r"|(?P<pc>[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_]))"
-    r"|(?P<ni>(?:[ .-]{0,2}\d){5}(?:[ .-]{0,2}[A-Da-d])?(?![^\W_]|[ .-]?\d)))"
+    r"|(?P<ni>(?:[ -]{0,2}\d){5}(?:[ -]{0,2}[A-Da-d])?(?![^\W_]|[ .-]?\d)))"
 )
 TEXT_DATE = re.compile(
     r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*((?i:"
     + MONTH_WORD
     + r"))\.?,?[\s./-]*((?:19|20)?\d\d)"
 )
+MONTH_BEFORE = re.compile(r"(?<![^\W_])(?i:" + MONTH_WORD + r")\.?\s+$")
+# Two letters, a hyphen and six digits with no suffix letter: a reference number ("SR-100000").
+REFERENCE = re.compile(r"[A-Za-z]{2}-\d{6}")
 OUTWARD_LETTERS = re.compile(r"(?<![^\W_])[A-Za-z]{1,2}$")
-NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ .-]?([A-Za-z])[ .-]{0,2}$")
+NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ -]?([A-Za-z])[ -]{0,2}$")
 # Words that mark the date after them as a date of birth ("DOB", "d.o.b.", "born on", ...).
 DOB_CONTEXT = re.compile(
     r"(?i)(?:\bd\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|\bborn(?:\s+on)?|birthday"
@@ -98,7 +104,7 @@ CONTEXT_TAIL = re.compile(
 NUMBER_TAIL = re.compile(
     r"(?i)(?:\b(?:flat|apartment|apt|unit)\s*\d+\w?,?\s+)?\b\d{1,4}[a-z]?,?\s+$"
 )
-DAY_YEAR_HEAD = re.compile(r"^\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})\b")
+DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
 
 KEEP, NAME, MAYBE, STREET, MONTH = range(5)
 
@@ -133,9 +139,10 @@ class TextScrubber:
         """Scrub many cells at once; returns a new list of the same length and order."""
         if not values:
             return []
-        if len(self.names.file_names) != self._file_names_size:
+        known = len(self.names.file_names) + len(self.names.places)
+        if known != self._file_names_size:
             self._cap_cache.clear()  # the file's own names changed what counts as a name
-            self._file_names_size = len(self.names.file_names)
+            self._file_names_size = known
         text = SEP.join(values)
         if text.count(SEP) != len(values) - 1:
             values = [v.replace(SEP, " ") for v in values]
@@ -244,8 +251,9 @@ class TextScrubber:
         if i + 2 >= len(groups):
             return None
         (a0, a1), (b0, b1), (c0, c1) = groups[i : i + 3]
-        if not (DATE_SEP.fullmatch(run[a1:b0]) and DATE_SEP.fullmatch(run[b1:c0])):
-            return None
+        first, second = run[a1:b0], run[b1:c0]
+        if first != second or not DATE_SEP.fullmatch(first) or DATE_AFTER.match(run, c1):
+            return None  # "07-7-00-000000" is a phone number, not 7 July 2000 and more
         a, b, c = run[a0:a1], run[b0:b1], run[c0:c1]
         if len(a) == 4 and len(b) <= 2 and len(c) <= 2 and a[:2] in ("19", "20"):
             date = make_date(c, b, a, self.today)
@@ -341,12 +349,20 @@ class TextScrubber:
                     continue
                 start = letters.start()
                 compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
-                if not NI_FULL.fullmatch(compact):
+                if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
                     continue
                 new = "[NI_NUMBER]"
                 self.counts["NI_NUMBER"] += 1
             else:
-                day, month, year = TEXT_DATE.match(text, start, end).groups()
+                if kind == "tdate":
+                    day, month, year = TEXT_DATE.match(text, start, end).groups()
+                else:  # month first: "April 3, 1987"
+                    month_word = MONTH_BEFORE.search(text, max(pos, start - 12), start)
+                    if not month_word:
+                        continue
+                    start = month_word.start()
+                    month = month_word.group().rstrip(". \t\n")
+                    day, year = DAY_YEAR.match(text, m.start(), end).groups()
                 date = make_date(day, MONTH_NAMES.get(month.lower()), year, self.today)
                 placeholder, needs_word = self._date_verdict(date) if date else (None, False)
                 if placeholder is None or (
@@ -397,18 +413,9 @@ class TextScrubber:
                 else:
                     parts[j] = new
             elif kind == MONTH:
-                # Day first ("3 April 1987") was decided with the codes; here month first.
-                prev, nxt = parts[j - 1], parts[j + 1]
-                after = DAY_YEAR_HEAD.match(nxt)
-                date = after and make_date(
-                    after[1], MONTH_NAMES[parts[j].lower()], after[2], self.today
-                )
-                placeholder, needs_word = self._date_verdict(date) if date else (None, False)
-                if placeholder and (not needs_word or DOB_CONTEXT.search(prev[-30:])):
-                    parts[j] = placeholder
-                    parts[j + 1] = nxt[after.end() :]
-                    self.counts["DATE_OF_BIRTH"] += 1
-                elif CONTEXT_TAIL.search(prev[-40:]):
+                # Full dates were decided with the codes: a month here is a date's or a name.
+                prev = parts[j - 1]
+                if CONTEXT_TAIL.search(prev[-40:]):
                     parts[j] = self._context_name(parts[j])
                     names += 1
         self.counts["PERSON_NAME"] += names
@@ -433,6 +440,8 @@ class TextScrubber:
         tokens = run.split(" ")
         lows = [t.lower() for t in tokens]
         n = len(tokens)
+        if run.lower() in self.names.places:
+            return KEEP, run
         if n == 1:
             low = lows[0]
             if low in MONTHS:
@@ -451,6 +460,12 @@ class TextScrubber:
                 blocked[i] = True
                 if i > 0 and lows[i - 1] not in TITLES:
                     blocked[i - 1] = True
+        places = self.names.places
+        if places:  # the file's own wards and organisations ("Visited Gospel Oak")
+            for i in range(n):
+                for j in range(i + 1, min(n, i + 5) + 1):
+                    if " ".join(lows[i:j]) in places:
+                        blocked[i:j] = [True] * (j - i)
         named = [False] * n
         for i, low in enumerate(lows):
             if low in TITLES and i + 1 < n and not blocked[i + 1]:

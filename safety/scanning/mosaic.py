@@ -95,6 +95,20 @@ LEVEL_NAMES = {
 }
 
 
+class PostcodeRule:
+    """What a postcode written in free text becomes: its district (outward code), or
+    ``[POSTCODE]`` when it is a small cell by the rule the postcode columns follow (fewer
+    households than the threshold in the table, or without a table fewer records in the file)."""
+
+    def __init__(self, sizes: dict[str, int], threshold: int) -> None:
+        self.sizes, self.threshold = sizes, threshold
+
+    def __call__(self, postcode: str) -> str:
+        if self.sizes.get(postcode, 0) >= self.threshold:
+            return postcode.split(" ")[0]
+        return "[POSTCODE]"
+
+
 def generalise(kind: str | None, value: str, level: int, today: dt.date) -> str:
     if kind in ("age", "dob"):
         return _age_ladder(value, level, today, kind == "dob")
