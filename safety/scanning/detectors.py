@@ -115,8 +115,8 @@ COUNT_RE = {
     "NHS_NUMBER": re.compile(r"(?m)^[^\S\n]*(\d{3}[ -]?\d{3}[ -]?\d{4})\s*$"),
     # The national number's first digit is checked in the pattern so no per-cell Python runs.
     "PHONE": re.compile(
-        r"(?m)^[ \t]*(?:(?:\+|00)44[ -]?(?:\(0\)[ -]?)?|\(0|0)[1235789]\d{1,4}\)?"
-        r"[ -]?\d{3,4}[ -]?\d{3,4}[ \t]*$"
+        r"(?m)^[ \t]*(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|\(0|0)[1235789](?:[ .)/-]{0,3}\d){8,9}"
+        r"(?:[ ,]*(?i:ext|extn|extension|x)\.?[ :]*\d{1,6})?[ \t]*$"
     ),
 }
 WHOLE_CELL_TYPES = ("EMAIL", "NHS_NUMBER", "NI_NUMBER", "POSTCODE", "PHONE")
