@@ -91,6 +91,10 @@ NOT_STATED = frozenset(
     ]
 )
 AGE_HEADER = re.compile(r"(?i)(?:^|[^a-z])age(?:[^a-z]|$)")
+NAME_HEADER = re.compile(
+    r"(?i)^(?:client |resident |person |contact |full |first |last |family |given |middle |sur)?"
+    r"(?:name|forenames?|surname)s?$"
+)
 DOB_HEADER = re.compile(r"(?i)birth|\bdob\b|d\.o\.b|born")
 ID_HEADER = re.compile(r"(?i)(?:^|[^a-z])(id|ref|reference|number|no|code|urn|key)(?:[^a-z]|$)|id$")
 WARD_HEADER = re.compile(r"(?i)\bward")
@@ -162,7 +166,11 @@ def classify(header: str, sample: list[str], names: NameIndex, today: dt.date) -
     n = len(values)
     distinct = len(set(values)) / n
     words = [len(v.split()) for v in values]
-    if sum(len(v) for v in values) / n >= 25 and sum(1 for w in words if w >= 4) / n >= 0.5:
+    # Every cell one of a few long labels ("White: English, Welsh, Scottish, Northern Irish or
+    # British") is a category, not notes.
+    category = _is_category(values)
+    long = sum(len(v) for v in values) / n >= 25 and sum(1 for w in words if w >= 4) / n >= 0.5
+    if long and not category:
         return Profile("free_text", confidence=1.0)
     shares = {t: _share(values, VALIDATORS[t]) for t in WHOLE_CELL_TYPES}
     if sum(shares.values()) >= 0.6:
@@ -177,12 +185,14 @@ def classify(header: str, sample: list[str], names: NameIndex, today: dt.date) -
         return Profile("DATE_OF_BIRTH", ["DATE_OF_BIRTH"], round(len(born) / n, 3), "dob")
     qi = _qi_kind(header, values, None)
     if qi:
-        return Profile("plain", qi_kind=qi, labels=_is_category(values))
+        return Profile("plain", qi_kind=qi, labels=category)
     share = _share(values, is_address)
     if share >= 0.6:
         profile = Profile("ADDRESS", ["ADDRESS"], round(share, 3))
         return _with_embedded_types(profile, values, names, today)
-    if _is_category(values) and _name_share(sorted(set(values)), names, 1.0) < 0.5:
+    if NAME_HEADER.search(header) and _name_share(values, names, distinct, by_shape=True) >= 0.8:
+        return Profile("PERSON_NAME", ["PERSON_NAME"], 0.8)  # "Surname": the header decides
+    if category and _name_share(sorted(set(values)), names, 1.0) < 0.5:
         # A small closed set of repeated labels (groups, services, outcomes) is not names.
         return Profile("plain", labels=True)
     share = _name_share(values, names, distinct)
@@ -230,9 +240,9 @@ def _plausible_birth(date: dt.date, today: dt.date) -> bool:
 
 
 def _is_category(values: list[str]) -> bool:
-    """Cells drawn from a small closed set of labels, each repeated many times."""
-    labels = len(set(values))
-    return len(values) >= 40 and labels <= 60 and len(values) / labels >= 4
+    """Cells drawn from a small closed set of labels, each repeated (none written only once)."""
+    labels = Counter(values)
+    return len(values) >= 40 and len(labels) <= 60 and min(labels.values()) >= 2
 
 
 def _type_order(t: str) -> int:
@@ -274,8 +284,11 @@ def _qi_kind(header: str, values: list[str], _unused) -> str | None:
     return None
 
 
-def _name_share(values: list[str], names: NameIndex, distinct: float) -> float:
-    """Share of values that look like people's names; 0 for months, organisations and places."""
+def _name_share(
+    values: list[str], names: NameIndex, distinct: float, by_shape: bool = False
+) -> float:
+    """Share of values that look like people's names; 0 for months, organisations and places.
+    ``by_shape``: the share shaped like names at all (for a column whose header says names)."""
     shaped = hits = orgs = 0
     for value in values:
         if not NAME_SHAPE.fullmatch(value):
@@ -296,7 +309,7 @@ def _name_share(values: list[str], names: NameIndex, distinct: float) -> float:
     n = len(values)
     if shaped / n < 0.8 or orgs / n > 0.2:
         return 0.0
-    return hits / n
+    return (shaped - orgs) / n if by_shape else hits / n
 
 
 def _id_share(values: list[str]) -> float:

@@ -60,14 +60,18 @@ DATE_AFTER = re.compile(r" ?[/.-] ?\d")
 # before it are checked in Python): a date with the month in words, a postcode's district digit
 # onwards, or the six digits of a National Insurance number and its suffix letter (spaces or
 # hyphens between them: with dots they are a date, as in "d.o.b. 10.10.00").
+CODE_BRANCHES = {
+    "tdate": r"\d?(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*(?i:" + MONTH_WORD + r")\.?,?[\s./-]*"
+    r"(?:19|20)?\d\d(?!\d)",
+    "mdate": r"\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)",
+    "pc": r"[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_])",
+    "ni": r"(?:[ -]{0,2}\d){5}(?:[ -]{0,2}[A-Da-d])?(?![^\W_]|[ .-]?\d)",
+}
 CODES = re.compile(
-    r"(?<!\d)\d(?:(?P<tdate>\d?(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*(?i:"
-    + MONTH_WORD
-    + r")\.?,?[\s./-]*(?:19|20)?\d\d(?!\d))"
-    r"|(?P<mdate>\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d))"
-    r"|(?P<pc>[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_]))"
-    r"|(?P<ni>(?:[ -]{0,2}\d){5}(?:[ -]{0,2}[A-Da-d])?(?![^\W_]|[ .-]?\d)))"
+    r"(?<!\d)\d(?:" + "|".join(f"(?P<{k}>{v})" for k, v in CODE_BRANCHES.items()) + ")"
 )
+# Each branch alone, to try the others where the first that matched is not the identifier.
+CODE_BRANCH = {k: re.compile(r"\d" + v) for k, v in CODE_BRANCHES.items()}
 TEXT_DATE = re.compile(
     r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*((?i:"
     + MONTH_WORD
@@ -98,7 +102,7 @@ CONTEXT_TAIL = re.compile(
     r"(?:(?i:\b(?:spoke|speak|speaking|talked|talking|chatted)\s+(?:to|with))"
     r"|(?i:\b(?:called|named|name is|names is|name's|met with|met|visited|contacted|phoned"
     r"|rang|emailed|texted|messaged))"
-    rf"|(?i:\b(?:his|her|their|my|your|client's|resident's|the)\s+(?:{_RELATIVES}))"
+    rf"|(?i:\b(?:his|her|their|my|your|client's|resident's|the|with)\s+(?:{_RELATIVES}))"
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.)[,:]?\s+$"
 )
 NUMBER_TAIL = re.compile(
@@ -151,8 +155,9 @@ class TextScrubber:
             text = self._emails(text)
         text = self._codes(text)
         text = self._digits(text)
-        if self.find_names:
-            text = self._caps(text)
+        # Short columns: only names that a word such as "partner" or a title points at, or the
+        # file's own names.
+        text = self._caps(text, context_only=not self.find_names)
         out = text.split(SEP)
         assert len(out) == len(values)
         return out
@@ -331,46 +336,17 @@ class TextScrubber:
         out = []
         pos = 0
         for m in CODES.finditer(text):
-            kind = m.lastgroup
-            start, end = m.start(), m.end()
-            if kind == "pc":
-                letters = OUTWARD_LETTERS.search(text, max(pos, start - 3), start)
-                if not letters:
-                    continue
-                start = letters.start()
-                compact = text[start:end].replace(" ", "").replace("-", "").upper()
-                if not POSTCODE_COMPACT.fullmatch(compact):
-                    continue
-                new = self.postcode(normalise_postcode(compact))
-                self.counts["POSTCODE"] += 1
-            elif kind == "ni":
-                letters = NI_LETTERS.search(text, max(pos, start - 6), start)
-                if not letters:
-                    continue
-                start = letters.start()
-                compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
-                if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
-                    continue
-                new = "[NI_NUMBER]"
-                self.counts["NI_NUMBER"] += 1
-            else:
-                if kind == "tdate":
-                    day, month, year = TEXT_DATE.match(text, start, end).groups()
-                else:  # month first: "April 3, 1987"
-                    month_word = MONTH_BEFORE.search(text, max(pos, start - 12), start)
-                    if not month_word:
-                        continue
-                    start = month_word.start()
-                    month = month_word.group().rstrip(". \t\n")
-                    day, year = DAY_YEAR.match(text, m.start(), end).groups()
-                date = make_date(day, MONTH_NAMES.get(month.lower()), year, self.today)
-                placeholder, needs_word = self._date_verdict(date) if date else (None, False)
-                if placeholder is None or (
-                    needs_word and not DOB_CONTEXT.search(text, max(pos, start - 30), start)
-                ):
-                    continue
-                new = placeholder
-                self.counts["DATE_OF_BIRTH"] += 1
+            found = self._code_at(m.lastgroup, text, m.start(), m.end(), pos)
+            for kind in CODE_BRANCH:
+                if found:
+                    break
+                other = kind != m.lastgroup and CODE_BRANCH[kind].match(text, m.start())
+                if other:
+                    found = self._code_at(kind, text, m.start(), other.end(), pos)
+            if not found:
+                continue
+            start, end, new, kind = found
+            self.counts[kind] += 1
             out.append(text[pos:start])
             out.append(new)
             pos = end
@@ -379,7 +355,45 @@ class TextScrubber:
         out.append(text[pos:])
         return "".join(out)
 
-    def _caps(self, text: str) -> str:
+    def _code_at(self, kind: str, text: str, start: int, end: int, pos: int):
+        """(start, end, replacement, type) if the candidate is one, with the letters before it."""
+        if kind == "pc":
+            letters = OUTWARD_LETTERS.search(text, max(pos, start - 3), start)
+            if not letters:
+                return None
+            start = letters.start()
+            compact = text[start:end].replace(" ", "").replace("-", "").upper()
+            if not POSTCODE_COMPACT.fullmatch(compact):
+                return None
+            return start, end, self.postcode(normalise_postcode(compact)), "POSTCODE"
+        if kind == "ni":
+            letters = NI_LETTERS.search(text, max(pos, start - 6), start)
+            if not letters:
+                return None
+            start = letters.start()
+            compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
+            if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
+                return None
+            return start, end, "[NI_NUMBER]", "NI_NUMBER"
+        first = start
+        if kind == "tdate":
+            day, month, year = TEXT_DATE.match(text, start, end).groups()
+        else:  # month first: "April 3, 1987"
+            month_word = MONTH_BEFORE.search(text, max(pos, start - 12), start)
+            if not month_word:
+                return None
+            start = month_word.start()
+            month = month_word.group().rstrip(". \t\n")
+            day, year = DAY_YEAR.match(text, first, end).groups()
+        date = make_date(day, MONTH_NAMES.get(month.lower()), year, self.today)
+        placeholder, needs_word = self._date_verdict(date) if date else (None, False)
+        if placeholder is None or (
+            needs_word and not DOB_CONTEXT.search(text, max(pos, start - 30), start)
+        ):
+            return None
+        return start, end, placeholder, "DATE_OF_BIRTH"
+
+    def _caps(self, text: str, context_only: bool = False) -> str:
         parts = CAP_RUN.split(text)
         if len(parts) == 1:
             return text
@@ -391,6 +405,17 @@ class TextScrubber:
         names = 0
         for i, (kind, new) in enumerate(decided):
             j = 2 * i + 1
+            if context_only:
+                if kind in (NAME, MAYBE, MONTH) and CONTEXT_TAIL.search(parts[j - 1][-40:]):
+                    parts[j] = self._context_name(parts[j])
+                    names += 1
+                elif kind == NAME and (
+                    parts[j].split(" ")[0].lower() in TITLES
+                    or any(t.lower() in self.names.file_names for t in parts[j].split(" "))
+                ):
+                    parts[j] = new
+                    names += 1
+                continue
             if kind == NAME:
                 parts[j] = new
                 names += 1
