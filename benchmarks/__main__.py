@@ -16,6 +16,7 @@ from pathlib import Path
 
 from safety.scanning.patterns import normalise_postcode
 
+from . import independent
 from .data import generate
 
 THRESHOLD = 10
@@ -134,6 +135,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="Engine worker processes (default: automatic)."
     )
+    parser.add_argument(
+        "--independent-rows",
+        type=int,
+        default=100_000,
+        help="Rows of the independent generator's file measured afterwards (0: skip).",
+    )
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="ci-bench-"))
     src, out, households = workdir / "in.csv", workdir / "out.csv", workdir / "households.csv"
@@ -175,11 +182,22 @@ def main() -> None:
         print(f"{key}: {value}")
     print_leaks(leaks, "free-text identifiers left, per type (left/typed into notes)")
     k = figures["report"]["k_anonymity"]
+    after = k["after_remedies"]
     print(
         f"quasi-identifiers {k['quasi_identifiers']}: input k={k['k']}, "
         f"{k['records_below_threshold']:,} records below {THRESHOLD}; after remedies "
-        f"{json.dumps(k['after_remedies'])}"
+        f"k={after['k']}, information loss {after['information_loss']:.1%} "
+        f"({after['lattice_nodes_evaluated']} lattice nodes evaluated)"
     )
+    for number, option in enumerate(k["options"], start=1):
+        print(
+            f"  option {number}: {json.dumps(option['levels'])}; k={option['k']}, "
+            f"information loss {option['information_loss']:.1%}, "
+            f"{option['suppressed_cells']:,} cells suppressed"
+        )
+    if args.independent_rows:
+        print()
+        independent.run(args.independent_rows)
 
 
 if __name__ == "__main__":

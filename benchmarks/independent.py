@@ -425,10 +425,14 @@ def measure(src: str, out: str, truth: dict, report: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000)
-    args = parser.parse_args()
+    run(parser.parse_args().rows)
+
+
+def run(rows: int) -> None:
+    """Generate, scan, redact and print the measures."""
     workdir = Path(tempfile.mkdtemp(prefix="ci-independent-"))
     src, out, households = workdir / "in.csv", workdir / "out.csv", workdir / "households.csv"
-    truth = generate(str(src), args.rows)
+    truth = generate(str(src), rows)
     with open(households, "w", encoding="utf-8", newline="") as fh:
         csv.writer(fh).writerows([("postcode", "households"), *truth["households"].items()])
     started = time.perf_counter()
@@ -440,7 +444,7 @@ def main() -> None:
     seconds = time.perf_counter() - started
     m = measure(str(src), str(out), truth, result.report)
     print(
-        f"independent data ({args.rows:,} rows, generator not shared with make bench): "
+        f"independent data ({rows:,} rows, generator not shared with make bench): "
         f"scanned and redacted in {seconds:.1f} s"
     )
     print(

@@ -70,6 +70,9 @@ class ScanOptions:
     workers: int | None = None
     # Called with the rows read so far after each chunk (the worker's progress bar).
     progress: Callable[[int], None] | None = None
+    # Generalisation levels a reviewer chose (quasi-identifier name -> level, as in a
+    # k-anonymity option's ``level_numbers``); the others are searched for.
+    generalisation: dict[str, int] | None = None
 
 
 @dataclass
@@ -245,7 +248,9 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         with _parallel(job, options.workers, len(tasks)) as run_all:
             results = run_all(tasks)
             # The mosaic runs here while worker processes (if any) scrub the free text.
-            qi_report, outputs, tables = _mosaic(qi_columns, postcode_small, threshold, today)
+            qi_report, outputs, tables = _mosaic(
+                qi_columns, postcode_small, threshold, today, options.generalisation
+            )
             text_counts = _collect_scrubbed(job, tasks, results, columns)
         for c in columns:
             _decide_action(c, text_counts.get(c.index), households is not None, qi_columns)
@@ -474,7 +479,7 @@ def _records_per_postcode(postcode_counts: dict[int, Counter]) -> dict[str, int]
     return sizes
 
 
-def _mosaic(qi_columns, postcode_small, threshold, today):
+def _mosaic(qi_columns, postcode_small, threshold, today, generalisation=None):
     raw_codes = [q.codes for q in qi_columns]
     sizes = group_sizes(raw_codes)
     rows = len(raw_codes[0]) if raw_codes else 0
@@ -493,8 +498,18 @@ def _mosaic(qi_columns, postcode_small, threshold, today):
             q.presuppress = postcode_small[q.index]
             if q.start_level == 0 and postcode_small is not None:
                 pass
-    outputs, tables, after = protect(qi_columns, threshold, today) if qi_columns else ([], [], {})
-    report = {"quasi_identifiers": [q.name for q in qi_columns], **summary, "after_remedies": after}
+    chosen = generalisation or {}
+    fixed = {i: int(chosen[q.name]) for i, q in enumerate(qi_columns) if q.name in chosen}
+    outputs, tables, after = (
+        protect(qi_columns, threshold, today, fixed) if qi_columns else ([], [], {})
+    )
+    options = after.pop("options", [])  # the best few, the chosen one first
+    report = {
+        "quasi_identifiers": [q.name for q in qi_columns],
+        **summary,
+        "after_remedies": after,
+        "options": options,
+    }
     return report, outputs, tables
 
 

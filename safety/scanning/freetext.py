@@ -55,6 +55,7 @@ DIGITS = re.compile(r"\d+")
 PHONE_SEP = re.compile(r"[ ()./\u2013-]{1,4}")
 NHS_SEP = re.compile(r"[ ./-]{1,2}")
 DATE_SEP = re.compile(r" ?[/.-] ?")
+DATE_MARK = re.compile(r"[/.-]")
 DATE_AFTER = re.compile(r" ?[/.-] ?\d")
 # Identifiers that mix letters and digits, in any case, found from their first digit (the letters
 # before it are checked in Python): a date with the month in words, a postcode's district digit
@@ -65,7 +66,7 @@ CODE_BRANCHES = {
     r"(?:19|20)?\d\d(?!\d)",
     "mdate": r"\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)",
     "pc": r"[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_])",
-    "ni": r"(?:[ -]{0,2}\d){5}(?:[ -]{0,2}[A-Da-d])?(?![^\W_]|[ .-]?\d)",
+    "ni": r"(?:[ -]?[ -]?\d){5}(?:[ -]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]?\d)",
 }
 CODES = re.compile(
     r"(?<!\d)\d(?:" + "|".join(f"(?P<{k}>{v})" for k, v in CODE_BRANCHES.items()) + ")"
@@ -220,6 +221,9 @@ class TextScrubber:
         """(run as replaced, kinds found, the same after a birth-date word, its kinds)."""
         if len(run) < 6:
             return run, (), run, ()
+        digit_count = sum(map(str.isdigit, run))
+        if digit_count < 4 or (digit_count < 9 and not DATE_MARK.search(run)):
+            return run, (), run, ()  # too short for a phone or NHS number, and not a date
         groups = [m.span() for m in DIGITS.finditer(run)]
         spans = []  # (start, end, placeholder or None, only after a birth-date word)
         i = 0
@@ -282,6 +286,8 @@ class TextScrubber:
     def _phone_at(self, run: str, groups, i: int):
         start = groups[i][0]
         plus = run[:start].rstrip(" (").endswith("+")
+        if not plus and run[start] != "0" and not run.startswith("44", start):
+            return None  # a UK number starts with its trunk 0, +44 or 0044
         digits, best = "", None
         for j in range(i, len(groups)):
             if j > i and not PHONE_SEP.fullmatch(run[groups[j - 1][1] : groups[j][0]]):

@@ -193,74 +193,162 @@ def k_summary(sizes: np.ndarray, threshold: int) -> dict:
     }
 
 
-def protect(columns: list[QIColumn], threshold: int, today: dt.date, tolerance: float = 0.01):
-    """Generalise step by step, then suppress, until every group has at least ``threshold`` rows.
+# The search keeps at most this share of records in groups below the threshold, to be suppressed
+# cell by cell, rather than generalise everyone further (ARX's suppression limit).
+SUPPRESSION_BUDGET = 0.02
+MAX_EVALUATIONS = 80  # bounds the lattice search, whatever the number of quasi-identifiers
+OPTIONS_SHOWN = 3
 
-    Returns (per-column output code arrays, per-column value tables with "" for suppressed, report).
-    Generalisation stops once at most ``tolerance`` of rows remain in small groups: suppressing
-    those few keeps more detail for everyone else than a coarser ladder would.
+
+def top_level(column: QIColumn) -> int:
+    """The highest level of a column: one past its ladder, where its values are withheld."""
+    return MAX_LEVEL.get(column.kind, 0) + 1
+
+
+def level_name(column: QIColumn, level: int) -> str:
+    names = LEVEL_NAMES.get(column.kind, ["exact"])
+    return names[level] if level < len(names) else "withheld"
+
+
+def protect(
+    columns: list[QIColumn],
+    threshold: int,
+    today: dt.date,
+    fixed: dict[int, int] | None = None,
+    budget: float = SUPPRESSION_BUDGET,
+):
+    """Choose generalisation levels for all quasi-identifiers together, then suppress cells,
+    until every group has at least ``threshold`` rows.
+
+    A bounded best-first search of the lattice of levels (as ARX does): from the node where every
+    column is most general, step down one column and one level at a time, always to the node of
+    least information loss whose groups below the threshold stay within the suppression budget.
+    Information loss is the mean, over the quasi-identifiers' cells, of how far up its ladder each
+    cell is (0 exact, 1 withheld or suppressed). ``fixed`` (column position -> level) pins the
+    levels a reviewer chose. Returns (per-column output code arrays, per-column value tables with
+    "" for suppressed, report with the chosen option and the best few others).
     """
     rows = len(columns[0].codes) if columns else 0
+    fixed = fixed or {}
     cache: dict[tuple[int, int], tuple[np.ndarray, list[str]]] = {}
 
     def codes_at(i: int, level: int):
         if (i, level) not in cache:
-            cache[(i, level)] = columns[i].level_codes(level, today)
+            column = columns[i]
+            if level >= top_level(column):
+                cache[(i, level)] = np.zeros(rows, dtype=np.int32), [""]
+            else:
+                cache[(i, level)] = column.level_codes(level, today)
         return cache[(i, level)]
 
-    def below(levels: list[int]) -> int:
-        sizes = group_sizes([codes_at(i, lv)[0] for i, lv in enumerate(levels)])
-        return int((sizes < threshold).sum())
+    floor = [max(c.start_level, fixed.get(i, c.start_level)) for i, c in enumerate(columns)]
+    ceiling = [fixed.get(i, top_level(c)) for i, c in enumerate(columns)]
+    ceiling = [max(lo, hi) for lo, hi in zip(floor, ceiling, strict=True)]
+    evaluated: dict[tuple[int, ...], tuple[float, int]] = {}  # node -> (loss, rows below)
 
-    levels = [c.start_level for c in columns]
-    current = below(levels) if columns else 0
-    while current > tolerance * rows:
-        options = []
-        for i, c in enumerate(columns):
-            if levels[i] < MAX_LEVEL.get(c.kind, 0):
-                trial = levels.copy()
-                trial[i] += 1
-                options.append((below(trial), trial[i], i))
-        if not options:
+    blanks: dict[tuple[int, int], float] = {}
+
+    def loss_of(i: int, level: int) -> float:
+        """A column's loss at a level: blank cells (small postcodes) lose everything."""
+        if (i, level) not in blanks:
+            codes, table = codes_at(i, level)
+            blank = _blank_share(codes, table)
+            blanks[(i, level)] = blank + (1 - blank) * level / top_level(columns[i])
+        return blanks[(i, level)]
+
+    def evaluate(node: tuple[int, ...]) -> tuple[float, int]:
+        if node not in evaluated:
+            sizes = group_sizes([codes_at(i, lv)[0] for i, lv in enumerate(node)])
+            small = int((sizes < threshold).sum())
+            generalised = sum(loss_of(i, lv) for i, lv in enumerate(node)) / len(node)
+            # As if the records in small groups were suppressed whole.
+            evaluated[node] = (generalised + small / max(rows, 1) * (1 - generalised), small)
+        return evaluated[node]
+
+    node = tuple(ceiling)
+    if columns:
+        evaluate(node)
+    while len(evaluated) < MAX_EVALUATIONS:
+        children = [
+            node[:i] + (node[i] - 1,) + node[i + 1 :]
+            for i in range(len(node))
+            if node[i] > floor[i]
+        ]
+        within = []
+        for child in children:
+            if len(evaluated) >= MAX_EVALUATIONS:
+                break
+            loss, small = evaluate(child)
+            if small <= budget * rows:
+                within.append((loss, child))
+        if not within:
             break
-        best, _, i = min(options)
-        if best >= current and levels[i] + 1 >= MAX_LEVEL.get(columns[i].kind, 0):
-            levels[i] += 1
-            current = best
-            continue
-        levels[i] += 1
-        current = best
-    outputs = [codes_at(i, lv)[0].copy() for i, lv in enumerate(levels)]
-    tables = [list(codes_at(i, lv)[1]) for i, lv in enumerate(levels)]
+        node = min(within)[1]
+    options = sorted(
+        (loss, candidate)
+        for candidate, (loss, small) in evaluated.items()
+        if small <= budget * rows or candidate == tuple(ceiling)
+    )[: OPTIONS_SHOWN * 3]
+    chosen = options[0][1] if options else tuple(ceiling)
+    outputs, tables, report = _apply(columns, chosen, codes_at, threshold, rows)
+    report["options"] = []
+    seen = set()
+    for _, candidate in options:  # distinct trade-offs only (levels of blank columns differ)
+        option = _apply(columns, candidate, codes_at, threshold, rows)[2]
+        key = (option["information_loss"], option["suppressed_cells"])
+        if key not in seen and len(seen) < OPTIONS_SHOWN:
+            seen.add(key)
+            report["options"].append(option)
+    report["lattice_nodes_evaluated"] = len(evaluated)
+    for c, lv in zip(columns, chosen, strict=True):
+        c.level = lv
+    return outputs, tables, report
+
+
+def _blank_share(codes: np.ndarray, table: list[str]) -> float:
+    if not len(codes):
+        return 0.0
+    blank = np.array([value == "" for value in table], dtype=bool)
+    return float(blank[codes].mean())
+
+
+def _apply(columns, node, codes_at, threshold: int, rows: int):
+    """Outputs at a node, suppressing the most detailed column first in rows of small groups."""
+    outputs = [codes_at(i, lv)[0].copy() for i, lv in enumerate(node)]
+    tables = [list(codes_at(i, lv)[1]) for i, lv in enumerate(node)]
     suppressed_cells = 0
     sizes = group_sizes(outputs)
     small = sizes < threshold if rows else np.zeros(0, dtype=bool)
-    # Suppress the most detailed column first for rows still in small groups, then the next...
     order = sorted(range(len(columns)), key=lambda i: -len(tables[i]))
     for i in order:
         if not small.any():
             break
-        blank = len(tables[i])
-        tables[i].append("")
-        suppressed_cells += int(small.sum())
-        outputs[i][small] = blank
-        sizes = group_sizes(outputs)
-        small = sizes < threshold
-    for c, lv in zip(columns, levels, strict=True):
-        c.level = lv
-    fully = np.ones(rows, dtype=bool)
-    for i, out in enumerate(outputs):
-        fully &= np.array([tables[i][code] == "" for code in range(len(tables[i]))])[out]
+        if tables[i] != [""]:
+            blank = len(tables[i])
+            tables[i].append("")
+            suppressed_cells += int(small.sum())
+            outputs[i][small] = blank
+            sizes = group_sizes(outputs)
+            small = sizes < threshold
+    shown = [i for i, (c, lv) in enumerate(zip(columns, node, strict=True)) if lv < top_level(c)]
+    fully = np.full(rows, bool(shown))  # withheld columns suppress nobody in particular
+    for i in shown:
+        fully &= np.array([code_value == "" for code_value in tables[i]])[outputs[i]]
     after = group_sizes(outputs)
     unsuppressed = after[~fully] if rows else after
+    loss = 0.0
+    if columns and rows:  # 1 for a blank cell, else how far up its ladder the value is
+        for i, (c, lv) in enumerate(zip(columns, node, strict=True)):
+            share = _blank_share(outputs[i], tables[i])
+            loss += share + (1 - share) * lv / top_level(c)
+        loss /= len(columns)
     report = {
-        "levels": {
-            c.name: LEVEL_NAMES.get(c.kind, ["exact"])[lv]
-            for c, lv in zip(columns, levels, strict=True)
-        },
+        "levels": {c.name: level_name(c, lv) for c, lv in zip(columns, node, strict=True)},
+        "level_numbers": {c.name: lv for c, lv in zip(columns, node, strict=True)},
         "suppressed_cells": suppressed_cells,
         "fully_suppressed_records": int(fully.sum()),
         "k": int(unsuppressed.min()) if len(unsuppressed) else 0,
         "records_below_threshold": int((unsuppressed < threshold).sum()),
+        "information_loss": round(loss, 4),
     }
     return outputs, tables, report
