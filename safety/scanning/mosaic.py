@@ -342,8 +342,12 @@ def _apply(columns, node, codes_at, threshold: int, rows: int):
             share = _blank_share(outputs[i], tables[i])
             loss += share + (1 - share) * lv / top_level(c)
         loss /= len(columns)
+    names = [
+        "withheld" if _blank_share(*codes_at(i, lv)) == 1 else level_name(c, lv)  # small cells
+        for i, (c, lv) in enumerate(zip(columns, node, strict=True))
+    ]
     report = {
-        "levels": {c.name: level_name(c, lv) for c, lv in zip(columns, node, strict=True)},
+        "levels": {c.name: name for c, name in zip(columns, names, strict=True)},
         "level_numbers": {c.name: lv for c, lv in zip(columns, node, strict=True)},
         "suppressed_cells": suppressed_cells,
         "fully_suppressed_records": int(fully.sum()),

@@ -15,7 +15,7 @@ from safety.scanning.names import NameIndex
 from safety.scanning.patterns import NI_FULL, nhs_checksum_ok, parse_date
 
 TODAY = dt.date(2025, 6, 1)
-many = settings(max_examples=300, deadline=None)
+many = settings(max_examples=200, deadline=None)
 
 # Sentences around the identifier, with punctuation either side and no digits of their own.
 SENTENCES = [
