@@ -330,8 +330,9 @@ def _apply(columns, node, codes_at, threshold: int, rows: int):
             outputs[i][small] = blank
             sizes = group_sizes(outputs)
             small = sizes < threshold
-    shown = [i for i, (c, lv) in enumerate(zip(columns, node, strict=True)) if lv < top_level(c)]
-    fully = np.full(rows, bool(shown))  # withheld columns suppress nobody in particular
+    # Columns withheld (or blank from small cells) suppress nobody in particular.
+    shown = [i for i, lv in enumerate(node) if _blank_share(*codes_at(i, lv)) < 1]
+    fully = np.full(rows, bool(shown))
     for i in shown:
         fully &= np.array([code_value == "" for code_value in tables[i]])[outputs[i]]
     after = group_sizes(outputs)
