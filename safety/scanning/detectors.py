@@ -166,11 +166,11 @@ def classify(header: str, sample: list[str], names: NameIndex, today: dt.date) -
     n = len(values)
     distinct = len(set(values)) / n
     words = [len(v.split()) for v in values]
-    # Every cell one of a few long labels ("White: English, Welsh, Scottish, Northern Irish or
-    # British") is a category, not notes.
     category = _is_category(values)
     long = sum(len(v) for v in values) / n >= 25 and sum(1 for w in words if w >= 4) / n >= 0.5
-    if long and not category:
+    # A few long labels of a known category ("White: English, Welsh, Scottish, Northern Irish
+    # or British") are not notes; canned notes repeated are still notes, and scrubbed.
+    if long and not (category and _qi_kind(header, values, None)):
         return Profile("free_text", confidence=1.0)
     shares = {t: _share(values, VALIDATORS[t]) for t in WHOLE_CELL_TYPES}
     if sum(shares.values()) >= 0.6:

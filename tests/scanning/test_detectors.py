@@ -303,3 +303,12 @@ def test_mixed_columns_get_the_remedy_that_covers_every_type():
 
     assert strictest_action(["POSTCODE", "PHONE"]) == "drop"
     assert strictest_action(["DATE_OF_BIRTH"]) == "generalise"
+
+
+def test_canned_notes_repeated_are_still_notes():
+    notes = [
+        "Left a voicemail asking the client to call back next week",
+        "Food parcel delivered to the door, no concerns raised today",
+        "Client did not attend the appointment, will try again soon",
+    ] * 20
+    assert _kind("notes", notes).kind == "free_text"
