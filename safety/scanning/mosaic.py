@@ -196,7 +196,7 @@ def k_summary(sizes: np.ndarray, threshold: int) -> dict:
 # The search keeps at most this share of records in groups below the threshold, to be suppressed
 # cell by cell, rather than generalise everyone further (ARX's suppression limit).
 SUPPRESSION_BUDGET = 0.02
-MAX_EVALUATIONS = 80  # bounds the lattice search, whatever the number of quasi-identifiers
+MAX_EVALUATIONS = 150  # bounds the lattice search, whatever the number of quasi-identifiers
 OPTIONS_SHOWN = 3
 
 
@@ -221,8 +221,10 @@ def protect(
     until every group has at least ``threshold`` rows.
 
     A bounded best-first search of the lattice of levels (as ARX does): from the node where every
-    column is most general, step down one column and one level at a time, always to the node of
-    least information loss whose groups below the threshold stay within the suppression budget.
+    column is most general (withheld), step down one column and one level at a time, always to
+    the node of least information loss whose groups below the threshold stay within the
+    suppression budget; then again keeping each column that answer withholds, so the reviewer is
+    offered different trade-offs.
     Information loss is the mean, over the quasi-identifiers' cells, of how far up its ladder each
     cell is (0 exact, 1 withheld or suppressed). ``fixed`` (column position -> level) pins the
     levels a reviewer chose. Returns (per-column output code arrays, per-column value tables with
@@ -265,40 +267,53 @@ def protect(
             evaluated[node] = (generalised + small / max(rows, 1) * (1 - generalised), small)
         return evaluated[node]
 
-    node = tuple(ceiling)
+    within_budget = [] if not columns else [tuple(ceiling)]
+
+    def descend(top: tuple[int, ...]) -> tuple[int, ...]:
+        """Step down from ``top``, each time to the child of least loss within the budget."""
+        node = top
+        while len(evaluated) < MAX_EVALUATIONS:
+            within = []
+            for i in range(len(node)):
+                if node[i] > floor[i] and len(evaluated) < MAX_EVALUATIONS:
+                    child = node[:i] + (node[i] - 1,) + node[i + 1 :]
+                    loss, small = evaluate(child)
+                    if small <= budget * rows:
+                        within.append((loss, child))
+                        within_budget.append(child)
+            if not within:
+                return node
+            node = min(within)[1]
+        return node
+
+    finals = []
     if columns:
-        evaluate(node)
-    while len(evaluated) < MAX_EVALUATIONS:
-        children = [
-            node[:i] + (node[i] - 1,) + node[i + 1 :]
-            for i in range(len(node))
-            if node[i] > floor[i]
-        ]
-        within = []
-        for child in children:
-            if len(evaluated) >= MAX_EVALUATIONS:
-                break
-            loss, small = evaluate(child)
-            if small <= budget * rows:
-                within.append((loss, child))
-        if not within:
+        evaluate(tuple(ceiling))
+        finals.append(descend(tuple(ceiling)))
+        # The best that keeps each column the first answer withholds: other trade-offs for the
+        # reviewer (10-year bands with postcode districts, against 5-year bands without them).
+        for i, level in enumerate(finals[0]):
+            if level == top_level(columns[i]) and floor[i] < level:
+                top = tuple(ceiling[:i]) + (level - 1,) + tuple(ceiling[i + 1 :])
+                if evaluate(top)[1] <= budget * rows:
+                    finals.append(descend(top))
+    ranked = sorted({(evaluated[node][0], node) for node in within_budget})
+    # Offered: the best, the ends of the other descents, then the next best; one per trade-off,
+    # ranked by their information loss once cells are suppressed. The first is applied.
+    picks = [node for _, node in ranked[:1]]
+    picks += sorted(finals, key=lambda node: evaluated[node][0])
+    picks += [node for _, node in ranked[1:]]
+    offered: dict[tuple, tuple] = {}
+    for candidate in picks or [tuple(ceiling)]:
+        if len(offered) == OPTIONS_SHOWN:
             break
-        node = min(within)[1]
-    options = sorted(
-        (loss, candidate)
-        for candidate, (loss, small) in evaluated.items()
-        if small <= budget * rows or candidate == tuple(ceiling)
-    )[: OPTIONS_SHOWN * 3]
-    chosen = options[0][1] if options else tuple(ceiling)
-    outputs, tables, report = _apply(columns, chosen, codes_at, threshold, rows)
-    report["options"] = []
-    seen = set()
-    for _, candidate in options:  # distinct trade-offs only (levels of blank columns differ)
         option = _apply(columns, candidate, codes_at, threshold, rows)[2]
-        key = (option["information_loss"], option["suppressed_cells"])
-        if key not in seen and len(seen) < OPTIONS_SHOWN:
-            seen.add(key)
-            report["options"].append(option)
+        trade_off = (option["information_loss"], option["suppressed_cells"])
+        offered.setdefault(trade_off, (candidate, option))
+    ordered = sorted(offered.items())
+    chosen = ordered[0][1][0]
+    outputs, tables, report = _apply(columns, chosen, codes_at, threshold, rows)
+    report["options"] = [option for _, (_, option) in ordered]
     report["lattice_nodes_evaluated"] = len(evaluated)
     for c, lv in zip(columns, chosen, strict=True):
         c.level = lv
