@@ -43,6 +43,8 @@ def free_text_leaks(truth_values, note: str, small: set[str], counts: Counter) -
             left = value in digits
         elif kind == "EMAIL":
             left = value in note
+        elif kind == "DATE_OF_BIRTH":
+            left = independent.has_tokens(note, value)
         else:
             compact_note = compact(note) if compact_note is None else compact_note
             left = compact(value) in compact_note

@@ -373,6 +373,19 @@ def compact(text: str) -> str:
     return re.sub(r"[\W_]", "", text).upper()
 
 
+def tokens(text: str) -> list[str]:
+    return re.findall(r"[A-Z]+|\d+", text.upper())
+
+
+def has_tokens(text: str, value: str) -> bool:
+    """``value``'s words and numbers, in order, in ``text`` (a date in any spacing: "1/2/20"
+    left as "1 2 20", but not the "12 20" inside "02/12/2023")."""
+    haystack, needle = tokens(text), tokens(value)
+    return any(
+        haystack[i : i + len(needle)] == needle for i in range(len(haystack) - len(needle) + 1)
+    )
+
+
 def measure(src: str, out: str, truth: dict, report: dict) -> dict:
     small = {compact(pc) for pc, h in truth["households"].items() if h < THRESHOLD}
     predicted = {(c["name"], t) for c in report["columns"] for t in c["pii_types"]}
@@ -399,6 +412,8 @@ def measure(src: str, out: str, truth: dict, report: dict) -> dict:
                     leaks[kind, "left"] += value in digits
                 elif kind == "EMAIL":
                     leaks[kind, "left"] += value in text
+                elif kind == "DATE_OF_BIRTH":
+                    leaks[kind, "left"] += has_tokens(text, value)
                 else:
                     leaks[kind, "left"] += compact(value) in squashed
             words = set(re.findall(r"[\w'’-]+", text))

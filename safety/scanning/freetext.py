@@ -90,7 +90,7 @@ DOB_CONTEXT = re.compile(
 )
 # A full date at least this many years ago is taken as a birth date even with no such word.
 DOB_MIN_YEARS = 10
-UPPER = "A-ZÀ-ÖØ-Þ"
+UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"  # with Latin Extended-A (Š, Ž, Ģ, Ş)
 TOKEN = rf"[{UPPER}][a-zA-Z'’\u00c0-\u017f-]*[a-z\u00df-\u017f]"
 CAP_RUN = re.compile(rf"({TOKEN}(?: {TOKEN})*)")
 _RELATIVES = (
