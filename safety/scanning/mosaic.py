@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -40,11 +41,17 @@ def _band(age: int, width: int) -> str:
     return f"{low}-{low + width - 1}"
 
 
+@lru_cache(maxsize=200_000)
+def _birth_date(value: str, today: dt.date) -> dt.date | None:
+    """Parsed once per distinct value, whatever the number of levels the search tries."""
+    return parse_date(value, today)
+
+
 def _age_ladder(value: str, level: int, today: dt.date, is_dob: bool) -> str:
     if level == 0 or not value.strip():
         return value
     if is_dob:
-        born = parse_date(value)
+        born = _birth_date(value, today)
         if born is None:
             return ""  # an unreadable birth date is still personal data: leave it out
         age = age_on(born, today)
