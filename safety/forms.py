@@ -64,11 +64,46 @@ class RemediesForm(BaseForm):
             required=False,
             widget=forms.CheckboxSelectMultiple,
         )
+        self.options = (dataset.k_anonymity or {}).get("options") or []
+        if len(self.options) > 1:
+            self.fields["generalisation"] = forms.ChoiceField(
+                label="How much detail to keep in the quasi-identifiers",
+                help_text="Each option makes every group at least "
+                f"{dataset.min_cell_count} records; the first loses the least information. "
+                "If you change the quasi-identifiers, the others are chosen again.",
+                choices=[(str(i), option_label(o)) for i, o in enumerate(self.options)],
+                initial=next(
+                    (
+                        str(i)
+                        for i, o in enumerate(self.options)
+                        if o.get("level_numbers") == dataset.generalisation
+                    ),
+                    "0",
+                ),
+                required=False,
+                widget=forms.RadioSelect,
+            )
         self.findings = findings
         self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
 
+    def generalisation(self) -> dict[str, int]:
+        """The chosen option's levels; none (the least loss, searched again) if not chosen."""
+        choice = self.cleaned_data.get("generalisation")
+        if not choice or choice == "0":
+            return {}
+        return self.options[int(choice)]["level_numbers"]
+
     def remedies(self) -> dict[int, str]:
         return {f.position: self.cleaned_data[f"column_{f.position}"] for f in self.findings}
+
+
+def option_label(option: dict) -> str:
+    """'Age: 10-year bands; ward: exact. Information loss 31%, 120 cells suppressed.'"""
+    levels = "; ".join(f"{name}: {level}" for name, level in option["levels"].items())
+    loss = round(100 * option["information_loss"])
+    cells = option["suppressed_cells"]
+    plural = "" if cells == 1 else "s"
+    return f"{levels}. Information loss {loss}%, {cells} cell{plural} suppressed."
 
 
 class DownloadForm(BaseForm):

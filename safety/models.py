@@ -184,6 +184,9 @@ class Dataset(models.Model):
     rows = models.PositiveBigIntegerField(null=True, blank=True)
     quasi_identifiers = models.JSONField(default=list, blank=True)
     k_anonymity = models.JSONField(default=dict, blank=True)
+    # The generalisation levels the reviewer chose from the scan's k-anonymity options
+    # (quasi-identifier -> level); empty: the option of least information loss.
+    generalisation = models.JSONField(default=dict, blank=True)
     small_cells = models.JSONField(default=list, blank=True)
     small_numbers = models.JSONField(default=dict, blank=True)
     # What the uploader should know although the file was read ([{"code", "message"}]), and

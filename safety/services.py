@@ -344,16 +344,27 @@ def remedies_for(finding: ColumnFinding) -> list[str]:
     return [finding.suggested_action, *options]
 
 
-def _remedies_hash(remedies: dict[str, str], quasi_identifiers: list[str]) -> str:
-    canonical = json.dumps({"remedies": remedies, "qi": quasi_identifiers}, sort_keys=True)
+def _remedies_hash(
+    remedies: dict[str, str], quasi_identifiers: list[str], generalisation: dict | None = None
+) -> str:
+    choices = {"remedies": remedies, "qi": quasi_identifiers}
+    if generalisation:
+        choices["generalisation"] = generalisation
+    canonical = json.dumps(choices, sort_keys=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 @transaction.atomic
 def dataset_remedies_confirm(
-    *, dataset: Dataset, user: User, remedies: dict[int, str], quasi_identifiers: list[str]
+    *,
+    dataset: Dataset,
+    user: User,
+    remedies: dict[int, str],
+    quasi_identifiers: list[str],
+    generalisation: dict[str, int] | None = None,
 ) -> Dataset:
-    """Record the reviewer's remedy per column and quasi-identifiers, and queue the redaction."""
+    """Record the reviewer's remedy per column, quasi-identifiers and generalisation levels
+    (one of the scan's k-anonymity options), and queue the redaction."""
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
     if dataset.status not in (Dataset.Status.SCANNED, Dataset.Status.REDACTED):
         raise ValueError("Remedies can only be chosen once the scan has finished")
@@ -361,6 +372,7 @@ def dataset_remedies_confirm(
         finding.chosen_action = remedies.get(finding.position, finding.suggested_action)
         finding.save(update_fields=["chosen_action"])
     dataset.quasi_identifiers = quasi_identifiers
+    dataset.generalisation = generalisation or {}
     dataset.remedies_confirmed_by = user
     dataset.remedies_confirmed_at = timezone.now()
     dataset.status = Dataset.Status.REDACTING
@@ -379,7 +391,7 @@ def dataset_redact(*, dataset_id: int) -> bool:
         return False
     findings = list(dataset.findings.all())
     remedies = {f.name: f.remedy for f in findings}
-    digest = _remedies_hash(remedies, dataset.quasi_identifiers)
+    digest = _remedies_hash(remedies, dataset.quasi_identifiers, dataset.generalisation)
     if not RedactedCopy.objects.filter(dataset=dataset, remedies_hash=digest).exists():
         try:
             _write_redacted_copy(dataset, findings, remedies, digest)
@@ -412,6 +424,7 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
             path,
             households if has_table else None,
             quasi_identifiers=dataset.quasi_identifiers,
+            generalisation=dataset.generalisation,
             # The reviewer may keep a column the scan would drop, so the redaction reads the
             # file again rather than relying on the scan's scratch copy of the kept columns.
             prepare_redact=False,
@@ -421,9 +434,13 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
             for column in result.columns:
                 column.action = chosen.get(column.index, column.action)
             summary = redact(result, output, key)
-            # The report now describes the reviewer's quasi-identifiers, not the suggested ones.
+            # The report now describes the reviewer's quasi-identifiers, not the suggested ones
+            # (keeping the scan's options to choose from while they are the same ones).
+            k_anonymity = result.report["k_anonymity"]
+            if k_anonymity["quasi_identifiers"] == dataset.k_anonymity.get("quasi_identifiers"):
+                k_anonymity["options"] = dataset.k_anonymity.get("options", [])
             Dataset.objects.filter(pk=dataset.pk).update(
-                k_anonymity=result.report["k_anonymity"], small_cells=result.report["small_cells"]
+                k_anonymity=k_anonymity, small_cells=result.report["small_cells"]
             )
         finally:
             result.close()

@@ -235,8 +235,30 @@ def dataset_report(request: HttpRequest, pk: int) -> HttpResponse:
         "accesses": accesses if accesses is None else paginate(request, accesses, parameter="log"),
         "agreements": dataset.data_source.sharing_agreements.all(),
         "lapsed": agreement_lapsed(user, dataset),
+        "k_options": _k_options(dataset),
     }
     return render(request, "safety/dataset_report.html", context)
+
+
+def _k_options(dataset: Dataset) -> list[dict]:
+    """The scan's k-anonymity options as table rows, marking the one the reviewer chose."""
+    k = dataset.k_anonymity or {}
+    names = k.get("quasi_identifiers", [])
+    rows = []
+    for i, option in enumerate(k.get("options") or []):
+        chosen = option.get("level_numbers") == dataset.generalisation or (
+            i == 0 and not dataset.generalisation
+        )
+        rows.append(
+            {
+                "levels": [option["levels"].get(name, "") for name in names],
+                "loss": round(100 * option["information_loss"]),
+                "suppressed_cells": option["suppressed_cells"],
+                "k": option["k"],
+                "chosen": chosen and bool(dataset.remedies_confirmed_at),
+            }
+        )
+    return rows
 
 
 @requires("safety.view_datasets")
@@ -254,6 +276,7 @@ def dataset_remedies(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             remedies=form.remedies(),
             quasi_identifiers=form.cleaned_data["quasi_identifiers"],
+            generalisation=form.generalisation(),
         )
         messages.success(request, "Remedies confirmed: the redacted copy is being written.")
         return redirect("safety:dataset_progress", pk=dataset.pk)

@@ -557,6 +557,39 @@ def test_reviewer_chooses_remedies_and_a_redacted_copy_is_written(
         assert f"{label}</th>{numeric}{before}</td>{numeric}{after}</td>" in page
 
 
+def test_reviewer_chooses_one_of_the_k_anonymity_options(
+    source, team_member, reviewer, client_for, tmp_path, django_capture_on_commit_callbacks
+):
+    dataset = stored_dataset(
+        source, tmp_path, upto="scanned", uploader=team_member, content=synthetic_csv(rows=600)
+    )
+    options = dataset.k_anonymity["options"]
+    assert len(options) >= 2
+    assert [o["information_loss"] for o in options] == sorted(
+        o["information_loss"] for o in options
+    )
+    client = client_for(reviewer)
+    report = client.get(dataset.get_absolute_url()).content.decode()
+    assert "Ways to make every group at least 10 records" in report
+    assert f"{round(100 * options[1]['information_loss'])}%" in report
+    data = {f"column_{f.position}": f.suggested_action for f in dataset.findings.all()}
+    data["quasi_identifiers"] = dataset.quasi_identifiers
+    data["generalisation"] = "1"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("safety:dataset_remedies", args=[dataset.pk]), data)
+
+    assert response.status_code == 302
+    dataset.refresh_from_db()
+    assert dataset.status == Dataset.Status.REDACTED
+    assert dataset.generalisation == options[1]["level_numbers"]
+    assert dataset.k_anonymity["after_remedies"]["level_numbers"] == options[1]["level_numbers"]
+    assert dataset.k_anonymity["after_remedies"]["k"] >= 10
+    report = client.get(dataset.get_absolute_url()).content.decode()
+    chosen = report.split('<strong class="govuk-tag">Chosen</strong>')
+    assert len(chosen) == 2 and chosen[0].rstrip().endswith(">2")
+
+
 def test_a_remedy_the_engine_cannot_apply_is_refused(
     source, team_member, reviewer, client_for, tmp_path
 ):

@@ -75,7 +75,26 @@ ETHNIC_WORDS = re.compile(
     r"(?i)\b(white|black|asian|mixed|british|irish|caribbean|african|indian|pakistani|"
     r"bangladeshi|chinese|arab|gypsy|traveller|roma|multiple|ethnic|other ethnic)\b"
 )
+NOT_STATED = frozenset(
+    [
+        "not stated",
+        "prefer not to say",
+        "not known",
+        "unknown",
+        "declined",
+        "refused",
+        "n/a",
+        "not recorded",
+        "not given",
+        "information refused",
+        "none",
+    ]
+)
 AGE_HEADER = re.compile(r"(?i)(?:^|[^a-z])age(?:[^a-z]|$)")
+NAME_HEADER = re.compile(
+    r"(?i)^(?:client |resident |person |contact |full |first |last |family |given |middle |sur)?"
+    r"(?:name|forenames?|surname)s?$"
+)
 DOB_HEADER = re.compile(r"(?i)birth|\bdob\b|d\.o\.b|born")
 ID_HEADER = re.compile(r"(?i)(?:^|[^a-z])(id|ref|reference|number|no|code|urn|key)(?:[^a-z]|$)|id$")
 WARD_HEADER = re.compile(r"(?i)\bward")
@@ -100,10 +119,20 @@ COUNT_RE = {
     "NHS_NUMBER": re.compile(r"(?m)^[^\S\n]*(\d{3}[ -]?\d{3}[ -]?\d{4})\s*$"),
     # The national number's first digit is checked in the pattern so no per-cell Python runs.
     "PHONE": re.compile(
-        r"(?m)^[ \t]*(?:(?:\+|00)44[ -]?(?:\(0\)[ -]?)?|\(0|0)[1235789]\d{1,4}\)?"
-        r"[ -]?\d{3,4}[ -]?\d{3,4}[ \t]*$"
+        r"(?m)^[ \t]*(?:(?:\+|00)44[ .-]?(?:\(0\)[ .-]?)?|\(0|0)[1235789](?:[ .)/-]{0,3}\d){8,9}"
+        r"(?:[ ,]*(?i:ext|extn|extension|x)\.?[ :]*\d{1,6})?[ \t]*$"
     ),
 }
+WHOLE_CELL_TYPES = ("EMAIL", "NHS_NUMBER", "NI_NUMBER", "POSTCODE", "PHONE")
+PLACEHOLDER_OF = {
+    "EMAIL": "[EMAIL]",
+    "PHONE": "[PHONE]",
+    "NHS_NUMBER": "[NHS_NUMBER]",
+    "NI_NUMBER": "[NI_NUMBER]",
+    "POSTCODE": "[POSTCODE]",
+}
+# A type found in at least this share of a column's cells is reported and remedied.
+MEANINGFUL_SHARE = 0.02
 VALIDATORS = {
     "EMAIL": is_email,
     "POSTCODE": is_postcode,
@@ -122,6 +151,7 @@ class Profile:
     pii_types: list[str] = field(default_factory=list)
     confidence: float = 0.0
     qi_kind: str | None = None  # age, dob, sex, ethnicity, ward, district, postcode
+    labels: bool = False  # a small closed set of repeated labels (a category)
 
 
 def _share(values: list[str], test) -> float:
@@ -136,23 +166,35 @@ def classify(header: str, sample: list[str], names: NameIndex, today: dt.date) -
     n = len(values)
     distinct = len(set(values)) / n
     words = [len(v.split()) for v in values]
-    if sum(len(v) for v in values) / n >= 25 and sum(1 for w in words if w >= 4) / n >= 0.5:
+    category = _is_category(values)
+    long = sum(len(v) for v in values) / n >= 25 and sum(1 for w in words if w >= 4) / n >= 0.5
+    # A few long labels of a known category ("White: English, Welsh, Scottish, Northern Irish
+    # or British") are not notes; canned notes repeated are still notes, and scrubbed.
+    if long and not (category and _qi_kind(header, values, None)):
         return Profile("free_text", confidence=1.0)
-    for pii_type in ("EMAIL", "NHS_NUMBER", "NI_NUMBER", "POSTCODE", "PHONE"):
-        share = _share(values, VALIDATORS[pii_type])
-        if share >= 0.6:
-            qi = "postcode" if pii_type == "POSTCODE" else None
-            return Profile(pii_type, [pii_type], round(share, 3), qi)
-    dates = [parse_date(v) for v in values]
-    good = [d for d in dates if d is not None]
-    if len(good) / n >= 0.8 and _looks_like_birth_dates(header, good, today):
-        return Profile("DATE_OF_BIRTH", ["DATE_OF_BIRTH"], round(len(good) / n, 3), "dob")
+    shares = {t: _share(values, VALIDATORS[t]) for t in WHOLE_CELL_TYPES}
+    if sum(shares.values()) >= 0.6:
+        # A hand-filled contact column may hold phone numbers in some rows, emails in others.
+        kind = max(WHOLE_CELL_TYPES, key=lambda t: (shares[t], -WHOLE_CELL_TYPES.index(t)))
+        qi = "postcode" if kind == "POSTCODE" else None
+        profile = Profile(kind, [kind], round(sum(shares.values()), 3), qi)
+        return _with_embedded_types(profile, values, names, today)
+    dates = [parse_date(v, today) for v in values]
+    born = [d for d in dates if d is not None and _plausible_birth(d, today)]
+    if len(born) / n >= 0.8 and _looks_like_birth_dates(header, born, today):
+        return Profile("DATE_OF_BIRTH", ["DATE_OF_BIRTH"], round(len(born) / n, 3), "dob")
     qi = _qi_kind(header, values, None)
     if qi:
-        return Profile("plain", qi_kind=qi)
+        return Profile("plain", qi_kind=qi, labels=category)
     share = _share(values, is_address)
     if share >= 0.6:
-        return Profile("ADDRESS", ["ADDRESS"], round(share, 3))
+        profile = Profile("ADDRESS", ["ADDRESS"], round(share, 3))
+        return _with_embedded_types(profile, values, names, today)
+    if NAME_HEADER.search(header) and _name_share(values, names, distinct, by_shape=True) >= 0.8:
+        return Profile("PERSON_NAME", ["PERSON_NAME"], 0.8)  # "Surname": the header decides
+    if category and _name_share(sorted(set(values)), names, 1.0) < 0.5:
+        # A small closed set of repeated labels (groups, services, outcomes) is not names.
+        return Profile("plain", labels=True)
     share = _name_share(values, names, distinct)
     if share >= 0.5:
         return Profile("PERSON_NAME", ["PERSON_NAME"], round(share, 3))
@@ -161,13 +203,46 @@ def classify(header: str, sample: list[str], names: NameIndex, today: dt.date) -
         return Profile("SYSTEM_ID", ["SYSTEM_ID"], round(share * min(1.0, distinct + 0.1), 3))
     if _mostly_numbers(values):
         return Profile("plain")
-    scrubber = TextScrubber(names, find_names=False)
+    scrubber = TextScrubber(names, find_names=False, today=today)
     scrubbed = scrubber.scrub(values)
     changed = sum(1 for a, b in zip(values, scrubbed, strict=True) if a != b)
     if changed:
         types = sorted(scrubber.counts, key=_type_order)
         return Profile("mixed", types, round(changed / n, 3))
     return Profile("plain")
+
+
+def _with_embedded_types(profile: Profile, values, names: NameIndex, today) -> Profile:
+    """Add every other type found in a meaningful share of the cells (a postcode at the end of
+    some address lines, an email in some rows of a phone column)."""
+    scrubbed = TextScrubber(names, find_names=False, find_dates=False, today=today).scrub(values)
+    n = len(values)
+    for pii_type, placeholder in PLACEHOLDER_OF.items():
+        if pii_type in profile.pii_types:
+            continue
+        if sum(1 for v in scrubbed if placeholder in v) / n >= MEANINGFUL_SHARE:
+            profile.pii_types.append(pii_type)
+    profile.pii_types.sort(key=_type_order)
+    return profile
+
+
+def strictest_action(pii_types: list[str]) -> str | None:
+    """The remedy that covers every type a column holds (dropping covers everything)."""
+    actions = [ACTION_BY_TYPE.get(t, "generalise") for t in pii_types]
+    for action in ("drop", "pseudonymise", "generalise"):
+        if action in actions:
+            return action
+    return None
+
+
+def _plausible_birth(date: dt.date, today: dt.date) -> bool:
+    return today.year - 120 <= date.year and date <= today
+
+
+def _is_category(values: list[str]) -> bool:
+    """Cells drawn from a small closed set of labels, each repeated (none written only once)."""
+    labels = Counter(values)
+    return len(values) >= 40 and len(labels) <= 60 and min(labels.values()) >= 2
 
 
 def _type_order(t: str) -> int:
@@ -181,8 +256,6 @@ def _mostly_numbers(values: list[str]) -> bool:
 
 
 def _looks_like_birth_dates(header: str, dates: list[dt.date], today: dt.date) -> bool:
-    if any(d > today for d in dates):
-        return False
     if DOB_HEADER.search(header):
         return True
     years = sorted(d.year for d in dates)
@@ -201,7 +274,8 @@ def _qi_kind(header: str, values: list[str], _unused) -> str | None:
         return "age"
     if _share(lows, lambda v: v in SEX_VALUES) >= 0.9:
         return "sex"
-    if _share(values, lambda v: bool(ETHNIC_WORDS.search(v))) >= 0.8:
+    stated = [v for v in lows if v not in NOT_STATED]
+    if stated and _share(stated, lambda v: bool(ETHNIC_WORDS.search(v))) >= 0.8:
         return "ethnicity"
     if DISTRICT_HEADER.search(header) and (
         _share(values, lambda v: bool(OUTWARD_FULL.fullmatch(v.upper()))) >= 0.9
@@ -210,8 +284,11 @@ def _qi_kind(header: str, values: list[str], _unused) -> str | None:
     return None
 
 
-def _name_share(values: list[str], names: NameIndex, distinct: float) -> float:
-    """Share of values that look like people's names; 0 for months, organisations and places."""
+def _name_share(
+    values: list[str], names: NameIndex, distinct: float, by_shape: bool = False
+) -> float:
+    """Share of values that look like people's names; 0 for months, organisations and places.
+    ``by_shape``: the share shaped like names at all (for a column whose header says names)."""
     shaped = hits = orgs = 0
     for value in values:
         if not NAME_SHAPE.fullmatch(value):
@@ -232,7 +309,7 @@ def _name_share(values: list[str], names: NameIndex, distinct: float) -> float:
     n = len(values)
     if shaped / n < 0.8 or orgs / n > 0.2:
         return 0.0
-    return hits / n
+    return (shaped - orgs) / n if by_shape else hits / n
 
 
 def _id_share(values: list[str]) -> float:

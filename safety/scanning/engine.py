@@ -31,10 +31,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .detectors import ACTION_BY_TYPE, Profile, classify, count_matches
+from .detectors import (
+    ACTION_BY_TYPE,
+    WHOLE_CELL_TYPES,
+    Profile,
+    classify,
+    count_matches,
+    strictest_action,
+)
 from .errors import HouseholdsTableError, UnknownColumnError
 from .freetext import TextScrubber
-from .mosaic import QIColumn, generalise, group_sizes, k_summary, protect
+from .mosaic import PostcodeRule, QIColumn, generalise, group_sizes, k_summary, protect
 from .names import NameIndex
 from .patterns import PII_TYPES, is_postcode, mask, normalise_postcode
 from .reader import Limits, Table, open_table
@@ -67,6 +74,9 @@ class ScanOptions:
     progress: Callable[[int], None] | None = None
     # Also scan a workbook's other sheets and its comments (``report["other_parts"]``).
     other_parts: bool = True
+    # Generalisation levels a reviewer chose (quasi-identifier name -> level, as in a
+    # k-anonymity option's ``level_numbers``); the others are searched for.
+    generalisation: dict[str, int] | None = None
 
 
 @dataclass
@@ -98,6 +108,8 @@ class ScanResult:
     spill: Spill | None = None
     chunk_sizes: list[int] = field(default_factory=list)
     spilled: frozenset[int] = frozenset()
+    # What postcodes in free text become (small cells removed, the others kept to the district).
+    postcode_rule: PostcodeRule | None = None
 
     def close(self) -> None:
         """Delete the scratch file now (it is also deleted when the result is collected)."""
@@ -198,6 +210,8 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
             for c in columns:  # name columns first: every name is known before notes are read
                 if c.profile.kind == "PERSON_NAME":
                     names.add_file_names(cols[c.index])
+                elif c.profile.labels:
+                    names.add_places(cols[c.index])
             for c in columns:
                 values = cols[c.index]
                 kind = c.profile.kind
@@ -205,6 +219,9 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
                     spill.put(("raw", c.index, number), values)
                 elif kind in PII_TYPES:
                     c.matches += count_matches(kind, values, c.verdicts)
+                    for other in c.profile.pii_types:
+                        if other != kind and other in WHOLE_CELL_TYPES:
+                            c.matches += count_matches(other, values)
                     if len(c.examples) < 3:
                         c.examples += [mask(v) for v in _sample(values, 3 - len(c.examples))]
                 if c.index in spilled:
@@ -226,12 +243,18 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         small_cells, postcode_small, postcode_note = _small_postcodes(
             columns, postcode_counts, households, threshold
         )
+        postcode_rule = PostcodeRule(
+            households if households is not None else _records_per_postcode(postcode_counts),
+            threshold,
+        )
         tasks = [(i, find, n) for n in range(len(chunk_sizes)) for i, find in text_columns.items()]
-        job = _ScrubJob(spill, names, store=options.prepare_redact)
+        job = _ScrubJob(spill, names, store=options.prepare_redact, today=today, rule=postcode_rule)
         with _parallel(job, options.workers, len(tasks)) as run_all:
             results = run_all(tasks)
             # The mosaic runs here while worker processes (if any) scrub the free text.
-            qi_report, outputs, tables = _mosaic(qi_columns, postcode_small, threshold, today)
+            qi_report, outputs, tables = _mosaic(
+                qi_columns, postcode_small, threshold, today, options.generalisation
+            )
             text_counts = _collect_scrubbed(job, tasks, results, columns)
         for c in columns:
             _decide_action(c, text_counts.get(c.index), households is not None, qi_columns)
@@ -279,6 +302,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         spill=spill if options.prepare_redact else None,
         chunk_sizes=chunk_sizes,
         spilled=frozenset(spilled),
+        postcode_rule=postcode_rule,
     )
 
 
@@ -293,15 +317,20 @@ class _ScrubJob:
     result of a chunk does not depend on which process scrubbed it or in what order.
     """
 
-    def __init__(self, spill: Spill, names: NameIndex, *, store: bool) -> None:
+    def __init__(
+        self, spill: Spill, names: NameIndex, *, store: bool, today=None, rule=None
+    ) -> None:
         self.spill, self.names, self.store = spill, names, store
+        self.today, self.rule = today, rule
         self.scrubbers: dict[int, TextScrubber] = {}
 
     def run(self, task: tuple[int, bool, int]):
         index, find_names, number = task
         scrubber = self.scrubbers.get(index)
         if scrubber is None:
-            scrubber = self.scrubbers[index] = TextScrubber(self.names, find_names=find_names)
+            scrubber = self.scrubbers[index] = TextScrubber(
+                self.names, find_names=find_names, today=self.today, postcode=self.rule
+            )
         values = self.spill.get(("raw", index, number))
         scrubber.counts.clear()
         scrubbed = scrubber.scrub(list(values))
@@ -446,7 +475,17 @@ def _small_postcodes(columns, postcode_counts, households, threshold):
     return small_cells, small_values, note
 
 
-def _mosaic(qi_columns, postcode_small, threshold, today):
+def _records_per_postcode(postcode_counts: dict[int, Counter]) -> dict[str, int]:
+    """Records per normalised postcode over every postcode column."""
+    sizes: Counter = Counter()
+    for counts in postcode_counts.values():
+        for raw, n in counts.items():
+            if raw.strip() and is_postcode(raw):
+                sizes[normalise_postcode(raw)] += n
+    return sizes
+
+
+def _mosaic(qi_columns, postcode_small, threshold, today, generalisation=None):
     raw_codes = [q.codes for q in qi_columns]
     sizes = group_sizes(raw_codes)
     rows = len(raw_codes[0]) if raw_codes else 0
@@ -465,8 +504,18 @@ def _mosaic(qi_columns, postcode_small, threshold, today):
             q.presuppress = postcode_small[q.index]
             if q.start_level == 0 and postcode_small is not None:
                 pass
-    outputs, tables, after = protect(qi_columns, threshold, today) if qi_columns else ([], [], {})
-    report = {"quasi_identifiers": [q.name for q in qi_columns], **summary, "after_remedies": after}
+    chosen = generalisation or {}
+    fixed = {i: int(chosen[q.name]) for i, q in enumerate(qi_columns) if q.name in chosen}
+    outputs, tables, after = (
+        protect(qi_columns, threshold, today, fixed) if qi_columns else ([], [], {})
+    )
+    options = after.pop("options", [])  # the best few, the chosen one first
+    report = {
+        "quasi_identifiers": [q.name for q in qi_columns],
+        **summary,
+        "after_remedies": after,
+        "options": options,
+    }
     return report, outputs, tables
 
 
@@ -477,6 +526,9 @@ def _decide_action(c: ColumnState, text_counts, has_table: bool, qi_columns) -> 
         if kind == "mixed":
             c.profile.pii_types = sorted(c.type_counts, key=PII_TYPES.index) or c.profile.pii_types
         c.action = "scrub_text" if c.matches else "keep"
+        return
+    if len(c.profile.pii_types) > 1 and strictest_action(c.profile.pii_types) == "drop":
+        c.action = "drop"  # e.g. phone numbers and emails in one contact column
         return
     if kind == "POSTCODE":
         c.action = "suppress_small_cells" if has_table else "generalise"
@@ -552,7 +604,12 @@ def redact(result: ScanResult, out_path: str, key: bytes) -> dict:
             for c in job.kept:
                 if c.profile.kind in ("free_text", "mixed"):
                     find = c.profile.kind == "free_text"
-                    scrubbers[c.index] = TextScrubber(result.names, find_names=find)
+                    scrubbers[c.index] = TextScrubber(
+                        result.names,
+                        find_names=find,
+                        today=result.options.today,
+                        postcode=result.postcode_rule,
+                    )
             for chunk in result.table.chunks(result.options.chunk_rows):
                 cols = list(zip(*chunk, strict=True))
 

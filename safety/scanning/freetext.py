@@ -10,20 +10,31 @@ and context words.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Callable
+
+import phonenumbers
 
 from .names import HARD_STOP, MONTHS, ORG_PLACE, STOP_WORDS, STREET_SUFFIXES, TITLES, NameIndex
 from .patterns import (
     EMAIL_IN,
+    MONTH_NAMES,
+    MONTH_WORD,
     NI_FULL,
-    NON_DIGITS,
+    PHONE_EXTENSION,
     POSTCODE_COMPACT,
+    make_date,
     nhs_checksum_ok,
-    phone_digits_ok,
+    normalise_postcode,
+    uk_phone_national,
 )
 
 SEP = "\x00"
+KIND_OF = {"[PHONE]": "PHONE", "[NHS_NUMBER]": "NHS_NUMBER", "[DATE]": "DATE_OF_BIRTH"}
+# Presidio's phone recogniser uses libphonenumber's matcher; "possible" is the most lenient level.
+PHONE_LENIENCY = phonenumbers.Leniency.POSSIBLE
 PLACEHOLDERS = {
     "PERSON_NAME": "[NAME]",
     "EMAIL": "[EMAIL]",
@@ -36,16 +47,50 @@ PLACEHOLDERS = {
 }
 
 EMAIL_CHARS = re.compile(r"[\w.+'@-]*")  # every character an address can hold
-DIGIT_RUN = re.compile(r"([\d+(][\d ()/.-]*\d)")
-INNER = re.compile(
-    r"(?<!\d)(?:(?P<date>\d{1,2}[/.-]\d{1,2}[/.-](?:19|20)?\d{2}|(?:19|20)\d{2}-\d{1,2}-\d{1,2})"
-    r"|(?P<phone>(?:(?:\+|00)44 ?(?:\(0\) ?)?|\(?0)\d{2,4}\)?[ -]?\d{3,4}[ -]?\d{3,4})"
-    r"|(?P<nhs>\d{3}[ -]?\d{3}[ -]?\d{4}))(?!\d)"
+# A run of digits and the separators people put between groups of them (with an extension).
+DIGIT_RUN = re.compile(
+    r"([\d+(][\d ()/.\u2013-]*\d(?:[ ,]*(?i:ext|extn|extension|x)\.?[ :]*\d{1,6})?)"
 )
-CODE_RUN = re.compile(
-    r"([A-Z](?:[A-Z]?\d[A-Z\d]? ?\d[A-Z]{2}|[A-Z] ?\d\d ?\d\d ?\d\d(?: ?[A-D](?![A-Za-z]))?))"
+DIGITS = re.compile(r"\d+")
+PHONE_SEP = re.compile(r"[ ()./\u2013-]{1,4}")
+NHS_SEP = re.compile(r"[ ./-]{1,2}")
+DATE_SEP = re.compile(r" ?[/.-] ?")
+DATE_MARK = re.compile(r"[/.-]")
+DATE_AFTER = re.compile(r" ?[/.-] ?\d")
+# Identifiers that mix letters and digits, in any case, found from their first digit (the letters
+# before it are checked in Python): a date with the month in words, a postcode's district digit
+# onwards, or the six digits of a National Insurance number and its suffix letter (spaces or
+# hyphens between them: with dots they are a date, as in "d.o.b. 10.10.00").
+CODE_BRANCHES = {
+    "tdate": r"\d?(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*(?i:" + MONTH_WORD + r")\.?,?[\s./-]*"
+    r"(?:19|20)?\d\d(?!\d)",
+    "mdate": r"\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)",
+    "pc": r"[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_])",
+    "ni": r"(?:[ -]?[ -]?\d){5}(?:[ -]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]?\d)",
+}
+CODES = re.compile(
+    r"(?<!\d)\d(?:" + "|".join(f"(?P<{k}>{v})" for k, v in CODE_BRANCHES.items()) + ")"
 )
-UPPER = "A-ZÀ-ÖØ-Þ"
+# Each branch alone, to try the others where the first that matched is not the identifier.
+CODE_BRANCH = {k: re.compile(r"\d" + v) for k, v in CODE_BRANCHES.items()}
+TEXT_DATE = re.compile(
+    r"(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*((?i:"
+    + MONTH_WORD
+    + r"))\.?,?[\s./-]*((?:19|20)?\d\d)"
+)
+MONTH_BEFORE = re.compile(r"(?<![^\W_])(?i:" + MONTH_WORD + r")\.?\s+$")
+# Two letters, a hyphen and six digits with no suffix letter: a reference number ("SR-100000").
+REFERENCE = re.compile(r"[A-Za-z]{2}-\d{6}")
+OUTWARD_LETTERS = re.compile(r"(?<![^\W_])[A-Za-z]{1,2}$")
+NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ -]?([A-Za-z])[ -]{0,2}$")
+# Words that mark the date after them as a date of birth ("DOB", "d.o.b.", "born on", ...).
+DOB_CONTEXT = re.compile(
+    r"(?i)(?:\bd\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|\bborn(?:\s+on)?|birthday"
+    r"|\bb\.)[\s:,=(-]*$"
+)
+# A full date at least this many years ago is taken as a birth date even with no such word.
+DOB_MIN_YEARS = 10
+UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"  # with Latin Extended-A (Š, Ž, Ģ, Ş)
 TOKEN = rf"[{UPPER}][a-zA-Z'’\u00c0-\u017f-]*[a-z\u00df-\u017f]"
 CAP_RUN = re.compile(rf"({TOKEN}(?: {TOKEN})*)")
 _RELATIVES = (
@@ -58,14 +103,13 @@ CONTEXT_TAIL = re.compile(
     r"(?:(?i:\b(?:spoke|speak|speaking|talked|talking|chatted)\s+(?:to|with))"
     r"|(?i:\b(?:called|named|name is|names is|name's|met with|met|visited|contacted|phoned"
     r"|rang|emailed|texted|messaged))"
-    rf"|(?i:\b(?:his|her|their|my|your|client's|resident's|the)\s+(?:{_RELATIVES}))"
+    rf"|(?i:\b(?:his|her|their|my|your|client's|resident's|the|with)\s+(?:{_RELATIVES}))"
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.)[,:]?\s+$"
 )
 NUMBER_TAIL = re.compile(
     r"(?i)(?:\b(?:flat|apartment|apt|unit)\s*\d+\w?,?\s+)?\b\d{1,4}[a-z]?,?\s+$"
 )
-DAY_TAIL = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+$")
-YEAR_HEAD = re.compile(r"^,?\s+(?:19|20)\d{2}\b")
+DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
 
 KEEP, NAME, MAYBE, STREET, MONTH = range(5)
 
@@ -74,15 +118,23 @@ class TextScrubber:
     """Replaces personal data spans in cells; ``counts`` tallies spans by type."""
 
     def __init__(
-        self, names: NameIndex, *, find_names: bool = True, find_dates: bool | None = None
+        self,
+        names: NameIndex,
+        *,
+        find_names: bool = True,
+        find_dates: bool | None = None,
+        today: dt.date | None = None,
+        postcode: Callable[[str], str] | None = None,
     ):
         self.names = names
         self.find_names = find_names
         # Dates matter inside notes; in short structured columns a date is usually an event date.
         self.find_dates = find_names if find_dates is None else find_dates
+        self.today = today or dt.date.today()
+        # What a postcode (normalised) becomes: its district, or [POSTCODE] if it is a small cell.
+        self.postcode = postcode or (lambda code: "[POSTCODE]")
         self.counts: Counter[str] = Counter()
-        self._digit_cache: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self._code_cache: dict[str, tuple[str, str | None]] = {}
+        self._digit_cache: dict[str, tuple[str, tuple[str, ...], str, tuple[str, ...]]] = {}
         self._cap_cache: dict[str, tuple[int, str]] = {}
         self._file_names_size = -1
 
@@ -92,19 +144,21 @@ class TextScrubber:
         """Scrub many cells at once; returns a new list of the same length and order."""
         if not values:
             return []
-        if len(self.names.file_names) != self._file_names_size:
+        known = len(self.names.file_names) + len(self.names.places)
+        if known != self._file_names_size:
             self._cap_cache.clear()  # the file's own names changed what counts as a name
-            self._file_names_size = len(self.names.file_names)
+            self._file_names_size = known
         text = SEP.join(values)
         if text.count(SEP) != len(values) - 1:
             values = [v.replace(SEP, " ") for v in values]
             text = SEP.join(values)
         if "@" in text:
             text = self._emails(text)
-        text = self._digits(text)
         text = self._codes(text)
-        if self.find_names:
-            text = self._caps(text)
+        text = self._digits(text)
+        # Short columns: only names that a word such as "partner" or a title points at, or the
+        # file's own names.
+        text = self._caps(text, context_only=not self.find_names)
         out = text.split(SEP)
         assert len(out) == len(values)
         return out
@@ -142,6 +196,8 @@ class TextScrubber:
         return "".join(out)
 
     def _digits(self, text: str) -> str:
+        """Phone numbers, NHS numbers and dates written in digits, decided once per distinct run;
+        a recent date is a birth date only where a word such as "born" comes before it."""
         parts = DIGIT_RUN.split(text)
         if len(parts) == 1:
             return text
@@ -151,63 +207,199 @@ class TextScrubber:
         runs = parts[1::2]
         for run in set(runs).difference(cache):
             cache[run] = self._classify_digits(run)
-        replaced = []
-        for run in runs:
-            new, kinds = cache[run]
+        for i, run in enumerate(runs):
+            j = 2 * i + 1
+            new, kinds, new_born, kinds_born = cache[run]
+            if new_born != new and DOB_CONTEXT.search(parts[j - 1][-30:]):
+                new, kinds = new_born, kinds_born
             if kinds:
                 self.counts.update(kinds)
-            replaced.append(new)
-        parts[1::2] = replaced
+            parts[j] = new
         return "".join(parts)
 
-    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...]]:
+    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+        """(run as replaced, kinds found, the same after a birth-date word, its kinds)."""
         if len(run) < 6:
-            return run, ()
-        kinds = []
+            return run, (), run, ()
+        digit_count = sum(map(str.isdigit, run))
+        if digit_count < 4 or (digit_count < 9 and not DATE_MARK.search(run)):
+            return run, (), run, ()  # too short for a phone or NHS number, and not a date
+        groups = [m.span() for m in DIGITS.finditer(run)]
+        spans = []  # (start, end, placeholder or None, only after a birth-date word)
+        i = 0
+        while i < len(groups):
+            found = (
+                self._date_at(run, groups, i)
+                or self._phone_at(run, groups, i)
+                or self._nhs_at(run, groups, i)
+            )
+            if found:
+                spans.append(found[0])
+                i = found[1]
+            else:
+                i += 1
+        if not any(s[2] for s in spans) and sum(len(run[a:b]) for a, b in groups) >= 9:
+            spans = self._library_phones(run, spans)
+        plain, born = [], []
+        pos = 0
+        for start, end, placeholder, needs_word in spans:
+            plain.append(run[pos:start])
+            born.append(run[pos:start])
+            text = run[start:end]
+            plain.append(text if placeholder is None or needs_word else placeholder)
+            born.append(text if placeholder is None else placeholder)
+            pos = end
+        plain.append(run[pos:])
+        born.append(run[pos:])
+        kinds = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None and not s[3])
+        kinds_born = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None)
+        return "".join(plain), kinds, "".join(born), kinds_born
 
-        def replace(m: re.Match) -> str:
-            kind = m.lastgroup
-            digits = NON_DIGITS.sub("", m.group())
-            if kind == "date":
-                if not self.find_dates:
-                    return m.group()
-                kinds.append("DATE_OF_BIRTH")
-                return "[DATE]"
-            if kind == "phone" and phone_digits_ok(digits):
-                kinds.append("PHONE")
-                return "[PHONE]"
-            if len(digits) == 10 and nhs_checksum_ok(digits):
-                kinds.append("NHS_NUMBER")
-                return "[NHS_NUMBER]"
-            return m.group()
+    def _date_at(self, run: str, groups, i: int):
+        """A date in digits from group ``i``: ((start, end, placeholder, needs word), next)."""
+        if i + 2 >= len(groups):
+            return None
+        (a0, a1), (b0, b1), (c0, c1) = groups[i : i + 3]
+        first, second = run[a1:b0], run[b1:c0]
+        if first != second or not DATE_SEP.fullmatch(first) or DATE_AFTER.match(run, c1):
+            return None  # "07-7-00-000000" is a phone number, not 7 July 2000 and more
+        a, b, c = run[a0:a1], run[b0:b1], run[c0:c1]
+        if len(a) == 4 and len(b) <= 2 and len(c) <= 2 and a[:2] in ("19", "20"):
+            date = make_date(c, b, a, self.today)
+        elif len(a) <= 2 and len(b) <= 2 and (len(c) == 2 or (len(c) == 4 and c[:2] in "1920")):
+            date = make_date(a, b, c, self.today)
+        else:
+            return None
+        if date is None:
+            return None
+        return (a0, c1, *self._date_verdict(date)), i + 3
 
-        new = INNER.sub(replace, run)
-        return new, tuple(kinds)
+    def _date_verdict(self, date: dt.date) -> tuple[str | None, bool]:
+        """(placeholder or None, whether only a birth-date word before it makes it one)."""
+        if not self.find_dates or date > self.today:
+            return None, False  # an appointment, or a column of event dates: kept
+        years = self.today.year - date.year
+        if years > 120:
+            return None, False
+        return "[DATE]", years < DOB_MIN_YEARS
+
+    def _phone_at(self, run: str, groups, i: int):
+        start = groups[i][0]
+        plus = run[:start].rstrip(" (").endswith("+")
+        if not plus and run[start] != "0" and not run.startswith("44", start):
+            return None  # a UK number starts with its trunk 0, +44 or 0044
+        digits, best = "", None
+        for j in range(i, len(groups)):
+            if j > i and not PHONE_SEP.fullmatch(run[groups[j - 1][1] : groups[j][0]]):
+                break
+            digits += run[groups[j][0] : groups[j][1]]
+            if len(digits) > 16:
+                break
+            if uk_phone_national(digits, plus):
+                best = j
+        if best is None:
+            return None
+        end = groups[best][1]
+        extension = PHONE_EXTENSION.match(run, end)
+        if extension:
+            end = extension.end()
+        while start > 0 and run[start - 1] in "+(":
+            start -= 1
+        if run.count("(", start, end) > run.count(")", start, end) and run[end : end + 1] == ")":
+            end += 1
+        return (start, end, "[PHONE]", False), best + 1
+
+    def _nhs_at(self, run: str, groups, i: int):
+        digits = ""
+        for j in range(i, len(groups)):
+            if j > i and not NHS_SEP.fullmatch(run[groups[j - 1][1] : groups[j][0]]):
+                return None
+            digits += run[groups[j][0] : groups[j][1]]
+            if len(digits) == 10:
+                if nhs_checksum_ok(digits):
+                    return (groups[i][0], groups[j][1], "[NHS_NUMBER]", False), j + 1
+                return None
+            if len(digits) > 10:
+                return None
+        return None
+
+    def _library_phones(self, run: str, spans: list) -> list:
+        """libphonenumber's own matcher, as a second opinion on a long run nothing else took."""
+        found = []
+        for match in phonenumbers.PhoneNumberMatcher(run, "GB", leniency=PHONE_LENIENCY):
+            typed = PHONE_EXTENSION.sub("", match.raw_string)
+            digits = "".join(ch for ch in typed if ch.isdigit())
+            if (
+                match.number.country_code == 44
+                and uk_phone_national(digits, typed.startswith("+"))
+                and not any(a < match.end and match.start < b for a, b, _, _ in spans)
+            ):
+                found.append((match.start, match.end, "[PHONE]", False))
+        return sorted(spans + found)
 
     def _codes(self, text: str) -> str:
-        parts = CODE_RUN.split(text)
-        if len(parts) == 1:
+        """Postcodes, National Insurance numbers and dates with the month in words, any case."""
+        out = []
+        pos = 0
+        for m in CODES.finditer(text):
+            found = self._code_at(m.lastgroup, text, m.start(), m.end(), pos)
+            for kind in CODE_BRANCH:
+                if found:
+                    break
+                other = kind != m.lastgroup and CODE_BRANCH[kind].match(text, m.start())
+                if other:
+                    found = self._code_at(kind, text, m.start(), other.end(), pos)
+            if not found:
+                continue
+            start, end, new, kind = found
+            self.counts[kind] += 1
+            out.append(text[pos:start])
+            out.append(new)
+            pos = end
+        if not out:
             return text
-        cache = self._code_cache
-        codes = parts[1::2]
-        for code in set(codes).difference(cache):
-            compact = code.replace(" ", "")
-            if POSTCODE_COMPACT.fullmatch(compact):
-                cache[code] = ("[POSTCODE]", "POSTCODE")
-            elif NI_FULL.fullmatch(compact) and len(compact) >= 8:
-                cache[code] = ("[NI_NUMBER]", "NI_NUMBER")
-            else:
-                cache[code] = (code, None)
-        replaced = []
-        for code in codes:
-            new, kind = cache[code]
-            if kind:
-                self.counts[kind] += 1
-            replaced.append(new)
-        parts[1::2] = replaced
-        return "".join(parts)
+        out.append(text[pos:])
+        return "".join(out)
 
-    def _caps(self, text: str) -> str:
+    def _code_at(self, kind: str, text: str, start: int, end: int, pos: int):
+        """(start, end, replacement, type) if the candidate is one, with the letters before it."""
+        if kind == "pc":
+            letters = OUTWARD_LETTERS.search(text, max(pos, start - 3), start)
+            if not letters:
+                return None
+            start = letters.start()
+            compact = text[start:end].replace(" ", "").replace("-", "").upper()
+            if not POSTCODE_COMPACT.fullmatch(compact):
+                return None
+            return start, end, self.postcode(normalise_postcode(compact)), "POSTCODE"
+        if kind == "ni":
+            letters = NI_LETTERS.search(text, max(pos, start - 6), start)
+            if not letters:
+                return None
+            start = letters.start()
+            compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
+            if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
+                return None
+            return start, end, "[NI_NUMBER]", "NI_NUMBER"
+        first = start
+        if kind == "tdate":
+            day, month, year = TEXT_DATE.match(text, start, end).groups()
+        else:  # month first: "April 3, 1987"
+            month_word = MONTH_BEFORE.search(text, max(pos, start - 12), start)
+            if not month_word:
+                return None
+            start = month_word.start()
+            month = month_word.group().rstrip(". \t\n")
+            day, year = DAY_YEAR.match(text, first, end).groups()
+        date = make_date(day, MONTH_NAMES.get(month.lower()), year, self.today)
+        placeholder, needs_word = self._date_verdict(date) if date else (None, False)
+        if placeholder is None or (
+            needs_word and not DOB_CONTEXT.search(text, max(pos, start - 30), start)
+        ):
+            return None
+        return start, end, placeholder, "DATE_OF_BIRTH"
+
+    def _caps(self, text: str, context_only: bool = False) -> str:
         parts = CAP_RUN.split(text)
         if len(parts) == 1:
             return text
@@ -219,6 +411,17 @@ class TextScrubber:
         names = 0
         for i, (kind, new) in enumerate(decided):
             j = 2 * i + 1
+            if context_only:
+                if kind in (NAME, MAYBE, MONTH) and CONTEXT_TAIL.search(parts[j - 1][-40:]):
+                    parts[j] = self._context_name(parts[j])
+                    names += 1
+                elif kind == NAME and (
+                    parts[j].split(" ")[0].lower() in TITLES
+                    or any(t.lower() in self.names.file_names for t in parts[j].split(" "))
+                ):
+                    parts[j] = new
+                    names += 1
+                continue
             if kind == NAME:
                 parts[j] = new
                 names += 1
@@ -241,14 +444,9 @@ class TextScrubber:
                 else:
                     parts[j] = new
             elif kind == MONTH:
-                prev, nxt = parts[j - 1], parts[j + 1]
-                day, year = DAY_TAIL.search(prev[-12:]), YEAR_HEAD.match(nxt)
-                if day and year:
-                    parts[j - 1] = prev[: len(prev) - (len(prev[-12:]) - day.start())]
-                    parts[j] = "[DATE]"
-                    parts[j + 1] = nxt[year.end() :]
-                    self.counts["DATE_OF_BIRTH"] += 1
-                elif CONTEXT_TAIL.search(prev[-40:]):
+                # Full dates were decided with the codes: a month here is a date's or a name.
+                prev = parts[j - 1]
+                if CONTEXT_TAIL.search(prev[-40:]):
                     parts[j] = self._context_name(parts[j])
                     names += 1
         self.counts["PERSON_NAME"] += names
@@ -273,6 +471,8 @@ class TextScrubber:
         tokens = run.split(" ")
         lows = [t.lower() for t in tokens]
         n = len(tokens)
+        if run.lower() in self.names.places:
+            return KEEP, run
         if n == 1:
             low = lows[0]
             if low in MONTHS:
@@ -291,6 +491,12 @@ class TextScrubber:
                 blocked[i] = True
                 if i > 0 and lows[i - 1] not in TITLES:
                     blocked[i - 1] = True
+        places = self.names.places
+        if places:  # the file's own wards and organisations ("Visited Gospel Oak")
+            for i in range(n):
+                for j in range(i + 1, min(n, i + 5) + 1):
+                    if " ".join(lows[i:j]) in places:
+                        blocked[i:j] = [True] * (j - i)
         named = [False] * n
         for i, low in enumerate(lows):
             if low in TITLES and i + 1 < n and not blocked[i + 1]:

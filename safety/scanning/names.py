@@ -62,6 +62,8 @@ STOP_WORDS = (
     issue issues concern concerns risk risks safeguarding english british irish welsh
     scottish european african asian caribbean indian pakistani bangladeshi chinese polish
     romanian somali turkish arabic muslim christian hindu sikh jewish yes ok okay good great
+    mixed roma gypsy traveller travellers arab background heritage multiple ethnic ethnicity
+    group groups any latin american
     well bad fine sure maybe will may june april august mark bill sue rose hope joy faith
     grace summer autumn winter spring dawn sky river brook sunny major royal page hall wood
     woods hill green brown white black grey gray young long short little love best church
@@ -100,6 +102,8 @@ class NameIndex:
     def __init__(self) -> None:
         self.first, self.last = shipped_names()
         self.file_names: set[str] = set()
+        # Labels of the file's ward, area and organisation columns ("gospel oak"): not names.
+        self.places: set[str] = set()
 
     def add_file_names(self, values) -> None:
         """Learn tokens from a name column ('Grace Smith') so notes naming them are caught."""
@@ -110,6 +114,13 @@ class NameIndex:
             low = token.strip(".'’").lower()
             if len(low) > 1 and low not in HARD_STOP and low not in TITLES:
                 self.file_names.add(low)
+
+    def add_places(self, values) -> None:
+        """Learn a column's labels (wards, organisations) so notes mentioning them keep them."""
+        for value in set(values):
+            low = " ".join(value.split()).lower()
+            if low and not low.replace(" ", "").isdigit():
+                self.places.add(low)
 
     def is_known(self, low: str) -> bool:
         return low in self.file_names or low in self.first or low in self.last

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache
 
 import numpy as np
+import phonenumbers
 
 PII_TYPES = (
     "PERSON_NAME",
@@ -31,10 +33,12 @@ OUTWARD_FULL = re.compile(OUTWARD)
 # HMRC: first letter not D F I Q U V; second not D F I O Q U V; some pairs never issued.
 NI_FULL = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?")
 NHS_SHAPE = re.compile(r"\s*\d{3}([ -]?)\d{3}\1\d{4}\s*")
+# A phone number as people type it: digit groups split by spaces, dots, hyphens, slashes or
+# brackets, "+44" or "0044" with an optional "(0)", and an optional extension.
 PHONE_SHAPE = re.compile(
-    r"\s*(?:(?:\+|00)44[ -]?(?:\(0\)[ -]?)?\d{2,5}|\(0\d{1,4}\)|0\d{1,4})"
-    r"[ -]?\d{3,4}[ -]?\d{3,4}\s*"
+    r"\s*\+?[\d(][\d ()./\u2013-]*\d(?:[ ,]*(?i:ext|extn|extension|x)\.?[ :]*\d{1,6})?\s*"
 )
+PHONE_EXTENSION = re.compile(r"[ ,]*(?i:ext|extn|extension|x)\.?[ :]*\d{1,6}")
 NON_DIGITS = re.compile(r"\D")
 MONTH_NAMES = {
     m: i + 1
@@ -56,9 +60,24 @@ MONTH_NAMES = {
     )
     for m in names
 }
-DATE_DMY = re.compile(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d{2})\s*")
-DATE_ISO = re.compile(r"\s*((?:19|20)\d{2})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?\s*")
-DATE_TEXT = re.compile(r"\s*(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+((?:19|20)\d{2})\s*")
+# Dates as people type them: day first with / . or - and a two- or four-digit year, ISO order,
+# or the month in words ("3 April 1987", "3rd of Apr 87", "03-APR-1987", "3Apr1987").
+DATE_DMY = re.compile(r"\s*(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?((?:19|20)?\d{2})\s*")
+DATE_ISO = re.compile(
+    r"\s*((?:19|20)\d{2})([/.-])(\d{1,2})\2(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*"
+)
+MONTH_WORD = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+DATE_TEXT = re.compile(
+    rf"\s*(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*((?i:{MONTH_WORD}))\.?,?[\s./-]*"
+    r"((?:19|20)?\d{2})\s*"
+)
+# Month first ("April 3, 1987", "Apr 3rd 1987").
+DATE_MDY = re.compile(
+    rf"\s*((?i:{MONTH_WORD}))\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{{2}})\s*"
+)
 ADDRESS_SEARCH = re.compile(
     r"(?i)(?:\b(?:flat|apartment|apt|unit)\s*\d+\w?\b|\b\d{1,4}[a-z]?,?\s+(?:[a-z'’-]+\s+){0,3}"
     r"(?:street|st|road|rd|avenue|ave|lane|ln|close|drive|dr|way|court|ct|crescent|place|pl|"
@@ -99,23 +118,51 @@ def is_nhs(value: str) -> bool:
     return bool(NHS_SHAPE.fullmatch(value)) and nhs_checksum_ok(NON_DIGITS.sub("", value))
 
 
-def phone_digits_ok(digits: str) -> bool:
-    """UK numbers: +44/0044 or trunk 0, then 9-10 national digits not starting 0, 4 or 6."""
-    if digits.startswith("0044"):
-        national = digits[4:]
-    elif digits.startswith("44") and len(digits) in (11, 12, 13):
-        national = digits[2:]
+def uk_phone_national(digits: str, international: bool = False) -> str | None:
+    """The national number (no trunk 0) if ``digits``, as typed, are a UK phone number.
+
+    ``international`` says a '+' was typed before them. The national number must be one
+    libphonenumber (``phonenumbers``) finds possible for the UK, starting 1, 2, 3, 5, 7, 8 or 9:
+    "possible" rather than "valid", as Presidio's leniency allows, because Ofcom's ranges kept
+    for drama and newly opened ranges are not "valid" in its tables yet are typed as real ones.
+    """
+    if digits.startswith("00"):
+        if not digits.startswith("0044"):
+            return None
+        national, international = digits[4:], True
+    elif international or (digits.startswith("44") and len(digits) in (11, 12, 13)):
+        if not digits.startswith("44"):
+            return None
+        national, international = digits[2:], True
     elif digits.startswith("0"):
         national = digits[1:]
     else:
-        return False
-    if national.startswith("0") and len(national) in (10, 11):  # "+44 (0)20 ..."
+        return None
+    if international and national.startswith("0"):  # "+44 (0)20 ..." or "+44 020 ..."
         national = national[1:]
-    return len(national) in (9, 10) and national[0] in "1235789"
+    if len(national) not in (9, 10) or national[0] not in "1235789":
+        return None
+    return national if _possible_in_gb(len(national), national[:4]) else None
+
+
+@cache
+def _possible_in_gb(length: int, start: str) -> bool:
+    national = int(start.ljust(length, "0"))
+    return phonenumbers.is_possible_number(
+        phonenumbers.PhoneNumber(country_code=44, national_number=national)
+    )
+
+
+def phone_digits_ok(digits: str) -> bool:
+    """UK numbers: +44/0044 or trunk 0, then 9-10 national digits not starting 0, 4 or 6."""
+    return uk_phone_national(digits) is not None
 
 
 def is_phone(value: str) -> bool:
-    return bool(PHONE_SHAPE.fullmatch(value)) and phone_digits_ok(NON_DIGITS.sub("", value))
+    if not PHONE_SHAPE.fullmatch(value):
+        return False
+    value = PHONE_EXTENSION.sub("", value)
+    return uk_phone_national(NON_DIGITS.sub("", value), value.lstrip().startswith("+")) is not None
 
 
 def is_email(value: str) -> bool:
@@ -140,22 +187,35 @@ def is_ni(value: str) -> bool:
     return bool(NI_FULL.fullmatch(compact_postcode(value)))
 
 
-def parse_date(value: str) -> dt.date | None:
-    for pattern, order in ((DATE_DMY, "dmy"), (DATE_ISO, "ymd"), (DATE_TEXT, "dMy")):
-        m = pattern.fullmatch(value)
-        if not m:
-            continue
-        a, b, c = m.groups()
-        try:
-            if order == "dmy":
-                return dt.date(int(c), int(b), int(a))
-            if order == "ymd":
-                return dt.date(int(a), int(b), int(c))
-            month = MONTH_NAMES.get(b.lower())
-            return dt.date(int(c), month, int(a)) if month else None
-        except ValueError:
-            return None
+def parse_date(value: str, today: dt.date | None = None) -> dt.date | None:
+    """A date typed in any common UK way; two-digit years are in the last hundred years."""
+    m = DATE_DMY.fullmatch(value)
+    if m:
+        return make_date(m[1], m[2], m[3], today)
+    m = DATE_ISO.fullmatch(value)
+    if m:
+        return make_date(m[4], m[3], m[1], today)
+    m = DATE_TEXT.fullmatch(value)
+    if m:
+        return make_date(m[1], MONTH_NAMES.get(m[2].lower()), m[3], today)
+    m = DATE_MDY.fullmatch(value)
+    if m:
+        return make_date(m[2], MONTH_NAMES.get(m[1].lower()), m[3], today)
     return None
+
+
+def make_date(day, month, year, today: dt.date | None = None) -> dt.date | None:
+    """The date of a day, month and year as typed (strings or numbers), or None if none."""
+    if month is None:
+        return None
+    year = str(year)
+    if len(year) == 2:
+        now = (today or dt.date.today()).year
+        year = 2000 + int(year) if 2000 + int(year) <= now else 1900 + int(year)
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:
+        return None
 
 
 def is_address(value: str) -> bool:

@@ -54,7 +54,7 @@ def people(site_groups, settings, tmp_path):
 def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, people, tmp_path):
     source, owner, reviewer, analyst = people
     upload = tmp_path / "visits.csv"
-    raw = synthetic_csv(rows=40)
+    raw = synthetic_csv(rows=300)
     upload.write_bytes(raw)
 
     # The data owner uploads the export and watches the scan.
@@ -77,10 +77,13 @@ def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, peop
     visit(page, f"/datasets/{dataset.pk}/", live_server.url)
     after_navigation(page, page.get_by_role("link", name="Choose remedies").click)
     page.get_by_label("Column ‘nhs’").select_option("pseudonymise")
+    # ... and keeps the second of the k-anonymity options the scan offers.
+    page.get_by_role("group", name="How much detail to keep").get_by_role("radio").nth(1).check()
     after_navigation(page, page.get_by_role("button", name="Confirm and redact").click)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Remedies confirmed")
     after_navigation(page, page.get_by_role("link", name="Read the report").click)
     expect(page.locator("main")).to_contain_text("Replace with a keyed pseudonym")
+    expect(page.get_by_role("row", name="2 Chosen")).to_be_visible()
 
     # The analyst downloads the redacted copy, saying why.
     signed_in(page, analyst, live_server)
@@ -92,7 +95,7 @@ def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, peop
     text = Path(download.value.path()).read_text(encoding="utf-8")
 
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 40
+    assert len(rows) == 300
     assert "full_name" not in rows[0]
     for record in csv.DictReader(io.StringIO(raw.decode())):
         for column in ("full_name", "nhs", "phone", "contact", "postcode"):

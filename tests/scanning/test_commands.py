@@ -126,7 +126,9 @@ def test_bad_input_is_a_command_error(tmp_path):
 
 
 def _run(*args):
-    env = {**os.environ, "DEBUG": "true", "DATABASE_URL": "sqlite:////nonexistent/dir/db.sqlite3"}
+    # As in a new shell after `make run`: DEBUG unset, no secrets, no database.
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "TESTING")}
+    env["DATABASE_URL"] = "sqlite:////nonexistent/dir/db.sqlite3"
     return subprocess.run(
         [sys.executable, "manage.py", *map(str, args)],
         cwd=ROOT,

@@ -232,3 +232,83 @@ def test_free_text_false_alarms(note):
 
 def test_file_names_are_used_in_notes():
     assert _scrub("Zyxa came in", ["Zyxa Qwertyuiop"]) == "[NAME] came in"
+
+
+ETHNIC_GROUPS = [
+    "White: English, Welsh, Scottish, Northern Irish or British",
+    "White British",
+    "White: Irish",
+    "Gypsy, Roma or Irish Traveller",
+    "Any other White background",
+    "Mixed: White and Black Caribbean",
+    "Mixed: White and Asian",
+    "Asian or Asian British: Pakistani",
+    "Asian or Asian British: Indian",
+    "Black or Black British: African",
+    "Black Caribbean",
+    "Other: Arab",
+    "Any other ethnic group",
+    "Prefer not to say",
+    "Not stated",
+]
+
+
+def test_a_column_of_ethnic_groups_is_a_category_to_generalise_not_names():
+    profile = _kind("group", ETHNIC_GROUPS * 12)
+    assert profile.pii_types == [] and profile.kind == "plain"
+    assert profile.qi_kind == "ethnicity"
+
+
+def test_repeated_labels_are_a_category_but_a_few_staff_names_are_still_names():
+    labels = ["Other", "Mixed", "White", "Black", "Asian", "Roma"] * 10
+    assert _kind("category", labels).kind == "plain"
+    staff = ["Grace Smith", "Tom Jones", "Aisha Khan", "Piotr Nowak"] * 15
+    assert _kind("key worker", staff).kind == "PERSON_NAME"
+
+
+def test_category_words_are_not_names_in_notes():
+    assert _scrub("White British, Mixed background, Roma family") == (
+        "White British, Mixed background, Roma family"
+    )
+
+
+def test_a_contact_column_with_phones_and_emails_lists_both_and_drops_both():
+    values = ["07700 900123", "grace@example.com", "020 7946 0123", "0161 496 0123"] * 10
+    profile = _kind("contact", values)
+    assert profile.pii_types == ["EMAIL", "PHONE"]
+
+
+def test_address_lines_some_holding_the_postcode_list_the_postcode():
+    values = ["12 High Street", "Flat 3, 45 Acacia Avenue", "7 Mill Lane NW5 1TL", "NW5 2AB"] * 10
+    profile = _kind("address line 2", values)
+    assert profile.kind == "ADDRESS" and profile.pii_types == ["POSTCODE", "ADDRESS"]
+
+
+def test_a_birth_date_column_in_mixed_formats_is_caught():
+    values = ["03/04/1987", "1987-04-03", "3 April 1987", "03.04.87", "12/11/1955", "1 Jan 2001"]
+    assert _kind("d.o.b", values * 8).kind == "DATE_OF_BIRTH"
+    assert _kind("when", values * 8).kind == "DATE_OF_BIRTH"  # spread of years, no header
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["03.04.87", "3/4/87", "3rd of April 1987", "03-APR-1987", "3Apr1987", "April 3, 1987"],
+)
+def test_dates_typed_in_any_common_way(value):
+    assert parse_date(value, TODAY) == dt.date(1987, 4, 3)
+
+
+def test_mixed_columns_get_the_remedy_that_covers_every_type():
+    from safety.scanning.detectors import strictest_action
+
+    assert strictest_action(["POSTCODE", "PHONE"]) == "drop"
+    assert strictest_action(["DATE_OF_BIRTH"]) == "generalise"
+
+
+def test_canned_notes_repeated_are_still_notes():
+    notes = [
+        "Left a voicemail asking the client to call back next week",
+        "Food parcel delivered to the door, no concerns raised today",
+        "Client did not attend the appointment, will try again soon",
+    ] * 20
+    assert _kind("notes", notes).kind == "free_text"

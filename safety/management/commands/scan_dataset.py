@@ -34,6 +34,13 @@ class Command(BaseCommand):
             f"k-anonymity over {', '.join(k['quasi_identifiers']) or 'nothing'}: k={k['k']}, "
             f"{k['records_below_threshold']} records in groups below {report['min_cell_count']}"
         )
+        for number, option in enumerate(k.get("options", []), start=1):
+            levels = ", ".join(f"{name} {level}" for name, level in option["levels"].items())
+            self.stdout.write(
+                f"option {number}{' (suggested)' if number == 1 else ''}: {levels}; "
+                f"k={option['k']}, information loss {option['information_loss']:.1%}, "
+                f"{option['suppressed_cells']} cells suppressed"
+            )
         parts = report.get("other_parts") or {}
         for sheet in parts.get("sheets", []):
             self.stdout.write(f"Sheet {sheet['name']} ({sheet['state']}): {_types(sheet)}")
