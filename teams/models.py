@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
+
 
 class SiteGroup(models.TextChoices):
     """Site-wide roles, stored as Django groups (created by a data migration)."""
@@ -61,7 +63,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; there is no username."""
 
     email = models.EmailField(unique=True)
-    display_name = models.CharField(max_length=150, blank=True)
+    display_name = OneLineCharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
@@ -117,7 +119,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Programme(models.Model):
     """One council partnership running Community Insights Projects."""
 
-    name = models.CharField(max_length=200)
+    name = OneLineCharField(max_length=200)
     slug = models.SlugField(
         max_length=80, unique=True, help_text="Used in the programme's web address."
     )
@@ -291,7 +293,7 @@ class OfficeHourSlot(models.Model):
         default=1, help_text="1 for a one-to-one conversation, more for a group session."
     )
     online_link = models.URLField("Online meeting link", blank=True)
-    place = models.CharField("Address or room", max_length=300, blank=True)
+    place = OneLineCharField("Address or room", max_length=300, blank=True)
     min_notice_hours = models.PositiveSmallIntegerField(
         "Minimum notice in hours", default=24, help_text="Booking closes this long before."
     )

@@ -1,0 +1,63 @@
+"""Model fields shared by every app."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.db import models
+
+# Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(value):
+    """The text on one line: every run of whitespace or control characters becomes one space,
+    and the ends are trimmed. Anything that is not text is returned as it is."""
+    if not isinstance(value, str):
+        return value
+    return " ".join(_CONTROL.sub(" ", value).split())
+
+
+class OneLineFormField(forms.CharField):
+    def to_python(self, value):
+        return one_line(super().to_python(value))
+
+
+class OneLineCharField(models.CharField):
+    """Text that heads an email (its subject) or a calendar entry (SUMMARY, LOCATION, a name).
+
+    A line break there would end the subject early or start a new header, so the value is kept
+    on one line however it arrives: by a form, Django admin, a service or a script. (Only
+    `QuerySet.update()` passes values straight through; use it with `one_line`.)
+    """
+
+    def to_python(self, value):
+        return one_line(super().to_python(value))
+
+    def pre_save(self, model_instance, add: bool):
+        value = one_line(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": OneLineFormField, **kwargs})
+
+
+def keep_existing_on_one_line(app_label: str, fields: dict[str, list[str]]):
+    """A migration operation putting values saved before a field became one line onto one."""
+    from django.db import migrations
+
+    def forward(apps, schema_editor) -> None:
+        for model_name, names in fields.items():
+            model = apps.get_model(app_label, model_name)
+            for obj in model._default_manager.only("pk", *names).iterator():
+                changed = {
+                    name: one_line(getattr(obj, name))
+                    for name in names
+                    if getattr(obj, name) != one_line(getattr(obj, name))
+                }
+                if changed:
+                    model._default_manager.filter(pk=obj.pk).update(**changed)
+
+    return migrations.RunPython(forward, migrations.RunPython.noop, elidable=True)
