@@ -845,6 +845,21 @@ def _check(response, expected: Expect, url: str) -> None:
         assert parse_qs(location.query).get("next") == [url], f"?next= lost in {where}"
 
 
+# Anonymous pages that are private all the same (besides everything under /accounts/ and /admin/).
+ANONYMOUS_PRIVATE = {"healthz"}
+
+
+def _check_caching(response, who: str, name: str, url: str) -> None:
+    """Pages for someone signed in are never stored; public pages for anonymous visitors stay
+    cacheable (a shared cache may keep them)."""
+    cache_control = response.get("Cache-Control", "")
+    if who != "anonymous":
+        assert "no-store" in cache_control and "private" in cache_control, cache_control
+    elif response.status_code == 200:
+        private = url.startswith(("/accounts/", "/admin/")) or name in ANONYMOUS_PRIVATE
+        assert ("no-store" in cache_control) == private, cache_control
+
+
 def _request(client, method: str, url: str):
     return client.get(url) if method == GET else client.post(url)
 
@@ -869,6 +884,7 @@ def test_url(name, method, who, persona, client_for, programme_a) -> None:
     if isinstance(expected, Redirect) and expected.to in REDIRECT_BUILDERS:
         expected = Redirect(REDIRECT_BUILDERS[expected.to](programme_a))
     _check(response, expected, url)
+    _check_caching(response, who, name, url)
 
 
 ADMIN_SITE_CASES = [
@@ -891,7 +907,9 @@ def test_admin_site_url(name, method, who, persona, client_for, programme_a) -> 
         expected = ADMIN_SITE[name][method][who]
         if expected == PROGRAMME_A_PAGE:
             expected = Redirect(programme_a.get_absolute_url())
-    _check(_request(client_for(user), method, url), expected, url)
+    response = _request(client_for(user), method, url)
+    _check(response, expected, url)
+    _check_caching(response, who, name, url)
 
 
 # Every persona meets the admin's one gate (is_staff) on the site pages above. Per model, the gate
