@@ -83,6 +83,6 @@ class SessionLimitsMiddleware:
 
     @staticmethod
     def _must_end(request: HttpRequest) -> bool:
-        if request.path == "/healthz" or SESSION_KEY not in request.session:
+        if SESSION_KEY not in request.session:
             return False
         return not request.user.is_authenticated or lifetime_over(request.session)

@@ -162,3 +162,11 @@ def test_ending_sessions_leaves_other_accounts_alone(person, client_for) -> None
     other = client_for(UserFactory(email="bob@example.org"))
     assert end_sessions_of(person) == 2
     assert _signed_in(other)
+
+
+def test_an_empty_code_form_asks_for_the_code_again(client, facilitator) -> None:
+    _sign_in(client, facilitator)
+    response = client.post(reverse("mfa_authenticate"), {})  # not even a code field
+    assert response.status_code == 200
+    assert "Enter the 6-digit code" in response.content.decode()
+    assert not _signed_in(client)

@@ -25,10 +25,12 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_celery_beat.models import (
@@ -54,6 +56,7 @@ from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
 from tests.dataset_helpers import data_source, stored_dataset
 from tests.factories import (
     MFA_PERSONAS,
+    PASSWORD,
     PERSONAS,
     MembershipFactory,
     OrganisationFactory,
@@ -398,9 +401,12 @@ def _workbook_dataset(programme: Programme) -> Dataset:
     with TemporaryDirectory() as folder:
         path = Path(folder) / "book.xlsx"
         path.write_bytes(buffer.getvalue())
+        source = _data_source(programme)
         owner = User.objects.filter(email="team_member@example.org").first()
+        if owner is None or owner.organisation_id != source.owner_id:
+            owner = UserFactory(email="uploader@example.org", organisation=source.owner)
         return services.dataset_upload(
-            data_source=_data_source(programme),
+            data_source=source,
             user=owner,
             path=str(path),
             filename="book.xlsx",
@@ -947,3 +953,116 @@ def test_admin_model_url(label, view, method, who, persona, client_for, programm
                 )
             )
     _check(_request(client_for(user), method, url), expected, url)
+
+
+# ----------------------------------------------------------------------------------------------
+# States between signed in and not: every URL in MATRIX (and the admin's own pages) once more.
+# ----------------------------------------------------------------------------------------------
+# Password given, code not yet: the facilitator (and, for the admin's pages, an admin) is no more
+# signed in than an anonymous visitor, except on the page that asks for the code.
+MFA_PENDING: dict[str, dict[str, Expect]] = {
+    "mfa_authenticate": both(200),  # the code page (an empty POST: "Enter the 6-digit code")
+    "account_login": both(Redirect("mfa_authenticate")),  # back to the code, not a new sign-in
+}
+# An account deactivated while signed in: its old session is worth nothing anywhere.
+DEACTIVATED: dict[str, dict[str, Expect]] = {}
+
+
+def _mfa_pending(user: User) -> Client:
+    client = Client()
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response["Location"] == reverse("mfa_authenticate")
+    return client
+
+
+def _deactivated(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    # As a script or a bulk update might: no signal fires, so the session is still stored.
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    return client
+
+
+STATES = {"mfa_pending": (_mfa_pending, MFA_PENDING), "deactivated": (_deactivated, DEACTIVATED)}
+STATE_CASES = [
+    pytest.param(state, name, method, id=f"{state}-{name}-{method}")
+    for state in STATES
+    for name in (*MATRIX, *ADMIN_SITE)
+    for method in (GET, POST)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("state", "name", "method"), STATE_CASES)
+def test_url_in_between_state(state, name, method, persona, programme_a) -> None:
+    user = persona("admin" if name in ADMIN_SITE else "facilitator")
+    make_client, differences = STATES[state]
+    client = make_client(user)
+    if name in ADMIN_SITE:
+        url = _admin_site_url(name, programme_a, user)
+        expected = ADMIN_SITE[name][method]["anonymous"]
+    else:
+        url = url_for(name, programme_a)
+        expected = differences.get(name, {}).get(method, MATRIX[name][method]["anonymous"])
+    if isinstance(expected, Redirect) and expected.to in REDIRECT_BUILDERS:
+        expected = Redirect(REDIRECT_BUILDERS[expected.to](programme_a))
+    _check(_request(client, method, url), expected, url)
+    assert SESSION_KEY not in client.session  # nothing signed them in on the way
+
+
+# ----------------------------------------------------------------------------------------------
+# Across programmes: every URL that names an object, built from programme B's objects and opened
+# by each member of programme A's team, answers 404: never 200, 403 or 500.
+# ----------------------------------------------------------------------------------------------
+# Objects every signed-in person may reach in any programme (public pages, booking an open slot,
+# suggesting an idea, registering interest in an announced project): as for someone on no team.
+OPEN_IN_EVERY_PROGRAMME = {
+    "landing:programme",
+    "landing:news",
+    "landing:news_feed",
+    "landing:news_post",
+    "landing:subscribe",
+    "landing:subscription_confirm",
+    "landing:unsubscribe",
+    "teams:office_hours_book",
+    "projects:idea_new",
+    "projects:interest",
+}
+# Arguments that name no programme's object.
+NOT_PROGRAMME_OBJECTS = {"account_confirm_email", "account_reset_password_from_key"}
+SWEPT = sorted(
+    p.name
+    for p in ALL_PATTERNS
+    if p.converters and p.name in MATRIX and p.name not in NOT_PROGRAMME_OBJECTS
+)
+SWEEP_CASES = [
+    pytest.param(name, method, who, id=f"{name}-{method}-{who}")
+    for name in SWEPT
+    for method in (GET, POST)
+    for who in ON_TEAM_A
+]
+
+
+def test_the_sweep_covers_every_url_with_an_object() -> None:
+    assert len(SWEPT) > 50
+    assert set(OPEN_IN_EVERY_PROGRAMME) <= set(SWEPT)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "who"), SWEEP_CASES)
+def test_url_with_another_programmes_ids(name, method, who, persona, programme_a, programme_b):
+    url = url_for(name, programme_b)  # first: B's objects must not be given to A's personas
+    user = persona(who)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    response = _request(client, method, url)
+    own = MATRIX[name][method]
+    if name in OPEN_IN_EVERY_PROGRAMME:
+        expected = own["vcs_partner"]  # as for someone on no team
+        if isinstance(expected, Redirect):  # a redirect to B's page: only its status is compared
+            assert response.status_code == 302, response.status_code
+            return
+    else:
+        # Refusing the method comes before looking anything up, so it reveals nothing.
+        expected = 405 if own[who] == 405 else 404
+    _check(response, expected, url)
