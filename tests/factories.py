@@ -23,6 +23,7 @@ from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from teams.models import Membership, Organisation, Programme, Role, SiteGroup, User
+from tests import log_canaries
 
 PASSWORD = "correct horse battery staple"
 
@@ -101,7 +102,9 @@ class MembershipFactory(DjangoModelFactory):
 
 def give_totp(user: User) -> Authenticator:
     """Activate a TOTP authenticator the way allauth's own activation flow does."""
-    return TOTP.activate(user, generate_totp_secret()).instance
+    secret = generate_totp_secret()
+    log_canaries.remember(secret)  # it must never be logged
+    return TOTP.activate(user, secret).instance
 
 
 def totp_code(user: User) -> str:
