@@ -26,9 +26,9 @@ def _remember_session(sender, request, user, **kwargs) -> None:
 user_logged_in.connect(_remember_session, dispatch_uid="tests_remember_session_ids")
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _capture_logs() -> None:
-    _LOGS.start()
+    _LOGS.attach()
 
 
 def pytest_sessionfinish(session, exitstatus) -> None:
