@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.db import models
+from django.db.models.query_utils import DeferredAttribute
 
 # Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -24,21 +25,23 @@ class OneLineFormField(forms.CharField):
         return one_line(super().to_python(value))
 
 
+class _OneLineAttribute(DeferredAttribute):
+    """Keeps the value on one line from the moment it is set, so that everything which sees
+    the instance before it is saved (pre_save receivers such as the audit log) sees that."""
+
+    def __set__(self, instance, value) -> None:
+        instance.__dict__[self.field.attname] = one_line(value)
+
+
 class OneLineCharField(models.CharField):
     """Text that heads an email (its subject) or a calendar entry (SUMMARY, LOCATION, a name).
 
     A line break there would end the subject early or start a new header, so the value is kept
-    on one line however it arrives: by a form, Django admin, a service or a script. (Only
+    on one line however it arrives: a form, Django admin, a service or a script. (Only
     `QuerySet.update()` passes values straight through; use it with `one_line`.)
     """
 
-    def to_python(self, value):
-        return one_line(super().to_python(value))
-
-    def pre_save(self, model_instance, add: bool):
-        value = one_line(getattr(model_instance, self.attname))
-        setattr(model_instance, self.attname, value)
-        return value
+    descriptor_class = _OneLineAttribute
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": OneLineFormField, **kwargs})

@@ -133,7 +133,8 @@ def test_a_programme_name_changed_in_admin_stays_one_line(programme_a, admin, cl
 
 def test_the_migration_puts_existing_values_on_one_line(programme_a) -> None:
     # Rows saved before the field became one line (update() writes them as they are).
-    Programme.objects.filter(pk=programme_a.pk).update(name=HOSTILE)
+    # (PostgreSQL stores no NUL character at all, so that one is left out here.)
+    Programme.objects.filter(pk=programme_a.pk).update(name=HOSTILE.replace("\x00", ""))
     idea = Idea.objects.create(programme=programme_a, title="Fine")
     Idea.objects.filter(pk=idea.pk).update(title="Who\nstops coming?")
     for app_label, fields in [("teams", {"programme": ["name"]}), ("scoping", {"idea": ["title"]})]:
