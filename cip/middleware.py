@@ -25,10 +25,10 @@ class RequireMFAMiddleware:
 
     @staticmethod
     def _must_set_up_mfa(request: HttpRequest) -> bool:
-        # The path first: /healthz must answer without loading a session from the database.
-        if request.path.startswith(_ALWAYS_OPEN) or not request.user.is_authenticated:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN):
             return False
-        return requires_mfa(request.user) and not request.user.authenticator_set.exists()
+        return requires_mfa(user) and not user.authenticator_set.exists()
 
 
 # Signing in, MFA, password resets and the admin: private whoever asks.

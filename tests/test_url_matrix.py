@@ -53,10 +53,10 @@ from safety.models import (
 )
 from scoping.models import DataSource, Idea, ScopingSession, SessionInvitation, SessionRole
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
+from tests import factories
 from tests.dataset_helpers import data_source, stored_dataset
 from tests.factories import (
     MFA_PERSONAS,
-    PASSWORD,
     PERSONAS,
     MembershipFactory,
     OrganisationFactory,
@@ -970,7 +970,8 @@ DEACTIVATED: dict[str, dict[str, Expect]] = {}
 
 def _mfa_pending(user: User) -> Client:
     client = Client()
-    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    credentials = {"login": user.email, "password": factories.PASSWORD}
+    response = client.post(reverse("account_login"), credentials)
     assert response["Location"] == reverse("mfa_authenticate")
     return client
 
