@@ -8,29 +8,6 @@ from django.utils.cache import add_never_cache_headers
 from cip.sessions import lifetime_over
 from teams.rules import requires_mfa
 
-# Where someone without a second factor may still go: set one up, sign out, or check health.
-_ALWAYS_OPEN = ("/accounts/", "/healthz", "/static/")
-
-
-class RequireMFAMiddleware:
-    """Send admins, facilitators and information-rights reviewers to set up MFA first."""
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if self._must_set_up_mfa(request):
-            return redirect(reverse("mfa_activate_totp"))
-        return self.get_response(request)
-
-    @staticmethod
-    def _must_set_up_mfa(request: HttpRequest) -> bool:
-        user = request.user
-        if not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN):
-            return False
-        return requires_mfa(user) and not user.authenticator_set.exists()
-
-
 # Signing in, MFA, password resets and the admin: private whoever asks.
 _ALWAYS_PRIVATE = ("/accounts/", "/admin/")
 
@@ -86,3 +63,26 @@ class SessionLimitsMiddleware:
         if SESSION_KEY not in request.session:
             return False
         return not request.user.is_authenticated or lifetime_over(request.session)
+
+
+# Where someone without a second factor may still go: set one up, sign out, or check health.
+_ALWAYS_OPEN = ("/accounts/", "/healthz", "/static/")
+
+
+class RequireMFAMiddleware:
+    """Send admins, facilitators and information-rights reviewers to set up MFA first."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_set_up_mfa(request):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_set_up_mfa(request: HttpRequest) -> bool:
+        user = request.user
+        if not user.is_authenticated or request.path.startswith(_ALWAYS_OPEN):
+            return False
+        return requires_mfa(user) and not user.authenticator_set.exists()
