@@ -1,12 +1,33 @@
-"""Script-injection payloads for tests: markup, attribute and URL breakouts, template syntax.
+"""Script-injection payloads every page or renderer that shows people's text is tested against."""
 
-Each payload carries a marker (`cipxss<n>`) so a test can tell which one, if any, survived as
-markup. `payload(n)` gives the n-th (wrapping round); every one calls alert(), confirm() or
-prompt(), so a browser that ran one shows a dialog.
-"""
+XSS_PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg/onload=alert(1)>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    "![x](javascript:alert(1))",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<body onload=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '"><script>alert(1)</script>',
+    "<details open ontoggle=alert(1)>",
+    "<object data=javascript:alert(1)></object>",
+    "<form action=javascript:alert(1)><button>x</button></form>",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<scr<script>ipt>alert(1)</script>",
+    '[x](https://example.org "title" onmouseover=alert(1))',
+)
 
-from __future__ import annotations
 
+# The list above, extended for issue 14: markup, attribute and URL breakouts, template syntax.
+# Here every payload names itself (cipxss<n>), so a test can tell which one, if any, survived as
+# markup; all call alert(), confirm(), prompt() or msgbox(), so a browser that ran one shows a
+# dialog. PAYLOADS holds these and the ones above, marked the same way.
 _TEMPLATES = [
     # Elements.
     "<script>alert('{m}')</script>",
@@ -85,8 +106,19 @@ _TEMPLATES = [
     "<p onclick=prompt('{m}')>",
 ]
 
+
+def _marked(text: str, marker: str) -> str:
+    for call in ("alert(1)", "msgbox(1)"):
+        if call in text:
+            return text.replace(call, f"{call.removesuffix('(1)')}('{marker}')")
+    return f"{text} {marker}"
+
+
 PAYLOADS = [template.format(m=f"cipxss{n}") for n, template in enumerate(_TEMPLATES)]
+PAYLOADS += [_marked(p, f"cipxss{len(PAYLOADS) + n}") for n, p in enumerate(XSS_PAYLOADS)]
 MARKERS = [f"cipxss{n}" for n in range(len(PAYLOADS))]
+# Markdown's own syntax: text anywhere but where Markdown is rendered.
+MARKDOWN_PAYLOADS = [p for p in PAYLOADS if p.startswith(("[", "!["))]
 # Sheet names: at most 31 characters, none of []:*?/\.
 SHEET_NAMES = [p for p in PAYLOADS if len(p) <= 31 and not set(p) & set("[]:*?/\\")]
 
