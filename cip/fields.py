@@ -49,7 +49,7 @@ class OneLineCharField(models.CharField):
 
 def keep_existing_on_one_line(app_label: str, fields: dict[str, list[str]]):
     """A migration operation putting values saved before a field became one line onto one."""
-    from django.db import migrations
+    from django.db import IntegrityError, migrations, transaction
 
     def forward(apps, schema_editor) -> None:
         for model_name, names in fields.items():
@@ -61,6 +61,10 @@ def keep_existing_on_one_line(app_label: str, fields: dict[str, list[str]]):
                     if getattr(obj, name) != one_line(getattr(obj, name))
                 }
                 if changed:
-                    model._default_manager.filter(pk=obj.pk).update(**changed)
+                    try:
+                        with transaction.atomic():
+                            model._default_manager.filter(pk=obj.pk).update(**changed)
+                    except IntegrityError:
+                        pass  # a unique value that would meet another: left as it is
 
     return migrations.RunPython(forward, migrations.RunPython.noop, elidable=True)

@@ -29,7 +29,7 @@ class Organisation(models.Model):
         PUBLIC_BODY = "public_body", "Other public body"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = OneLineCharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.VCS)
     website = models.URLField(blank=True)
     # Organisations named at sign-up wait for an admin to confirm them.

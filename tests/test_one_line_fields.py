@@ -20,7 +20,7 @@ from cip.fields import OneLineCharField, keep_existing_on_one_line, one_line
 from landing.models import NewsPost, UpdateSubscription
 from projects.models import InterestRegistration
 from scoping.models import Idea, ScopingSession
-from teams.models import OfficeHourSlot, Programme, User
+from teams.models import OfficeHourSlot, Organisation, Programme, User
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,10 @@ ONE_LINE = "First line Bcc: everyone@example.org X-Injected: yes [31m end"
 SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "slot.when": "dates and times",
     "session.when": "dates and times",
+    "workshop.when": "dates and times",
     "status": "a lifecycle status label",
+    "site_name": "the service's name, a setting",
+    "notice.organisation": (Organisation, "name"),
     "programme.name": (Programme, "name"),
     "post.programme.name": (Programme, "name"),
     "post.title": (NewsPost, "title"),
@@ -55,11 +58,13 @@ HEADING_FIELDS = sorted(
 
 
 def _subject_lines() -> dict[Path, str]:
+    """Our templates' first lines, and allauth's whole `*_subject.txt` templates."""
     root = Path(settings.BASE_DIR) / "templates"
     return {
         path: path.read_text().split("\n", 1)[0]
         for path in sorted(root.glob("*/email/*.txt"))
-        if not path.name.startswith("_")
+        if not path.name.startswith(("_", "base_"))
+        and not path.stem.endswith(("_message", "_notification"))
     }
 
 

@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AlterField(
+            model_name='organisation',
+            name='name',
+            field=cip.fields.OneLineCharField(max_length=200, unique=True),
+        ),
+        migrations.AlterField(
             model_name='officehourslot',
             name='place',
             field=cip.fields.OneLineCharField(blank=True, max_length=300, verbose_name='Address or room'),
@@ -27,6 +32,11 @@ class Migration(migrations.Migration):
             field=cip.fields.OneLineCharField(blank=True, max_length=150),
         ),
         cip.fields.keep_existing_on_one_line(
-            "teams", {"officehourslot": ["place"], "programme": ["name"], "user": ["display_name"]}
+            "teams", {
+                "organisation": ["name"],
+                "officehourslot": ["place"],
+                "programme": ["name"],
+                "user": ["display_name"],
+            }
         ),
     ]
