@@ -19,7 +19,7 @@ class PrivatePagesMiddleware:
     directives): every page for someone signed in, sign-in and account pages, a page showing
     this visitor a one-off message, and any page its view marked private (`never_cache`, or
     `cache_control(private=True)`). Public pages for anonymous visitors are left as their views
-    set them, so a shared cache may keep those.
+    set them (a response marked `public_page` always is), so a shared cache may keep those.
     """
 
     def __init__(self, get_response) -> None:
@@ -33,6 +33,8 @@ class PrivatePagesMiddleware:
 
     @staticmethod
     def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
+        if getattr(response, "public_page", False):
+            return False  # served by the public-page cache, which sets its own Cache-Control
         if "private" in response.get("Cache-Control", "") or request.path.startswith(
             _ALWAYS_PRIVATE
         ):

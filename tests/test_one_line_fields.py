@@ -34,6 +34,7 @@ SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "session.when": "dates and times",
     "workshop.when": "dates and times",
     "status": "a lifecycle status label",
+    "role.with_article": "a role's name, from the code",
     "site_name": "the service's name, a setting",
     "notice.organisation": (Organisation, "name"),
     "programme.name": (Programme, "name"),

@@ -7,8 +7,11 @@ pages for anonymous visitors, never. These are the cases it does not reach.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.urls import reverse
 
+from cip.middleware import PrivatePagesMiddleware
 from landing.models import UpdateSubscription
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +51,16 @@ def test_a_page_showing_a_visitor_their_own_message_is_private(programme_a, clie
 def test_signing_in_pages_are_private_for_everyone(client, db) -> None:
     assert _private(client.get(reverse("account_login")))
     assert _private(client.get(reverse("account_reset_password")))
+
+
+def test_a_page_from_the_public_page_cache_keeps_its_own_cache_control(rf) -> None:
+    def cached_view(request):
+        response = HttpResponse("public")
+        response["Cache-Control"] = "private, no-cache"  # a public page with a form
+        response.public_page = True
+        return response
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = PrivatePagesMiddleware(cached_view)(request)
+    assert response["Cache-Control"] == "private, no-cache"
