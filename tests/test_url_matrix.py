@@ -1015,26 +1015,16 @@ def test_url_in_between_state(state, name, method, persona, programme_a) -> None
 # Across programmes: every URL that names an object, built from programme B's objects and opened
 # by each member of programme A's team, answers 404: never 200, 403 or 500.
 # ----------------------------------------------------------------------------------------------
-# Objects every signed-in person may reach in any programme (public pages, booking an open slot,
-# suggesting an idea, registering interest in an announced project): as for someone on no team.
-OPEN_IN_EVERY_PROGRAMME = {
-    "landing:programme",
-    "landing:news",
-    "landing:news_feed",
-    "landing:news_post",
-    "landing:subscribe",
-    "landing:subscription_confirm",
-    "landing:unsubscribe",
-    "teams:office_hours_book",
-    "projects:idea_new",
-    "projects:interest",
-}
-# Arguments that name no programme's object.
-NOT_PROGRAMME_OBJECTS = {"account_confirm_email", "account_reset_password_from_key"}
+# Pages anyone may open (the anonymous column says 200) are public in every programme. These
+# others are open to everyone signed in (booking an open slot, suggesting an idea, registering
+# interest in an announced project): across programmes, as for someone on no team.
+OPEN_IN_EVERY_PROGRAMME = {"teams:office_hours_book", "projects:idea_new", "projects:interest"}
+# URL arguments that name no programme's object (a kind of task, an emailed key).
+NOT_OBJECTS = {"kind", "key", "uidb36"}
 SWEPT = sorted(
     p.name
     for p in ALL_PATTERNS
-    if p.converters and p.name in MATRIX and p.name not in NOT_PROGRAMME_OBJECTS
+    if p.name in MATRIX and {argument for argument, _ in p.converters} - NOT_OBJECTS
 )
 SWEEP_CASES = [
     pytest.param(name, method, who, id=f"{name}-{method}-{who}")
@@ -1049,21 +1039,22 @@ def test_the_sweep_covers_every_url_with_an_object() -> None:
     assert set(OPEN_IN_EVERY_PROGRAMME) <= set(SWEPT)
 
 
+def _open_to_all(name: str) -> bool:
+    return name in OPEN_IN_EVERY_PROGRAMME or MATRIX[name][GET]["anonymous"] == 200
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "method", "who"), SWEEP_CASES)
 def test_url_with_another_programmes_ids(name, method, who, persona, programme_a, programme_b):
     url = url_for(name, programme_b)  # first: B's objects must not be given to A's personas
-    user = persona(who)
     client = Client(raise_request_exception=False)
-    client.force_login(user)
+    client.force_login(persona(who))
     response = _request(client, method, url)
     own = MATRIX[name][method]
-    if name in OPEN_IN_EVERY_PROGRAMME:
-        expected = own["vcs_partner"]  # as for someone on no team
-        if isinstance(expected, Redirect):  # a redirect to B's page: only its status is compared
-            assert response.status_code == 302, response.status_code
-            return
-    else:
-        # Refusing the method comes before looking anything up, so it reveals nothing.
-        expected = 405 if own[who] == 405 else 404
+    # Open pages: as for someone on no team. Otherwise 404, or 405 where the method is refused
+    # before anything is looked up (which reveals nothing).
+    expected = own["vcs_partner"] if _open_to_all(name) else (405 if own[who] == 405 else 404)
+    if isinstance(expected, Redirect):  # to one of B's pages: only the status is compared
+        assert response.status_code == 302, response.status_code
+        return
     _check(response, expected, url)
