@@ -22,9 +22,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PRIVATE_STORAGE_ROOT=/var/lib/cip/private
 WORKDIR /app
 
-# WeasyPrint (PDFs) draws text with Pango; Liberation gives it a sans-serif font.
+# WeasyPrint (PDFs) draws text with Pango; Liberation gives it a sans-serif font. PostgreSQL's
+# client programs make and restore backups (manage.py backup, restore_backup).
 RUN apt-get update \
     && apt-get install --yes --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so a code change does not reinstall them. The project installs no packages of

@@ -7,7 +7,7 @@ PY := $(BIN)/python
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test install install-test assets chromium pdf-libraries migrate seed lint bench bench-web bench-compare key clean ci
+.PHONY: run test install install-test assets chromium pdf-libraries migrate seed lint audit bench bench-web bench-compare key clean ci
 
 run: install assets pdf-libraries migrate seed ## Set up and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -57,6 +57,12 @@ seed: install
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# bandit: no medium or high findings. pip-audit: no known vulnerabilities; it needs PyPI's
+# advisory data, and fails saying "NOT AUDITED" when that cannot be reached.
+audit: install-test ## Security checks: bandit and pip-audit
+	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
+	$(PY) .ci/audit_dependencies.py
 
 bench: install assets ## Personal-data scanner benchmark (the web service: make bench-web)
 	$(PY) -m benchmarks

@@ -7,6 +7,7 @@ hours and scoping sessions describe their events with `Event`; this module write
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.mime.text import MIMEText
@@ -34,21 +35,33 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
+# RFC 5545 allows no control character in a value but tab, and escapes only the line break (as
+# \n in TEXT). So line breaks of every kind become that escape (or a space where there is none),
+# tabs a space, and every other control character (C0, DEL, C1) is dropped: no value can end its
+# content line or start a new property.
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _clean(value: str, *, line_break: str) -> str:
+    return _CONTROL.sub("", _LINE_BREAK.sub(line_break, value).replace("\t", " "))
+
+
 def _text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 3.3.11)."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _clean(value, line_break="\\\\n")
 
 
 def _param(value: str) -> str:
     """A parameter value (RFC 5545 3.2): quoted when it holds a separator; quotes cannot appear."""
-    value = value.replace('"', "'").replace("\r", " ").replace("\n", " ")
+    value = _clean(value.replace('"', "'"), line_break=" ")
     return f'"{value}"' if any(char in value for char in ",;:") else value
+
+
+def _uri(value: str) -> str:
+    """A URI value (ours, but it must not break the line it is on either)."""
+    return _clean(value, line_break="").replace(" ", "")
 
 
 def _fold(line: str) -> str:
@@ -88,9 +101,9 @@ def calendar(event: Event, *, method: str, product: str) -> str:
         f"DESCRIPTION:{_text(event.description)}",
         # Left out when empty: a cancellation says no more than it must.
         *([f"LOCATION:{_text(event.location)}"] if event.location else []),
-        *([f"URL:{event.url}"] if event.url else []),
-        f"ORGANIZER;CN={_param(event.organiser_name)}:mailto:{organiser}",
-        f"ATTENDEE;CN={_param(event.attendee_name)};RSVP=FALSE:mailto:{event.attendee_email}",
+        *([f"URL:{_uri(event.url)}"] if event.url else []),
+        f"ORGANIZER;CN={_param(event.organiser_name)}:mailto:{_uri(organiser)}",
+        f"ATTENDEE;CN={_param(event.attendee_name)};RSVP=FALSE:mailto:{_uri(event.attendee_email)}",
         f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}",
         "END:VEVENT",
         "END:VCALENDAR",

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cip.middleware.SessionLimitsMiddleware",
+    "cip.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -191,9 +193,15 @@ ACCOUNT_ADAPTER = "teams.adapters.AccountAdapter"
 # Our own subjects name the service (templates/account/email/).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_RATE_LIMITS = {
-    # Failed logins: 5 a minute per address and IP, 20 an hour per account.
+    # Failed sign-ins: 5 a minute per address, 20 an hour per account. allauth counts wrong
+    # second-factor codes here too (per address, and per account under a key of their own), and
+    # wrong passwords given to confirm a sensitive action (reauthenticate, 10 a minute per person).
     "login_failed": "5/m/ip,20/h/key",
+    # Changing the password asks for the current one, which allauth counts only here.
+    "change_password": "5/m/user,20/h/user",
     "signup": "20/h/ip",
+    # Asking for a reset link: per address and per email. The link's key is unguessable, so
+    # setting the new password is counted per address only (allauth's default, 20 a minute).
     "reset_password": "5/m/ip,5/h/key",
     "confirm_email": "1/3m/key",
     # Our own: asking for a programme's update emails (per address, and per visitor).
@@ -221,8 +229,10 @@ else:
         "Set EMAIL_URL in the environment (or EMAIL_FILE_PATH): required when DEBUG is off."
     )
 
-# Sessions end after 30 idle minutes and when the browser closes.
+# Sessions end after 30 idle minutes, when the browser closes, and 12 hours after signing in
+# however busy (NIST SP 800-63B's limit at AAL2; cip.sessions).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cip import views
+from teams import account_views
 from teams.views import dashboard, dashboard_tasks
 
 admin.site.site_header = "Community Insights administration"
@@ -18,6 +19,8 @@ urlpatterns = [
     path("", include("safety.urls")),
     path("", include("scoping.urls")),
     path("", include("projects.urls")),
+    # Before allauth's own, which it replaces (an empty POST gave a 500).
+    path("accounts/2fa/authenticate/", account_views.authenticate, name="mfa_authenticate"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

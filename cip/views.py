@@ -1,9 +1,12 @@
 import logging
+import sys
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -80,5 +83,26 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "errors/404.html", status=404)
 
 
+# Seconds a browser or load balancer is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "errors/500.html", status=500)
+    """The page for an unexpected error: 503 when the database is unreachable (it passes, and
+    the next request connects again), 500 otherwise. Neither shows anything from the request or
+    the error, and neither asks the database for anything (not even who is signed in)."""
+    if _database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(render_to_string("errors/503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    else:
+        response = HttpResponse(render_to_string("errors/500.html"), status=500)
+    add_never_cache_headers(response)  # an outage must not be kept by any cache
+    return response
+
+
+def _database_unavailable(error: BaseException | None) -> bool:
+    while error is not None:
+        if isinstance(error, OperationalError | InterfaceError):
+            return True
+        error = error.__cause__ or error.__context__
+    return False

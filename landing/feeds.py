@@ -7,10 +7,20 @@ from landing.models import NewsPost
 from teams.models import Programme
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with plain-text summaries. Django marks them type="html", so a reader would treat
+    markup someone typed into a summary as markup; as text it is shown as typed."""
+
+    def add_item_elements(self, handler, item) -> None:
+        super().add_item_elements(handler, item | {"description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ProgrammeNewsFeed(Feed):
     """An Atom feed of a programme's published updates."""
 
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
 
     def get_object(self, request, slug: str) -> Programme:
         return get_object_or_404(Programme, slug=slug)

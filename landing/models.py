@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
 from teams.models import Programme, User
 
 
@@ -38,7 +39,7 @@ class NewsPostQuerySet(models.QuerySet["NewsPost"]):
 
 class NewsPost(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="news")
-    title = models.CharField(max_length=200)
+    title = OneLineCharField(max_length=200)
     slug = models.SlugField(max_length=80)
     summary = models.CharField(
         max_length=300, help_text="One or two sentences for lists and feeds."

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import requires
@@ -180,6 +181,7 @@ def subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "landing/subscribe.html", {"programme": programme, "form": form})
 
 
+@never_cache  # its address holds the subscription's secret token
 @requires("landing.subscribe_to_updates")
 @require_http_methods(["GET", "POST"])
 def subscription_confirm(request: HttpRequest, slug: str, token: str) -> HttpResponse:
@@ -194,6 +196,7 @@ def subscription_confirm(request: HttpRequest, slug: str, token: str) -> HttpRes
     return render(request, "landing/subscription_confirm.html", {"subscription": subscription})
 
 
+@never_cache  # its address holds the subscription's secret token
 @requires("landing.subscribe_to_updates")
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, slug: str, token: str) -> HttpResponse:

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
 from cip.templatetags.govuk import govuk_date
 from scoping.models import DataSource, Idea
 from teams.models import Organisation, Programme, User
@@ -550,7 +551,7 @@ class SharingAgreement(models.Model):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="sharing_agreements"
     )
-    title = models.CharField(max_length=200)
+    title = OneLineCharField(max_length=200)
     parties = models.ManyToManyField(Organisation, related_name="sharing_agreements")
     purpose = models.TextField()
     lawful_basis = models.CharField(max_length=30, choices=LawfulBasis.choices)

@@ -16,6 +16,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
 from cip.templatetags.govuk import govuk_day, govuk_time
 from scoping.public_data import PublicDataSet
 from teams.models import OfficeHourBooking, Organisation, Programme, User
@@ -23,7 +24,7 @@ from teams.models import OfficeHourBooking, Organisation, Programme, User
 
 class Idea(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="ideas")
-    title = models.CharField(max_length=200)
+    title = OneLineCharField(max_length=200)
     problem = models.TextField("The problem", blank=True)
     question = models.TextField("The question or knowledge gap", blank=True)
     affected = models.TextField("Who it affects", blank=True)
@@ -179,7 +180,7 @@ class ScopingSession(models.Model):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="scoping_sessions")
     starts_at = models.DateTimeField()
     duration_minutes = models.PositiveSmallIntegerField(default=90)
-    location = models.CharField("Place or online link", max_length=500, blank=True)
+    location = OneLineCharField("Place or online link", max_length=500, blank=True)
     # Preparation, before the session.
     prep_existing_work = models.TextField("Existing work in this area", blank=True)
     prep_known_datasets = models.TextField(

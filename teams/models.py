@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
+
 # The one date format (cip/templatetags/govuk.py); imported from here by older code.
 from cip.templatetags.govuk import govuk_day, govuk_time
 
@@ -30,7 +32,7 @@ class Organisation(models.Model):
         PUBLIC_BODY = "public_body", "Other public body"
         OTHER = "other", "Other"
 
-    name = models.CharField(max_length=200, unique=True)
+    name = OneLineCharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.VCS)
     website = models.URLField(blank=True)
     # Organisations named at sign-up wait for an admin to confirm them.
@@ -64,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; there is no username."""
 
     email = models.EmailField(unique=True)
-    display_name = models.CharField(max_length=150, blank=True)
+    display_name = OneLineCharField(max_length=150, blank=True)
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
@@ -120,7 +122,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 class Programme(models.Model):
     """One council partnership running Community Insights Projects."""
 
-    name = models.CharField(max_length=200)
+    name = OneLineCharField(max_length=200)
     slug = models.SlugField(
         max_length=80, unique=True, help_text="Used in the programme's web address."
     )
@@ -320,7 +322,7 @@ class OfficeHourSlot(models.Model):
         default=1, help_text="1 for a one-to-one conversation, more for a group session."
     )
     online_link = models.URLField("Online meeting link", blank=True)
-    place = models.CharField("Address or room", max_length=300, blank=True)
+    place = OneLineCharField("Address or room", max_length=300, blank=True)
     min_notice_hours = models.PositiveSmallIntegerField(
         "Minimum notice in hours", default=24, help_text="Booking closes this long before."
     )

@@ -5,13 +5,44 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
 
 from cip.public_cache import SITE, invalidate
+from teams.demo import DEMO_PASSWORD
 from teams.models import Programme, User
-from tests.factories import PERSONAS, ProgrammeFactory, make_persona
+from tests import log_canaries
+from tests.factories import PASSWORD, PERSONAS, ProgrammeFactory, make_persona
+
+# --- the run's logs, searched for secrets at its end (tests/log_canaries.py) ------------------
+_LOGS = log_canaries.LogCapture()
+
+
+def _remember_session(sender, request, user, **kwargs) -> None:
+    log_canaries.remember(request.session.session_key)
+
+
+user_logged_in.connect(_remember_session, dispatch_uid="tests_remember_session_ids")
+
+
+@pytest.fixture(autouse=True)
+def _capture_logs() -> None:
+    _LOGS.attach()
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    from tests.browser.conftest import PASSWORD as BROWSER_PASSWORD
+
+    leaks = _LOGS.leaks([PASSWORD, BROWSER_PASSWORD, DEMO_PASSWORD])
+    if leaks:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "The logs of this run hold " + "; ".join(leaks)
+        if reporter:
+            reporter.ensure_newline()
+            reporter.write_line(message, red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)

@@ -7,14 +7,23 @@ order the URL matrix lists them in.
 
 from __future__ import annotations
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from allauth.mfa.utils import decrypt
 from django.contrib.auth.models import Group
 from factory.django import DjangoModelFactory
 
 from teams.models import Membership, Organisation, Programme, Role, SiteGroup, User
+from tests import log_canaries
 
 PASSWORD = "correct horse battery staple"
 
@@ -97,7 +106,16 @@ class MembershipFactory(DjangoModelFactory):
 
 def give_totp(user: User) -> Authenticator:
     """Activate a TOTP authenticator the way allauth's own activation flow does."""
-    return TOTP.activate(user, generate_totp_secret()).instance
+    secret = generate_totp_secret()
+    log_canaries.remember(secret)  # it must never be logged
+    return TOTP.activate(user, secret).instance
+
+
+def totp_code(user: User) -> str:
+    """The code the user's authenticator app shows now."""
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    secret = decrypt(authenticator.data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def make_persona(name: str, *, programme_a: Programme, programme_b: Programme) -> User | None:

@@ -268,3 +268,15 @@ def test_asking_for_updates_is_rate_limited(
         refused = client.post(url, {"email": "victim@example.org"})
     assert refused.status_code == 429
     assert len(mail.outbox) == 3
+
+
+def test_the_atom_feed_sends_summaries_as_text_not_markup(client, programme_a):
+    post = _publish(programme_a, "Markup in a summary")
+    post.summary = '<img src=x onerror="alert(1)"> & <b>bold</b>'
+    post.save()
+    response = client.get(_url("news_feed", programme_a))
+    root = ET.fromstring(response.content)  # noqa: S314 (our own feed)
+    summary = root.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
+    assert summary.get("type") == "text"
+    assert summary.text == post.summary  # shown as typed: a reader never parses it as HTML
+    assert 'type="html"' not in response.content.decode()

@@ -25,10 +25,12 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_celery_beat.models import (
@@ -75,6 +77,7 @@ from scoping.models import (
     SessionRole,
 )
 from teams.models import OfficeHourBooking, OfficeHourSlot, Programme, User
+from tests import factories
 from tests.dataset_helpers import data_source, signed_agreement, stored_dataset
 from tests.factories import (
     AUTHENTICATOR_PERSONAS,
@@ -556,9 +559,12 @@ def _workbook_dataset(programme: Programme) -> Dataset:
     with TemporaryDirectory() as folder:
         path = Path(folder) / "book.xlsx"
         path.write_bytes(buffer.getvalue())
+        source = _data_source(programme)
         owner = User.objects.filter(email="team_member@example.org").first()
+        if owner is None or owner.organisation_id != source.owner_id:
+            owner = UserFactory(email="uploader@example.org", organisation=source.owner)
         return services.dataset_upload(
-            data_source=_data_source(programme),
+            data_source=source,
             user=owner,
             path=str(path),
             filename="book.xlsx",
@@ -1226,6 +1232,21 @@ def _check(response, expected: Expect, url: str) -> None:
         assert parse_qs(location.query).get("next") == [url], f"?next= lost in {where}"
 
 
+# Anonymous pages that are private all the same (besides everything under /accounts/ and /admin/).
+ANONYMOUS_PRIVATE = {"healthz"}
+
+
+def _check_caching(response, who: str, name: str, url: str) -> None:
+    """Pages for someone signed in are never stored; public pages for anonymous visitors stay
+    cacheable (a shared cache may keep them)."""
+    cache_control = response.get("Cache-Control", "")
+    if who != "anonymous":
+        assert "no-store" in cache_control and "private" in cache_control, cache_control
+    elif response.status_code == 200:
+        private = url.startswith(("/accounts/", "/admin/")) or name in ANONYMOUS_PRIVATE
+        assert ("no-store" in cache_control) == private, cache_control
+
+
 def _request(client, method: str, url: str):
     return client.get(url) if method == GET else client.post(url)
 
@@ -1250,6 +1271,7 @@ def test_url(name, method, who, persona, client_for, programme_a) -> None:
     if isinstance(expected, Redirect) and expected.to in REDIRECT_BUILDERS:
         expected = Redirect(REDIRECT_BUILDERS[expected.to](programme_a))
     _check(response, expected, url)
+    _check_caching(response, who, name, url)
 
 
 ADMIN_SITE_CASES = [
@@ -1272,7 +1294,9 @@ def test_admin_site_url(name, method, who, persona, client_for, programme_a) -> 
         expected = ADMIN_SITE[name][method][who]
         if expected == PROGRAMME_A_PAGE:
             expected = Redirect(programme_a.get_absolute_url())
-    _check(_request(client_for(user), method, url), expected, url)
+    response = _request(client_for(user), method, url)
+    _check(response, expected, url)
+    _check_caching(response, who, name, url)
 
 
 # Every persona meets the admin's one gate (is_staff) on the site pages above. Per model, the gate
@@ -1310,3 +1334,116 @@ def test_admin_model_url(label, view, method, who, persona, client_for, programm
                 )
             )
     _check(_request(client_for(user), method, url), expected, url)
+
+
+# ----------------------------------------------------------------------------------------------
+# States between signed in and not: every URL in MATRIX (and the admin's own pages) once more.
+# ----------------------------------------------------------------------------------------------
+# Password given, code not yet: the facilitator (and, for the admin's pages, an admin) is no more
+# signed in than an anonymous visitor, except on the page that asks for the code.
+MFA_PENDING: dict[str, dict[str, Expect]] = {
+    "mfa_authenticate": both(200),  # the code page (an empty POST: "Enter the 6-digit code")
+    "account_login": both(Redirect("mfa_authenticate")),  # back to the code, not a new sign-in
+}
+# An account deactivated while signed in: its old session is worth nothing anywhere.
+DEACTIVATED: dict[str, dict[str, Expect]] = {}
+
+
+def _mfa_pending(user: User) -> Client:
+    client = Client()
+    credentials = {"login": user.email, "password": factories.PASSWORD}
+    response = client.post(reverse("account_login"), credentials)
+    assert response["Location"] == reverse("mfa_authenticate")
+    return client
+
+
+def _deactivated(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    # As a script or a bulk update might: no signal fires, so the session is still stored.
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    return client
+
+
+STATES = {"mfa_pending": (_mfa_pending, MFA_PENDING), "deactivated": (_deactivated, DEACTIVATED)}
+STATE_CASES = [
+    pytest.param(state, name, method, id=f"{state}-{name}-{method}")
+    for state in STATES
+    for name in (*MATRIX, *ADMIN_SITE)
+    for method in (GET, POST)
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("state", "name", "method"), STATE_CASES)
+def test_url_in_between_state(state, name, method, persona, programme_a) -> None:
+    user = persona("admin" if name in ADMIN_SITE else "facilitator")
+    make_client, differences = STATES[state]
+    client = make_client(user)
+    if name in ADMIN_SITE:
+        url = _admin_site_url(name, programme_a, user)
+        expected = ADMIN_SITE[name][method]["anonymous"]
+    else:
+        url = url_for(name, programme_a)
+        expected = differences.get(name, {}).get(method, MATRIX[name][method]["anonymous"])
+    if isinstance(expected, Redirect) and expected.to in REDIRECT_BUILDERS:
+        expected = Redirect(REDIRECT_BUILDERS[expected.to](programme_a))
+    _check(_request(client, method, url), expected, url)
+    assert SESSION_KEY not in client.session  # nothing signed them in on the way
+
+
+# ----------------------------------------------------------------------------------------------
+# Across programmes: every URL that names an object, built from programme B's objects and opened
+# by each member of programme A's team, answers 404: never 200, 403 or 500.
+# ----------------------------------------------------------------------------------------------
+# Pages anyone may open (the anonymous column says 200) are public in every programme. These
+# others are open to everyone signed in (booking an open slot, suggesting an idea, registering
+# interest in an announced project): across programmes, as for someone on no team.
+OPEN_IN_EVERY_PROGRAMME = {"teams:office_hours_book", "projects:idea_new", "projects:interest"}
+
+
+def _names_an_object(name: str) -> bool:
+    """Whether the URL's arguments come from a programme's objects: a builder that ignores the
+    programme (an emailed key, a kind of task) makes the same address for every programme."""
+    try:
+        KWARGS[name](None)
+    except Exception:
+        return True
+    return False
+
+
+SWEPT = sorted(
+    p.name for p in ALL_PATTERNS if p.converters and p.name in MATRIX and _names_an_object(p.name)
+)
+SWEEP_CASES = [
+    pytest.param(name, method, who, id=f"{name}-{method}-{who}")
+    for name in SWEPT
+    for method in (GET, POST)
+    for who in ON_TEAM_A
+]
+
+
+def test_the_sweep_covers_every_url_with_an_object() -> None:
+    assert len(SWEPT) > 50
+    assert set(OPEN_IN_EVERY_PROGRAMME) <= set(SWEPT)
+
+
+def _open_to_all(name: str) -> bool:
+    return name in OPEN_IN_EVERY_PROGRAMME or MATRIX[name][GET]["anonymous"] == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "method", "who"), SWEEP_CASES)
+def test_url_with_another_programmes_ids(name, method, who, persona, programme_a, programme_b):
+    url = url_for(name, programme_b)  # first: B's objects must not be given to A's personas
+    client = Client(raise_request_exception=False)
+    client.force_login(persona(who))
+    response = _request(client, method, url)
+    own = MATRIX[name][method]
+    # Open pages: as for someone on no team. Otherwise 404, or 405 where the method is refused
+    # before anything is looked up (which reveals nothing).
+    expected = own["vcs_partner"] if _open_to_all(name) else (405 if own[who] == 405 else 404)
+    if isinstance(expected, Redirect):  # to one of B's pages: only the status is compared
+        assert response.status_code == 302, response.status_code
+        return
+    _check(response, expected, url)

@@ -81,10 +81,6 @@ class IdeaForm(BaseModelForm):
             )
         self.helper.layout = Layout(*self.fields, Submit("submit", self.submit_label))
 
-    def clean_title(self) -> str:
-        # One line: the title heads emails, where a line break would end the subject.
-        return " ".join(self.cleaned_data["title"].split())
-
     def clean(self):
         cleaned = super().clean()
         if not self.for_others:

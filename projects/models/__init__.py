@@ -12,6 +12,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
 from projects.models.exploring import (
     ResearchSession,
     SimilarWork,
@@ -224,7 +225,7 @@ class InterestRegistration(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="interest")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    organisation_name = models.CharField(max_length=200)
+    organisation_name = OneLineCharField(max_length=200)
     message = models.TextField("How they could help", max_length=2000)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # Set when the facilitator has been told, so a task run twice sends once.

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
 from teams.models import Organisation, User, govuk_day, govuk_time
 
 
@@ -18,7 +19,7 @@ class TestingWorkshop(models.Model):
     project = models.ForeignKey("projects.Project", models.CASCADE, related_name="workshops")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
-    place = models.CharField("Address or room", max_length=300, blank=True)
+    place = OneLineCharField("Address or room", max_length=300, blank=True)
     online_link = models.URLField("Online meeting link", blank=True)
     capacity = models.PositiveSmallIntegerField(
         "Places", default=12, help_text="How many people can book a place."

@@ -43,7 +43,7 @@ class Spill:
             offset += len(block)
             length -= len(block)
         # Our own blobs from our own unnamed file, never outside input.
-        return marshal.loads(parts[0] if len(parts) == 1 else b"".join(parts))  # noqa: S302
+        return marshal.loads(parts[0] if len(parts) == 1 else b"".join(parts))  # noqa: S302  # nosec B302
 
     def __contains__(self, key) -> bool:
         return key in self._index
