@@ -49,7 +49,7 @@ keepalive = _number("GUNICORN_KEEPALIVE", 75)
 max_requests = _number("GUNICORN_MAX_REQUESTS", 1000)
 max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 100)
 # Workers' heartbeat files in memory: a busy or network disk would make them look stuck.
-worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108
+worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108  # nosec B108
 # Load the application once, then fork: faster starts and shared memory.
 preload_app = True
 

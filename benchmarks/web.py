@@ -226,7 +226,7 @@ def _get(base: str, path: str, cookie: str = "") -> tuple[int, bytes]:
     headers = {"X-Forwarded-Proto": "https"} | ({"Cookie": cookie} if cookie else {})
     request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 (our own server)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  # nosec B310
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, b""
