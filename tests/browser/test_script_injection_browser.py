@@ -26,7 +26,7 @@ def _pages_with_payloads(client) -> list[str]:
     return pages[:PAGES_PER_READER]
 
 
-def test_no_payload_opens_a_dialog(browser, live_server, transactional_db, settings) -> None:
+def test_no_payload_opens_a_dialog(browser, live_server, site_groups, settings) -> None:
     settings.DEBUG = True  # seed_demo's own guard
     build_hostile_site()
     settings.DEBUG = False
