@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import rules
 
 from projects.models import UNDER_WAY, FeedbackItem, FinalCheck, Project, Status
-from safety.checks import stage_missing
+from safety.checks import in_force, stage_missing
 from safety.models import Stage
 from teams.models import Programme
 
@@ -90,8 +90,18 @@ def has_solution_safety_check(project: Project) -> str | None:
 
 
 def has_pre_publication_safety_check(project: Project) -> str | None:
-    """The public sees only what a pre-publication check approved."""
-    return stage_missing(project.idea, Stage.PRE_PUBLICATION)
+    """The public sees only what a pre-publication check approved: the check in force must be
+    signed off after every insight to publish was marked ready (a change to an insight, its
+    tables or figures takes that mark away, so the check saw each one as it will be published)."""
+    if message := stage_missing(project.idea, Stage.PRE_PUBLICATION):
+        return message
+    check = in_force(project.idea, Stage.PRE_PUBLICATION)
+    if project.insights.filter(ready_at__gt=check.signed_off_at).exists():
+        return (
+            "An insight was changed or marked ready after the pre-publication safety check was "
+            "signed off: start a new version of the check and have it signed off"
+        )
+    return None
 
 
 def has_scores(project: Project) -> str | None:

@@ -305,6 +305,11 @@ def _in_force(idea: Idea, stage: str):
     return SafetyCheck.objects.filter(idea=idea, stage=stage, in_force=True)
 
 
+def in_force(idea: Idea, stage: str) -> SafetyCheck | None:
+    """The project's signed-off check in force at a later stage, if any."""
+    return _in_force(idea, stage).first()
+
+
 def stage_missing(idea: Idea, stage: str) -> str | None:
     """What stops the project passing this stage's safety check, or None.
 

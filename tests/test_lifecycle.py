@@ -10,12 +10,13 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from projects import tasks
+from projects import insights, tasks
 from projects.lifecycle import BY_ACTION, EARLY, TRANSITIONS, available_actions
 from projects.models import (
     Criterion,
     FeedbackItem,
     FinalCheck,
+    Insight,
     Project,
     ProjectEvent,
     ProjectMember,
@@ -25,7 +26,8 @@ from projects.models import (
 )
 from projects.services import TransitionBlocked, idea_submit, project_transition
 from safety.demo import approved_check, approved_evaluation_checks
-from safety.models import Stage
+from safety import checks
+from safety.models import Outcome, SafetyCheck, Stage
 from scoping.models import DataSource, EvaluationSummary, ScopingSession, Skill, SkillNeed
 from tests.factories import PERSONAS, UserFactory
 from tests.phase3_helpers import ready_insight
@@ -53,6 +55,12 @@ def _at(project: Project, status: str) -> Project:
     return project
 
 
+def _signed_off_now(project: Project, stage: str) -> None:
+    """A check signed off now, replacing any earlier sign-off the test arranged."""
+    SafetyCheck.objects.filter(idea=project.idea, stage=stage).delete()
+    approved_check(project.idea, stage)
+
+
 def _refine(idea) -> None:
     idea.refined_question = "Which regular visitors stop coming, and what would bring them back?"
     idea.save(update_fields=["refined_question"])
@@ -78,7 +86,7 @@ SATISFY = {
     ),
     "has_evaluation_safety_checks": lambda p: approved_evaluation_checks(p.idea),
     "has_solution_safety_check": lambda p: approved_check(p.idea, Stage.SOLUTION),
-    "has_pre_publication_safety_check": lambda p: approved_check(p.idea, Stage.PRE_PUBLICATION),
+    "has_pre_publication_safety_check": lambda p: _signed_off_now(p, Stage.PRE_PUBLICATION),
     "has_project_team": lambda p: ProjectMember.objects.create(
         project=p, name="Sam", email="sam@example.org", role="Analyst", expectations="Two days"
     ),
@@ -112,12 +120,19 @@ BLOCK = {
 }
 GUARDS = sorted({guard.__name__: guard for t in TRANSITIONS for guard in t.guards}.items())
 # A guard that passes vacuously until another is satisfied: a new data source needs its own
-# approved evaluation check.
-FOLLOWS = {"has_data_sources": "has_evaluation_safety_checks"}
+# approved evaluation check; an insight marked ready needs the pre-publication check again.
+FOLLOWS = {
+    "has_data_sources": "has_evaluation_safety_checks",
+    "has_ready_insight": "has_pre_publication_safety_check",
+}
+
+
+# The pre-publication check counts only when signed off after the insights were marked ready.
+LAST = ("has_pre_publication_safety_check",)
 
 
 def _satisfy(project: Project, *, but: str | None = None) -> None:
-    for name, _ in GUARDS:
+    for name, _ in sorted(GUARDS, key=lambda guard: guard[0] in LAST):
         if name != but:
             SATISFY[name](project)
 
@@ -231,7 +246,7 @@ def test_all_missing_things_are_listed_together(project, facilitator) -> None:
     with pytest.raises(TransitionBlocked) as blocked:
         project_transition(project=project, user=facilitator, action="evaluate")
     # With no data source yet, no evaluation safety check is missing either (see FOLLOWS).
-    assert len(blocked.value.messages) == len(BY_ACTION["evaluate"].guards) - len(FOLLOWS)
+    assert len(blocked.value.messages) == len(BY_ACTION["evaluate"].guards) - 1
 
 
 # --- Reasons ------------------------------------------------------------------------------------
@@ -398,3 +413,33 @@ def test_a_proposer_who_withdraws_their_own_idea_is_not_emailed_about_it(
     with django_capture_on_commit_callbacks(execute=True):
         project_transition(project=project, user=vcs_partner, action="withdraw", reason="Solved")
     assert mail.outbox == []
+
+
+def test_an_insight_changed_after_the_pre_publication_sign_off_needs_the_check_again(
+    project, facilitator, reviewer
+) -> None:
+    _at(project, Status.READY)
+    _satisfy(project)
+    insight = project.insights.get()
+    insight.summary = "A new figure the reviewer has not seen."
+    insights.insight_save(insight=insight, user=facilitator)
+    insights.insight_mark_ready(insight=insight, user=facilitator, ready=True)
+    later = timezone.now() + timedelta(seconds=1)
+    Insight.objects.filter(pk=insight.pk).update(ready_at=later)  # marked ready after sign-off
+
+    with pytest.raises(TransitionBlocked) as blocked:
+        project_transition(project=project, user=facilitator, action="publish")
+    assert blocked.value.messages == [
+        "An insight was changed or marked ready after the pre-publication safety check was "
+        "signed off: start a new version of the check and have it signed off"
+    ]
+    assert not Insight.objects.filter(pk=insight.pk, published_at__isnull=False).exists()
+
+    Insight.objects.filter(pk=insight.pk).update(ready_at=timezone.now())
+    new = checks.check_new_version(
+        check=checks.in_force(project.idea, Stage.PRE_PUBLICATION), user=facilitator
+    )
+    checks.check_save(check=new, user=facilitator, answers=new.answers, submit=True)
+    checks.check_sign_off(check=new, user=reviewer, outcome=Outcome.APPROVED)
+    moved = project_transition(project=project, user=facilitator, action="publish")
+    assert moved.status == Status.PUBLISHED
