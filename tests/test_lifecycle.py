@@ -25,8 +25,8 @@ from projects.models import (
     Status,
 )
 from projects.services import TransitionBlocked, idea_submit, project_transition
-from safety.demo import approved_check, approved_evaluation_checks
 from safety import checks
+from safety.demo import approved_check, approved_evaluation_checks
 from safety.models import Outcome, SafetyCheck, Stage
 from scoping.models import DataSource, EvaluationSummary, ScopingSession, Skill, SkillNeed
 from tests.factories import PERSONAS, UserFactory
