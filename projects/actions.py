@@ -196,14 +196,16 @@ def reminder_key(*, status: str, due_date: date, last_update: date, today: date)
     """The reminder an action's owner is due today, or None. The key names the period, so each
     reminder goes once: one as the due date comes within DUE_SOON_DAYS, and one for every
     QUIET_DAYS without a progress note (counted from the last note, or from when the action was
-    recorded). Done and dropped actions need no updates."""
+    recorded; once it is overdue, from the due date at the earliest, so that a quiet period cut
+    by the due-date reminder does not come round again). Done and dropped actions need none."""
     if status not in Action.OPEN:
         return None
     if 0 <= (due_date - today).days <= DUE_SOON_DAYS:
         return f"due:{due_date.isoformat()}"
-    quiet = (today - last_update).days
+    since = max(last_update, due_date) if today > due_date else last_update
+    quiet = (today - since).days
     if quiet >= QUIET_DAYS:
-        return f"quiet:{last_update.isoformat()}:{quiet // QUIET_DAYS}"
+        return f"quiet:{since.isoformat()}:{quiet // QUIET_DAYS}"
     return None
 
 
