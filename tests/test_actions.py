@@ -397,3 +397,19 @@ def test_lists_keep_their_queries_at_two_sizes(
     few = _queries(client, url())
     _grow(insight, owner, 30)  # past a page of every list
     assert _queries(client, url()) == few
+
+
+# --- The demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_two_public_actions_with_progress_on_camden(settings, client) -> None:
+    from django.core.management import call_command  # noqa: PLC0415
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    insight = Insight.objects.published().get(programme__slug="camden")
+    assert insight.action_interest.count() >= 2
+    public = list(actions.public_actions(insight))
+    assert len(public) == 2 and all(action.latest_text for action in public)
+    page = client.get(insight.get_public_url()).content.decode()
+    assert all(action.latest_text in page for action in public)
