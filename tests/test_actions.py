@@ -413,3 +413,26 @@ def test_the_demo_shows_two_public_actions_with_progress_on_camden(settings, cli
     assert len(public) == 2 and all(action.latest_text for action in public)
     page = client.get(insight.get_public_url()).content.decode()
     assert all(action.latest_text in page for action in public)
+
+
+def test_the_owner_changes_the_action_but_cannot_hand_it_on(
+    insight, owner, owner_member, client_for
+) -> None:
+    action = _action(insight, owner, public=False)
+    other = OrganisationFactory(name="Someone else")
+    due = action.due_date + timedelta(days=7)
+    response = client_for(owner_member).post(
+        reverse("projects:action_edit", args=[insight.project_id, action.pk]),
+        {
+            "owner": other.pk,
+            "title": "Open on Saturday mornings and evenings",
+            "due_date_0": due.day,
+            "due_date_1": due.month,
+            "due_date_2": due.year,
+            "status": "in_progress",
+            "public": "on",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.owner, action.public, action.due_date) == (owner, True, due)

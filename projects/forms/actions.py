@@ -178,18 +178,23 @@ class ActionForm(BaseModelForm):
             },
         }
 
-    def __init__(self, *args, project: Project, **kwargs) -> None:
+    def __init__(self, *args, project: Project, choose_owner: bool = True, **kwargs) -> None:
+        """`choose_owner`: the facilitator chooses the insight and the owner; the owner's own
+        people change the rest, but cannot hand the action to someone else."""
         super().__init__(*args, **kwargs)
-        self.fields["insight"].queryset = project.insights.published()
-        self.fields["insight"].empty_label = None
-        self.fields["owner"].queryset = Organisation.objects.filter(verified=True).order_by("name")
+        if choose_owner:
+            self.fields["insight"].queryset = project.insights.published()
+            self.fields["insight"].empty_label = None
+            verified = Organisation.objects.filter(verified=True)
+            self.fields["owner"].queryset = verified.order_by("name")
+        else:
+            del self.fields["insight"], self.fields["owner"]
         self.fields["status"].choices = Action.Status.choices
         self.fields["due_date"].error_messages.update(
             required="Enter when it is due", incomplete="Enter when it is due"
         )
         self.helper.layout = Layout(
-            "insight",
-            "owner",
+            *(("insight", "owner") if choose_owner else ()),
             "title",
             Field("due_date", legend_size=Size.SMALL),
             Field.radios("status", legend_size=Size.SMALL, inline=True),

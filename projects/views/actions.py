@@ -144,7 +144,8 @@ def action_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """The facilitator or the owner changes the action, its due date or the public consent."""
     found = get_action_for_user(request, pk, item, "projects.update_action")
     project = found.insight.project
-    form = ActionForm(posted(request), instance=found, project=project)
+    choose_owner = request.user.has_perm(MANAGE, project)
+    form = ActionForm(posted(request), instance=found, project=project, choose_owner=choose_owner)
     if request.method == "POST" and form.is_valid():
         actions.action_save(action=form.save(commit=False), user=request.user)
         messages.success(request, f"‘{found.title}’ has been saved.")
