@@ -436,3 +436,21 @@ def test_the_owner_changes_the_action_but_cannot_hand_it_on(
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.owner, action.public, action.due_date) == (owner, True, due)
+
+
+def test_the_lists_filter_by_status_and_by_insight(
+    project, insight, owner, facilitator, vcs_partner, client_for
+) -> None:
+    _action(insight, owner, title="Still planned")
+    _action(insight, owner, title="Finished", status="done")
+    other = draft_insight(project, title="Second insight")
+    Insight.objects.filter(pk=other.pk).update(published_at=timezone.now())
+    actions.action_interest_register(
+        insight=other, user=vcs_partner, organisation_name="Carers", what="Second thoughts"
+    )
+    client = client_for(facilitator)
+    done = client.get(reverse("projects:actions", args=[project.pk]), {"status": "done"})
+    assert "Finished" in done.content.decode() and "Still planned" not in done.content.decode()
+    interest = reverse("projects:action_interest", args=[project.pk])
+    assert "Second thoughts" in client.get(interest, {"insight": other.pk}).content.decode()
+    assert "Second thoughts" not in client.get(interest, {"insight": insight.pk}).content.decode()

@@ -228,3 +228,23 @@ class ProgressForm(BaseForm):
             Field.radios("status", legend_size=Size.SMALL, inline=True),
             Submit("submit", self.submit_label),
         )
+
+
+class ActionFilterForm(forms.Form):
+    """The actions list's filter, in the query string."""
+
+    status = forms.ChoiceField(
+        label="Status", choices=[("", "Any status"), *Action.Status.choices], required=False
+    )
+
+
+class InterestFilterForm(forms.Form):
+    """The registrations list's filter: one insight, in the query string."""
+
+    insight = forms.ModelChoiceField(
+        label="Insight", queryset=None, required=False, empty_label="Every insight"
+    )
+
+    def __init__(self, *args, project: Project, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["insight"].queryset = project.insights.published()

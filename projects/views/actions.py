@@ -14,7 +14,14 @@ from cip.forms import posted
 from cip.pagination import paginate
 from projects import actions
 from projects.access import get_action_for_user, get_project_for_user
-from projects.forms.actions import ActionForm, ActionPackForm, ActionsMeetingForm, ProgressForm
+from projects.forms.actions import (
+    ActionFilterForm,
+    ActionForm,
+    ActionPackForm,
+    ActionsMeetingForm,
+    InterestFilterForm,
+    ProgressForm,
+)
 from projects.models import Action
 
 SIGNED_IN = "projects.open_idea_pages"
@@ -26,10 +33,15 @@ MANAGE = "projects.manage_actions"
 def action_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The project's actions with their latest progress, and the facilitator's next steps."""
     project = get_project_for_user(request, pk, "projects.see_actions")
+    filters = ActionFilterForm(request.GET or None)
+    found = actions.actions_of(project)
+    if filters.is_valid() and filters.cleaned_data["status"]:
+        found = found.filter(status=filters.cleaned_data["status"])
     context = {
         "project": project,
         "idea": project.idea,
-        "page": paginate(request, actions.actions_of(project)),
+        "filters": filters,
+        "page": paginate(request, found),
         "published": project.insights.published().exists(),
         "can_manage": request.user.has_perm(MANAGE, project),
         "meetings": project.actions_meetings.all()[:5],
@@ -42,10 +54,15 @@ def action_list(request: HttpRequest, pk: int) -> HttpResponse:
 def interest_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Everyone who registered interest in acting on the project's insights, newest first."""
     project = get_project_for_user(request, pk, MANAGE)
+    filters = InterestFilterForm(request.GET or None, project=project)
+    found = actions.interest_in(project)
+    if filters.is_valid() and filters.cleaned_data["insight"]:
+        found = found.filter(insight=filters.cleaned_data["insight"])
     context = {
         "project": project,
         "idea": project.idea,
-        "page": paginate(request, actions.interest_in(project)),
+        "filters": filters,
+        "page": paginate(request, found),
         "meetings": project.actions_meetings.all()[:5],
     }
     return render(request, "projects/actions/interest.html", context)
