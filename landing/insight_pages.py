@@ -1,5 +1,6 @@
-"""Published insights on the public site: the list, the page (with schema.org Dataset markup), its
-PDF, and the published figures as CSV, JSON and CSV on the Web metadata.
+"""Published insights on the public site: the list, the page (with schema.org Dataset markup and
+the actions taken because of it, where their owners agreed), its PDF, the published figures as CSV,
+JSON and CSV on the Web metadata, and the page where people register interest in acting on it.
 
 Only insights whose project was published are found here, and only the protected view of their
 tables (projects.insights.table_view) is ever read: a hidden figure has no value to leak. The
@@ -11,22 +12,29 @@ from __future__ import annotations
 import csv
 import io
 import json
+from contextlib import suppress
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cip.access import requires
+from cip.forms import posted
 from cip.pagination import paginate
 from cip.public_cache import public_page
+from projects import actions
+from projects.forms.actions import ActionInterestForm
 from projects.insights import TableView, table_view
-from projects.models import Insight, InsightTable
+from projects.models import ActionInterest, Insight, InsightTable
 from teams.models import Programme
 
 PUBLIC = "landing.view_public_pages"
+# Public actions on an insight's page, a page at a time (`?actions=2`).
+ACTIONS_PER_PAGE = 10
 COLUMNS = ("area_or_category", "measure", "value", "note")
 
 
@@ -107,10 +115,39 @@ def insights(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 @requires(PUBLIC)
-@public_page(programme="slug")
+@public_page(programme="slug", params=["actions"])
 def insight(request: HttpRequest, slug: str, insight: str) -> HttpResponse:
     found = _published(slug, insight)
-    return render(request, "landing/insight.html", _context(request, found))
+    context = _context(request, found)
+    context["actions"] = paginate(
+        request, actions.public_actions(found), per_page=ACTIONS_PER_PAGE, parameter="actions"
+    )
+    return render(request, "landing/insight.html", context)
+
+
+@requires("projects.register_action_interest")
+@require_http_methods(["GET", "POST"])
+def insight_interest(request: HttpRequest, slug: str, insight: str) -> HttpResponse:
+    """Someone signed in registers their organisation's interest in acting on the insight; the
+    facilitator invites them to the actions meeting."""
+    found = _published(slug, insight)
+    user = request.user
+    existing = ActionInterest.objects.filter(insight=found, user=user).first()
+    organisation = user.organisation.name if user.organisation_id else ""
+    form = ActionInterestForm(
+        posted(request) if existing is None else None,
+        initial={"organisation_name": organisation},
+    )
+    if request.method == "POST" and existing is None and form.is_valid():
+        # A second tab may have got there first: the facilitator has it either way.
+        with suppress(actions.AlreadyRegistered):
+            actions.action_interest_register(insight=found, user=user, **form.cleaned_data)
+        messages.success(
+            request, "Thank you. The facilitator will invite you to the actions meeting by email."
+        )
+        return redirect(found.get_public_url())
+    context = {"programme": found.programme, "insight": found, "form": form, "existing": existing}
+    return render(request, "landing/insight_interest.html", context)
 
 
 @require_safe

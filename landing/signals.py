@@ -6,7 +6,14 @@ from cip.public_cache import invalidate_on
 from landing.models import NewsPost, Principle
 from landing.principles import DEFAULT_PRINCIPLES
 from landing.services import news_post_save
-from projects.models import Insight, Project, ProjectEvent, ProjectMember
+from projects.models import (
+    Action,
+    ActionProgress,
+    Insight,
+    Project,
+    ProjectEvent,
+    ProjectMember,
+)
 from projects.signals import insights_published
 from scoping.models import Idea
 from teams.models import (
@@ -73,3 +80,6 @@ invalidate_on(Idea, programme="programme.slug")
 invalidate_on(Project, programme="idea.programme.slug")
 invalidate_on(ProjectMember, programme="project.idea.programme.slug")
 invalidate_on(Insight, programme="programme.slug")
+# An insight's page shows its public actions and their latest progress.
+invalidate_on(Action, programme="insight.programme.slug")
+invalidate_on(ActionProgress, programme="action.insight.programme.slug")

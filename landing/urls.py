@@ -28,6 +28,11 @@ urlpatterns = [
         name="insight",
     ),
     path(
+        "programmes/<slug:slug>/insights/<slug:insight>/act/",
+        insight_pages.insight_interest,
+        name="insight_interest",
+    ),
+    path(
         "programmes/<slug:slug>/insights/<slug:insight>/insight.pdf",
         insight_pages.insight_pdf,
         name="insight_pdf",

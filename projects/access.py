@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from projects.models import Project
+from projects.models import Action, Project
 
 
 def get_project_for_user(
@@ -32,3 +32,17 @@ def get_project_for_user(
     if not rules.has_perm(perm, request.user, project):
         raise PermissionDenied
     return project
+
+
+def get_action_for_user(request: HttpRequest, pk: int, item: int, perm: str) -> Action:
+    """The action `item` on project `pk`: 404 to people who may not see it (anyone but its owner
+    organisation's people, the project's teams and admins), 403 without `perm`."""
+    queryset = Action.objects.select_related(
+        "owner", "insight__programme", "insight__project__idea__programme"
+    )
+    action = get_object_or_404(queryset, pk=item, insight__project_id=pk)
+    if not rules.has_perm("projects.see_action", request.user, action):
+        raise Http404
+    if not rules.has_perm(perm, request.user, action):
+        raise PermissionDenied
+    return action

@@ -10,8 +10,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cip.dashboard import Task, TaskGroup, TeamRole, register, register_team_roles
+from cip.templatetags.govuk import govuk_date
 from projects.lifecycle import project_under_way
-from projects.models import UNDER_WAY, Project, ProjectMember, SelectionScore, Status
+from projects.models import UNDER_WAY, Action, Project, ProjectMember, SelectionScore, Status
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
 
@@ -101,6 +102,30 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
                 hint="Every candidate has been scored: compare them, select one and park the "
                 "others with your reasons.",
             )
+
+
+# Insights to actions (projects/actions.py): open actions the person's organisation owns.
+@register
+def action_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
+    user = request.user
+    if not (user.is_authenticated and user.organisation_id and user.organisation_confirmed):
+        return
+    owned = (
+        Action.objects.open()
+        .filter(owner_id=user.organisation_id)
+        .select_related("insight")
+        .order_by("due_date", "pk")
+    )
+    yield TaskGroup(
+        "Your organisation's actions",
+        owned,
+        lambda action: Task(
+            title=f"Give an update on “{action.title}”",
+            url=action.get_absolute_url(),
+            hint=f"Due {govuk_date(action.due_date)}. Say how it is going, or mark it done.",
+        ),
+        see_all=reverse("projects:my_actions"),
+    )
 
 
 @register_team_roles

@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from cip.emails import absolute_url, send_templated, templated_message
 from cip.ics import Event, attachment, calendar
-from projects.models import ProjectEvent, WorkshopBooking, WorkshopInvitation
+from projects.models import (
+    Action,
+    ActionsMeetingInvitation,
+    ProjectEvent,
+    WorkshopBooking,
+    WorkshopInvitation,
+)
 from scoping.models import IdeaMessage
 from teams.models import Role, User
 
@@ -199,3 +205,84 @@ def workshop_booking_email(*, booking_id: int, sequence: int) -> bool:
         message.attach(attachment(ics, method=method, filename="testing-workshop.ics"))
         message.send()
     return True
+
+
+# --- Insights to actions (projects/actions.py) --------------------------------------------------
+
+
+def actions_meeting_invitation_email(*, invitation_id: int) -> bool:
+    """Invite someone who registered interest to the actions meeting, with its calendar entry;
+    False when sent already or their account is closed."""
+    with transaction.atomic():
+        claimed = ActionsMeetingInvitation.objects.filter(
+            pk=invitation_id, emailed_at__isnull=True
+        ).update(emailed_at=timezone.now())
+        if not claimed:
+            return False
+        invitation = ActionsMeetingInvitation.objects.select_related(
+            "meeting__project__idea__programme", "user"
+        ).get(pk=invitation_id)
+        meeting, user = invitation.meeting, invitation.user
+        if not user.is_active:
+            return False
+        programme = meeting.project.idea.programme
+        insights_url = absolute_url(reverse("landing:insights", args=[programme.slug]))
+        context = {
+            "meeting": meeting,
+            "invitee": user,
+            "idea": meeting.project.idea,
+            "programme": programme,
+            "insights_url": insights_url,
+        }
+        message = templated_message(
+            "projects/email/actions_meeting_invitation.txt", to=[user.email], context=context
+        )
+        event = Event(
+            uid=str(invitation.uid),
+            sequence=0,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            summary=f"Actions meeting: {meeting.project.idea.title}",
+            description=f"Turning the insights of {programme.name} into actions.\n"
+            f"The insights: {insights_url}",
+            location=meeting.place,
+            url=insights_url,
+            organiser_name=programme.name,
+            attendee_name=str(user),
+            attendee_email=user.email,
+        )
+        ics = calendar(event, method="REQUEST", product="Actions meetings")
+        message.attach(attachment(ics, method="REQUEST", filename="actions-meeting.ics"))
+        message.send()
+    return True
+
+
+def action_reminder_email(*, action_id: int, key: str) -> int:
+    """Remind the owner organisation's people that an update on their action is due (the
+    reminder `key` names, from projects.actions.reminder_key); how many were emailed, 0 when this
+    reminder went already or is no longer due (a note was added meanwhile)."""
+    from projects.actions import current_reminder, owner_emails  # noqa: PLC0415 (imports us)
+
+    if current_reminder(action_id) != key:
+        return 0
+    with transaction.atomic():
+        claimed = (
+            Action.objects.filter(pk=action_id)
+            .exclude(reminded_for=key)
+            .update(reminded_for=key, reminded_at=timezone.now())
+        )
+        if not claimed:
+            return 0
+        action = Action.objects.select_related("insight__project__idea__programme", "owner").get(
+            pk=action_id
+        )
+        to = owner_emails(action)
+        if to:
+            context = {
+                "action": action,
+                "due_soon": key.startswith("due:"),
+                "programme": action.insight.project.idea.programme,
+                "action_url": absolute_url(action.get_absolute_url()),
+            }
+            send_templated("projects/email/action_reminder.txt", to=to, context=context)
+    return len(to)

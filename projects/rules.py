@@ -109,3 +109,42 @@ def works_on_workshop_project(user, workshop) -> bool:
 # Asked with a workshop: the people invited and the team see it and book a place.
 rules.add_perm("projects.see_workshop", is_invited | works_on_workshop_project)
 rules.add_perm("projects.book_workshop", is_invited | works_on_workshop_project)
+
+
+# Insights to actions (projects/actions.py, projects/views/actions.py). Anyone signed in may
+# register interest in acting on a published insight (asked with the insight). The facilitator
+# (and admins) see who registered, run the actions meeting, write the action pack and record
+# actions; the team reads the actions and the pack. An action's owner organisation sees it and
+# keeps it up to date.
+def _action_project(action):
+    return action.insight.project
+
+
+@rules.predicate
+def is_action_owner(user, action) -> bool:
+    """Someone an admin has confirmed works for the action's owner organisation."""
+    return (
+        user.is_authenticated
+        and user.organisation_confirmed
+        and user.organisation_id is not None
+        and user.organisation_id == action.owner_id
+    )
+
+
+@rules.predicate
+def works_on_action_project(user, action) -> bool:
+    return rules.has_perm("projects.see_actions", user, _action_project(action))
+
+
+@rules.predicate
+def facilitates_action(user, action) -> bool:
+    return is_facilitator(user, _action_project(action))
+
+
+rules.add_perm("projects.register_action_interest", rules.is_authenticated)
+rules.add_perm("projects.see_actions", is_on_team | is_project_member | is_admin)
+rules.add_perm("projects.view_action_pack", is_on_team | is_project_member | is_admin)
+rules.add_perm("projects.manage_actions", is_facilitator | is_admin)
+rules.add_perm("projects.see_action", is_action_owner | works_on_action_project)
+rules.add_perm("projects.update_action", is_action_owner | facilitates_action | is_admin)
+rules.add_perm("projects.view_own_actions", rules.is_authenticated)

@@ -54,3 +54,28 @@ def email_workshop_invitation(invitation_id: int) -> bool:
 def email_workshop_booking(booking_id: int, sequence: int) -> bool:
     """Confirm or cancel a workshop place, with its calendar entry (sends once per change)."""
     return emails.workshop_booking_email(booking_id=booking_id, sequence=sequence)
+
+
+# Insights to actions (projects/actions.py).
+@shared_task(name="projects.tasks.email_actions_meeting_invitation", **EMAIL_TASK)
+def email_actions_meeting_invitation(invitation_id: int) -> bool:
+    """Invite someone to the actions meeting, with its calendar entry (sends once)."""
+    return emails.actions_meeting_invitation_email(invitation_id=invitation_id)
+
+
+@shared_task(name="projects.tasks.send_action_reminders", acks_late=True, time_limit=10 * 60)
+def send_action_reminders() -> int:
+    """Beat runs this daily: queue one reminder per action whose owner is due one that has not
+    gone yet. Returns how many were queued."""
+    from projects.actions import action_reminders_due  # noqa: PLC0415 (it imports us lazily)
+
+    due = action_reminders_due()
+    for action_id, key in due:
+        email_action_reminder.delay(action_id, key)
+    return len(due)
+
+
+@shared_task(name="projects.tasks.email_action_reminder", **EMAIL_TASK)
+def email_action_reminder(action_id: int, key: str) -> int:
+    """Remind an action's owner organisation that an update is due (sends once per period)."""
+    return emails.action_reminder_email(action_id=action_id, key=key)

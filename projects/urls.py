@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import exploring, ideas, insights, selection, testing
+from projects.views import actions, exploring, ideas, insights, selection, testing
 
 app_name = "projects"
 urlpatterns = [
@@ -117,4 +117,23 @@ urlpatterns = [
         name="insight_part_remove",
     ),
     path("projects/<int:pk>/boundaries/", insights.boundaries, name="boundaries"),
+    # Insights to actions (projects/views/actions.py).
+    path("projects/<int:pk>/actions/", actions.action_list, name="actions"),
+    path("projects/<int:pk>/actions/interest/", actions.interest_list, name="action_interest"),
+    path(
+        "projects/<int:pk>/actions/meetings/new/",
+        actions.meeting_new,
+        name="actions_meeting_new",
+    ),
+    path(
+        "projects/<int:pk>/actions/meetings/<int:item>/",
+        actions.meeting,
+        name="actions_meeting",
+    ),
+    path("projects/<int:pk>/actions/pack/", actions.pack, name="action_pack"),
+    path("projects/<int:pk>/actions/pack.pdf", actions.pack_pdf, name="action_pack_pdf"),
+    path("projects/<int:pk>/actions/new/", actions.action_new, name="action_new"),
+    path("projects/<int:pk>/actions/<int:item>/", actions.action, name="action"),
+    path("projects/<int:pk>/actions/<int:item>/edit/", actions.action_edit, name="action_edit"),
+    path("actions/mine/", actions.my_actions, name="my_actions"),
 ]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cip.fields import OneLineCharField, keep_existing_on_one_line, one_line
 from landing.models import NewsPost, UpdateSubscription
-from projects.models import InterestRegistration, TestingWorkshop
+from projects.models import Action, ActionsMeeting, InterestRegistration, TestingWorkshop
 from safety.models import SharingAgreement
 from scoping.models import Idea, ScopingSession
 from teams.models import OfficeHourSlot, Organisation, Programme, User
@@ -34,6 +34,9 @@ SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "slot.when": "dates and times",
     "session.when": "dates and times",
     "workshop.when": "dates and times",
+    "meeting.when": "dates and times",
+    "action.due_date": "a date",
+    "action.title": (Action, "title"),
     "status": "a lifecycle status label",
     "role.with_article": "a role's name, from the code",
     "site_name": "the service's name, a setting",
@@ -55,6 +58,7 @@ CALENDAR_FIELDS = [
     (OfficeHourSlot, "place"),
     (ScopingSession, "location"),
     (TestingWorkshop, "place"),
+    (ActionsMeeting, "place"),
     (User, "display_name"),
 ]
 HEADING_FIELDS = sorted(

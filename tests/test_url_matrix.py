@@ -45,6 +45,8 @@ from cip.models import WorkerHeartbeat
 from landing.models import NewsDelivery, NewsPost, UpdateSubscription
 from projects import files, insights
 from projects.models import (
+    Action,
+    ActionsMeeting,
     Criterion,
     FeedbackItem,
     Insight,
@@ -492,6 +494,30 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         GET: WORKERS,
         POST: WORKERS | some(Redirect("built:workshop_book"), WORKING),
     },
+    # Insights to actions (projects/views/actions.py), on programme A's selected project with a
+    # published insight, an actions meeting and an action owned by an organisation no persona
+    # works for. The team reads the actions and downloads the pack; the facilitator (and admins)
+    # see who registered, run the meeting, write the pack and record actions; the owner's people
+    # (and the facilitator) add progress. An empty POST to the meeting invites whoever
+    # registered; an empty action pack saves.
+    "projects:actions": {GET: WORKERS, POST: row(405)},
+    "projects:action_interest": {GET: FACILITATOR_ONLY, POST: row(405)},
+    "projects:actions_meeting_new": both(FACILITATOR_ONLY),
+    "projects:actions_meeting": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(Redirect("built:actions_meeting"), ("facilitator", "admin")),
+    },
+    "projects:action_pack": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(Redirect("built:action_pack"), ("facilitator", "admin")),
+    },
+    "projects:action_pack_pdf": {GET: WORKERS, POST: row(405)},
+    "projects:action_new": both(FACILITATOR_ONLY),
+    "projects:action": {GET: WORKERS, POST: FACILITATOR_ONLY},
+    "projects:action_edit": both(FACILITATOR_ONLY),
+    "projects:my_actions": {GET: signed_in_only, POST: row(405)},
+    # Anyone signed in registers interest in acting on a published insight.
+    "landing:insight_interest": both(signed_in_only),
     # Published insights and their downloads are public.
     **{
         name: {GET: row(200), POST: row(405)}
@@ -725,6 +751,32 @@ def _published(programme: Programme) -> Insight:
     return insight
 
 
+def _action(programme: Programme) -> Action:
+    """A public action on the published insight, owned by an organisation no persona is in."""
+    insight = _published(programme)
+    found = insight.actions.first()
+    if found is not None:
+        return found
+    return Action.objects.create(
+        insight=insight,
+        owner=OrganisationFactory(name=f"Owner of actions in {programme.slug}"),
+        title="Open on Saturday mornings",
+        due_date=timezone.localdate() + timedelta(days=60),
+        public=True,
+    )
+
+
+def _actions_meeting(programme: Programme) -> ActionsMeeting:
+    project = selected(programme)
+    found = project.actions_meetings.first()
+    if found is not None:
+        return found
+    starts = timezone.now() + timedelta(days=14)
+    return ActionsMeeting.objects.create(
+        project=project, starts_at=starts, ends_at=starts + timedelta(hours=2), place="Room 1"
+    )
+
+
 # Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
 REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:solution_check_edit": lambda p: reverse(
@@ -749,6 +801,8 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:solutions": lambda p: reverse("projects:solutions", args=[selected(p).pk]),
     "built:solution": lambda p: _solution(p).get_absolute_url(),
     "built:insight": lambda p: _insight(p).get_absolute_url(),
+    "built:actions_meeting": lambda p: _actions_meeting(p).get_absolute_url(),
+    "built:action_pack": lambda p: reverse("projects:action_pack", args=[selected(p).pk]),
     "built:workshop_book": lambda p: reverse(
         "projects:workshop_book", args=[selected(p).pk, _workshop(p).pk]
     ),
@@ -949,6 +1003,27 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         "part": "figures",
         "part_pk": _insight(p).figures.get().pk,
     },
+    # Insights to actions.
+    **{
+        name: lambda p: {"pk": _published(p).project_id}
+        for name in (
+            "projects:actions",
+            "projects:action_interest",
+            "projects:actions_meeting_new",
+            "projects:action_pack",
+            "projects:action_pack_pdf",
+            "projects:action_new",
+        )
+    },
+    "projects:actions_meeting": lambda p: {
+        "pk": selected(p).pk,
+        "item": _actions_meeting(p).pk,
+    },
+    **{
+        name: lambda p: {"pk": selected(p).pk, "item": _action(p).pk}
+        for name in ("projects:action", "projects:action_edit")
+    },
+    "landing:insight_interest": lambda p: {"slug": p.slug, "insight": _published(p).slug},
     "landing:insights": lambda p: {"slug": p.slug},
     "landing:insight": lambda p: {"slug": p.slug, "insight": _published(p).slug},
     "landing:insight_pdf": lambda p: {"slug": p.slug, "insight": _published(p).slug},
@@ -1398,8 +1473,14 @@ def test_url_in_between_state(state, name, method, persona, programme_a) -> None
 # ----------------------------------------------------------------------------------------------
 # Pages anyone may open (the anonymous column says 200) are public in every programme. These
 # others are open to everyone signed in (booking an open slot, suggesting an idea, registering
-# interest in an announced project): across programmes, as for someone on no team.
-OPEN_IN_EVERY_PROGRAMME = {"teams:office_hours_book", "projects:idea_new", "projects:interest"}
+# interest in an announced project or in acting on an insight): across programmes, as for
+# someone on no team.
+OPEN_IN_EVERY_PROGRAMME = {
+    "teams:office_hours_book",
+    "projects:idea_new",
+    "projects:interest",
+    "landing:insight_interest",
+}
 
 
 def _names_an_object(name: str) -> bool:

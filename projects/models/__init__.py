@@ -13,6 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cip.fields import OneLineCharField
+from projects.models.actions import (
+    Action,
+    ActionInterest,
+    ActionPack,
+    ActionProgress,
+    ActionsMeeting,
+    ActionsMeetingInvitation,
+)
 from projects.models.exploring import (
     ResearchSession,
     SimilarWork,
@@ -42,6 +50,12 @@ __all__ = [
     "ENDED",
     "LICENCE_URLS",
     "UNDER_WAY",
+    "Action",
+    "ActionInterest",
+    "ActionPack",
+    "ActionProgress",
+    "ActionsMeeting",
+    "ActionsMeetingInvitation",
     "Boundaries",
     "Criterion",
     "FeedbackItem",
@@ -249,6 +263,9 @@ def _register_audit_log() -> None:
     auditlog.register(Project, include_fields=["status", "status_reason", "announced_at"])
     auditlog.register(ProjectEvent, exclude_fields=["emailed_at"])
     auditlog.register(SelectionScore)
+    # Actions: who changed an action's status, dates or public consent (progress notes are
+    # their own history: only ever added).
+    auditlog.register(Action, exclude_fields=["reminded_for", "reminded_at", "updated_at"])
 
 
 _register_audit_log()

@@ -1,0 +1,456 @@
+"""Insights to actions: registering interest on an insight's public page, the actions meeting and
+its invitations, the action pack and its PDF, actions and their progress on the public page, and
+the reminder rule. Who may open each page is in tests/test_url_matrix.py; these tests check what
+the pages do."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from projects import actions
+from projects.actions import DUE_SOON_DAYS, QUIET_DAYS, reminder_key
+from projects.models import (
+    Action,
+    ActionInterest,
+    ActionPack,
+    ActionProgress,
+    ActionsMeeting,
+    Insight,
+)
+from projects.tasks import send_action_reminders
+from tests.factories import OrganisationFactory, UserFactory
+from tests.phase3_helpers import draft_insight, table_on
+from tests.selection_helpers import selected
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2027, 3, 1)
+OPEN, CLOSED = ("planned", "in_progress"), ("done", "dropped")
+
+
+# --- The reminder rule ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "due_in", "quiet_for", "expected"),
+    [
+        ("planned", 60, 0, None),  # just recorded, due later
+        ("planned", 60, QUIET_DAYS - 1, None),
+        ("planned", 60, QUIET_DAYS, "quiet:2027-01-30:1"),
+        ("in_progress", 60, 2 * QUIET_DAYS, "quiet:2026-12-31:2"),
+        ("planned", DUE_SOON_DAYS, 0, "due:2027-03-08"),
+        ("in_progress", 0, 0, "due:2027-03-01"),  # due today
+        ("planned", DUE_SOON_DAYS + 1, 0, None),
+        ("planned", -1, 0, None),  # overdue, but a note yesterday
+        ("planned", -10, QUIET_DAYS, None),  # overdue: counted from the due date
+        ("planned", -QUIET_DAYS, 40, "quiet:2027-01-30:1"),
+        ("done", 3, 90, None),
+        ("dropped", 3, 90, None),
+    ],
+)
+def test_when_an_update_is_due(status, due_in, quiet_for, expected) -> None:
+    key = reminder_key(
+        status=status,
+        due_date=TODAY + timedelta(days=due_in),
+        last_update=TODAY - timedelta(days=quiet_for),
+        today=TODAY,
+    )
+    assert key == expected
+
+
+@given(
+    status=st.sampled_from(OPEN + CLOSED),
+    due_in=st.integers(min_value=-400, max_value=400),
+    recorded_ago=st.integers(min_value=0, max_value=400),
+)
+def test_each_reminder_goes_at_most_once_per_period(status, due_in, recorded_ago) -> None:
+    """Day by day over a year with no progress notes, each key is due on one unbroken run of
+    days (so one send per key), there are no more than one per QUIET_DAYS plus the due-date one,
+    and closed actions are never reminded."""
+    due, last = TODAY + timedelta(days=due_in), TODAY - timedelta(days=recorded_ago)
+    keys = [
+        reminder_key(status=status, due_date=due, last_update=last, today=TODAY + timedelta(d))
+        for d in range(366)
+    ]
+    sent = [key for n, key in enumerate(keys) if key and (n == 0 or keys[n - 1] != key)]
+    if status in CLOSED:
+        assert sent == []
+    assert len(sent) == len(set(sent)), "a reminder went twice"
+    assert len(sent) <= (366 + recorded_ago) // QUIET_DAYS + 2
+
+
+# --- Fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def project(programme_a):
+    return selected(programme_a)
+
+
+@pytest.fixture
+def insight(project) -> Insight:
+    found = draft_insight(project, title="Who stops visiting")
+    table_on(found)
+    Insight.objects.filter(pk=found.pk).update(published_at=timezone.now())
+    found.refresh_from_db()
+    return found
+
+
+@pytest.fixture
+def owner():
+    return OrganisationFactory(name="Northgate Food Bank")
+
+
+@pytest.fixture
+def owner_member(owner):
+    return UserFactory(email="leo@foodbank.example", organisation=owner)
+
+
+def _action(insight, owner, **fields) -> Action:
+    defaults = {
+        "title": "Open on Saturday mornings",
+        "due_date": timezone.localdate() + timedelta(days=60),
+        "public": True,
+    }
+    return Action.objects.create(insight=insight, owner=owner, **(defaults | fields))
+
+
+def _public(insight) -> str:
+    return insight.get_public_url()
+
+
+# --- Registering interest ------------------------------------------------------------------
+
+
+def test_a_signed_in_partner_registers_interest_once(insight, vcs_partner, client_for) -> None:
+    client = client_for(vcs_partner)
+    act = reverse("landing:insight_interest", args=[insight.programme.slug, insight.slug])
+    page = client.get(_public(insight)).content.decode()
+    assert act in page  # the public page says how to act on it
+
+    empty = client.post(act, {"organisation_name": "", "what": ""})
+    assert "Enter what your organisation might do" in empty.content.decode()
+
+    data = {"organisation_name": "Carers", "what": "Fund outreach", "note": "Free on Tuesdays"}
+    response = client.post(act, data)
+    assert response.status_code == 302 and response["Location"] == _public(insight)
+    again = client.post(act, data | {"what": "Something else"})
+    assert "You registered Carers" in again.content.decode()
+    registration = ActionInterest.objects.get()
+    assert (registration.what, registration.note) == ("Fund outreach", "Free on Tuesdays")
+
+
+def test_interest_needs_a_published_insight(project, vcs_partner, client_for) -> None:
+    draft = draft_insight(project, title="Not yet published")
+    act = reverse("landing:insight_interest", args=[draft.programme.slug, draft.slug])
+    assert client_for(vcs_partner).get(act).status_code == 404
+
+
+# --- The actions meeting -----------------------------------------------------------------------
+
+
+def test_the_facilitator_invites_everyone_registered_with_a_calendar_entry(
+    project,
+    insight,
+    facilitator,
+    vcs_partner,
+    staff,
+    client_for,
+    django_capture_on_commit_callbacks,
+) -> None:
+    for person in (vcs_partner, staff):
+        actions.action_interest_register(
+            insight=insight, user=person, organisation_name="Org", what="Help"
+        )
+    client = client_for(facilitator)
+    day = timezone.localdate() + timedelta(days=10)
+    form = {
+        "day_0": day.day,
+        "day_1": day.month,
+        "day_2": day.year,
+        "start_time": "2pm",
+        "duration_minutes": "90",
+        "place": "Committee Room 2, Town Hall",
+    }
+    response = client.post(reverse("projects:actions_meeting_new", args=[project.pk]), form)
+    meeting = ActionsMeeting.objects.get()
+    assert response["Location"] == meeting.get_absolute_url()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(meeting.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(meeting.get_absolute_url())  # nobody new: nobody emailed twice
+
+    sent = [m for m in mail.outbox if "actions meeting" in m.subject]
+    assert sorted(m.to[0] for m in sent) == sorted([vcs_partner.email, staff.email])
+    part = sent[0].attachments[0]
+    ics = part.get_payload(decode=True).decode()
+    assert part.get_filename() == "actions-meeting.ics"
+    assert "METHOD:REQUEST" in ics and "LOCATION:Committee Room 2\\, Town Hall" in ics
+
+
+def test_a_meeting_in_the_past_is_refused(project, facilitator, client_for) -> None:
+    day = timezone.localdate() - timedelta(days=1)
+    form = {"day_0": day.day, "day_1": day.month, "day_2": day.year, "start_time": "10am"}
+    response = client_for(facilitator).post(
+        reverse("projects:actions_meeting_new", args=[project.pk]),
+        form | {"duration_minutes": "60", "place": "Hall"},
+    )
+    assert "The meeting must start in the future" in response.content.decode()
+    assert not ActionsMeeting.objects.exists()
+
+
+# --- The action pack ---------------------------------------------------------------------------
+
+
+def test_the_pack_pdf_holds_the_prompts_and_the_published_insights(
+    project, insight, facilitator, analyst, client_for
+) -> None:
+    client = client_for(facilitator)
+    client.post(
+        reverse("projects:action_pack", args=[project.pk]),
+        {"prompts": "## Who acts first\n\n* The food bank", "routes": "**Lottery** fund"},
+    )
+    assert ActionPack.objects.get(project=project).updated_by == facilitator
+    draft_insight(project, title="A draft nobody sees")
+
+    response = client_for(analyst).get(reverse("projects:action_pack_pdf", args=[project.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "no-store" in response["Cache-Control"]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Who acts first" in text and "Lottery" in text and "##" not in text
+    assert "Who stops visiting" in text
+    assert "A draft nobody sees" not in text
+
+
+# --- Actions, progress and the public page --------------------------------------------------
+
+
+def test_an_owner_adds_progress_and_the_public_page_shows_it(
+    insight, owner, owner_member, client, client_for
+) -> None:
+    action = _action(insight, owner)
+    hidden = _action(insight, owner, title="A private plan", public=False)
+    public_page = _public(insight)
+    before = client.get(public_page).content.decode()  # anonymous, now in the cache
+    assert "Open on Saturday mornings" in before and "A private plan" not in before
+
+    member = client_for(owner_member)
+    response = member.post(
+        action.get_absolute_url(), {"text": "First Saturday opening held.", "status": "in_progress"}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == Action.Status.IN_PROGRESS
+
+    after = client.get(public_page).content.decode()  # the save started a new generation
+    assert "First Saturday opening held." in after and "In progress" in after
+    assert "A private plan" not in after
+    assert member.get(hidden.get_absolute_url()).status_code == 200  # the owner sees it
+
+
+def test_progress_needs_text(insight, owner, owner_member, client_for) -> None:
+    action = _action(insight, owner)
+    response = client_for(owner_member).post(action.get_absolute_url(), {"status": "done"})
+    assert "Enter what has happened" in response.content.decode()
+    assert not ActionProgress.objects.exists()
+
+
+def test_someone_whose_organisation_is_not_confirmed_is_not_the_owner(
+    insight, owner, client_for
+) -> None:
+    unconfirmed = UserFactory(organisation=owner, organisation_confirmed=False)
+    action = _action(insight, owner)
+    assert client_for(unconfirmed).get(action.get_absolute_url()).status_code == 404
+    assert actions.actions_owned_by(unconfirmed).count() == 0
+
+
+def test_the_facilitator_records_an_action_for_a_published_insight(
+    project, insight, owner, facilitator, client_for
+) -> None:
+    due = timezone.localdate() + timedelta(days=30)
+    response = client_for(facilitator).post(
+        reverse("projects:action_new", args=[project.pk]),
+        {
+            "insight": insight.pk,
+            "owner": owner.pk,
+            "title": "Open on Saturdays",
+            "due_date_0": due.day,
+            "due_date_1": due.month,
+            "due_date_2": due.year,
+            "status": "planned",
+            "public": "on",
+        },
+    )
+    action = Action.objects.get()
+    assert response["Location"] == action.get_absolute_url()
+    assert (action.public, action.created_by) == (True, facilitator)
+
+
+# --- Reminders ---------------------------------------------------------------------------------
+
+
+def test_reminders_go_to_the_owners_people_once(
+    insight, owner, owner_member, django_capture_on_commit_callbacks
+) -> None:
+    UserFactory(email="left@foodbank.example", organisation=owner, is_active=False)
+    UserFactory(
+        email="unconfirmed@foodbank.example", organisation=owner, organisation_confirmed=False
+    )
+    soon = _action(insight, owner, due_date=timezone.localdate() + timedelta(days=3))
+    quiet = _action(insight, owner, title="Quiet one")
+    Action.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - timedelta(days=40))
+    _action(insight, owner, title="Done already", status="done")
+
+    assert send_action_reminders() == 2
+    assert send_action_reminders() == 0  # each reminder claimed: nothing due twice
+    reminders = [m for m in mail.outbox if soon.title in m.subject or "Quiet one" in m.subject]
+    assert len(reminders) == 2
+    assert all(m.to == [owner_member.email] for m in reminders)
+    assert "due" in next(m for m in reminders if soon.title in m.subject).subject
+
+
+def test_a_note_since_the_reminder_was_queued_stops_it(insight, owner, owner_member) -> None:
+    quiet = _action(insight, owner)
+    Action.objects.filter(pk=quiet.pk).update(created_at=timezone.now() - timedelta(days=40))
+    [(pk, key)] = actions.action_reminders_due()
+    actions.action_progress_add(action=quiet, user=owner_member, text="Still going")
+    from projects.emails import action_reminder_email  # noqa: PLC0415
+
+    assert action_reminder_email(action_id=pk, key=key) == 0
+    assert mail.outbox == []
+
+
+# --- Lists keep their queries at two sizes -----------------------------------------------------
+
+
+def _grow(insight, owner, n: int) -> None:
+    people = [UserFactory(organisation=owner) for _ in range(n)]
+    for number, person in enumerate(people):
+        ActionInterest.objects.create(
+            insight=insight, user=person, organisation_name="Org", what="Help"
+        )
+        action = _action(insight, owner, title=f"Action {number}", public=True)
+        ActionProgress.objects.create(action=action, author=person, text="Under way")
+        ActionProgress.objects.create(action=action, author=person, text="Done half")
+    first = Action.objects.order_by("pk").first()
+    for _ in range(n):  # the first action's progress notes are a list too
+        ActionProgress.objects.create(action=first, text="More")
+    meeting = ActionsMeeting.objects.first() or ActionsMeeting.objects.create(
+        project=insight.project,
+        starts_at=timezone.now() + timedelta(days=5),
+        ends_at=timezone.now() + timedelta(days=5, hours=2),
+        place="Hall",
+    )
+    actions.actions_meeting_invite(meeting=meeting, invited_by=None)
+
+
+def _queries(client, url: str) -> int:
+    client.get(url)  # warm sessions and caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [
+        ("facilitator", "actions"),
+        ("facilitator", "interest"),
+        ("facilitator", "meeting"),
+        ("owner", "mine"),
+        ("owner", "action"),
+        ("anonymous", "public"),
+    ],
+)
+def test_lists_keep_their_queries_at_two_sizes(
+    who, page, insight, owner, owner_member, facilitator, client_for, settings
+) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    project = insight.project
+    client = client_for({"facilitator": facilitator, "owner": owner_member}.get(who))
+
+    def url() -> str:
+        first = Action.objects.order_by("pk").first()
+        return {
+            "actions": reverse("projects:actions", args=[project.pk]),
+            "interest": reverse("projects:action_interest", args=[project.pk]),
+            "meeting": ActionsMeeting.objects.get().get_absolute_url(),
+            "mine": reverse("projects:my_actions"),
+            "action": first.get_absolute_url() if first else "",
+            "public": _public(insight),
+        }[page]
+
+    _grow(insight, owner, 2)
+    few = _queries(client, url())
+    _grow(insight, owner, 30)  # past a page of every list
+    assert _queries(client, url()) == few
+
+
+# --- The demo ----------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_two_public_actions_with_progress_on_camden(settings, client) -> None:
+    from django.core.management import call_command  # noqa: PLC0415
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=io.StringIO())
+    insight = Insight.objects.published().get(programme__slug="camden")
+    assert insight.action_interest.count() >= 2
+    public = list(actions.public_actions(insight))
+    assert len(public) == 2 and all(action.latest_text for action in public)
+    page = client.get(insight.get_public_url()).content.decode()
+    assert all(action.latest_text in page for action in public)
+
+
+def test_the_owner_changes_the_action_but_cannot_hand_it_on(
+    insight, owner, owner_member, client_for
+) -> None:
+    action = _action(insight, owner, public=False)
+    other = OrganisationFactory(name="Someone else")
+    due = action.due_date + timedelta(days=7)
+    response = client_for(owner_member).post(
+        reverse("projects:action_edit", args=[insight.project_id, action.pk]),
+        {
+            "owner": other.pk,
+            "title": "Open on Saturday mornings and evenings",
+            "due_date_0": due.day,
+            "due_date_1": due.month,
+            "due_date_2": due.year,
+            "status": "in_progress",
+            "public": "on",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.owner, action.public, action.due_date) == (owner, True, due)
+
+
+def test_the_lists_filter_by_status_and_by_insight(
+    project, insight, owner, facilitator, vcs_partner, client_for
+) -> None:
+    _action(insight, owner, title="Still planned")
+    _action(insight, owner, title="Finished", status="done")
+    other = draft_insight(project, title="Second insight")
+    Insight.objects.filter(pk=other.pk).update(published_at=timezone.now())
+    actions.action_interest_register(
+        insight=other, user=vcs_partner, organisation_name="Carers", what="Second thoughts"
+    )
+    client = client_for(facilitator)
+    done = client.get(reverse("projects:actions", args=[project.pk]), {"status": "done"})
+    assert "Finished" in done.content.decode() and "Still planned" not in done.content.decode()
+    interest = reverse("projects:action_interest", args=[project.pk])
+    assert "Second thoughts" in client.get(interest, {"insight": other.pk}).content.decode()
+    assert "Second thoughts" not in client.get(interest, {"insight": insight.pk}).content.decode()
