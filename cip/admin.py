@@ -4,6 +4,22 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from cip.models import WorkerHeartbeat
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written through the service's own pages, which check roles, separation of duties
+    and the lifecycle: the admin lists and shows them, and changes none."""
+
+    list_per_page = 50
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_per_page = 50

@@ -1,11 +1,17 @@
 from django.contrib import admin
 
+from cip.admin import ReadOnlyAdmin
 from projects.models import (
+    Action,
+    FeedbackItem,
+    Insight,
     InterestRegistration,
     Project,
     ProjectEvent,
     ProjectMember,
     SelectionScore,
+    TestingWorkshop,
+    WorkshopBooking,
 )
 
 
@@ -83,3 +89,44 @@ class InterestRegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["project__idea", "user"]
     raw_id_fields = ["project", "user"]
     readonly_fields = ["created_at", "emailed_at"]
+
+
+# Phase 3 and 4: made and changed on the project's pages, through the lifecycle and its checks.
+@admin.register(Insight)
+class InsightAdmin(ReadOnlyAdmin):
+    list_display = ["title", "programme", "project", "ready_at", "published_at"]
+    list_filter = ["programme", ("published_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "summary", "project__idea__title"]
+    list_select_related = ["programme", "project__idea"]
+
+
+@admin.register(TestingWorkshop)
+class TestingWorkshopAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "project", "starts_at", "capacity"]
+    list_filter = ["project__idea__programme"]
+    search_fields = ["project__idea__title", "what_is_tested", "place"]
+    list_select_related = ["project__idea"]
+
+
+@admin.register(WorkshopBooking)
+class WorkshopBookingAdmin(ReadOnlyAdmin):
+    list_display = ["workshop", "user", "organisation", "status", "created_at"]
+    list_filter = ["status", "workshop__project__idea__programme"]
+    search_fields = ["user__email", "workshop__project__idea__title"]
+    list_select_related = ["workshop__project__idea", "user", "organisation"]
+
+
+@admin.register(FeedbackItem)
+class FeedbackItemAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "project", "kind", "state", "created_at"]
+    list_filter = ["kind", "state", "project__idea__programme"]
+    search_fields = ["text", "response", "project__idea__title"]
+    list_select_related = ["project__idea"]
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnlyAdmin):
+    list_display = ["title", "owner", "insight", "due_date", "status", "public"]
+    list_filter = ["status", "public", "insight__programme"]
+    search_fields = ["title", "owner__name", "insight__title"]
+    list_select_related = ["owner", "insight"]

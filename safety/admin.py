@@ -1,12 +1,16 @@
 from django.contrib import admin
 
+from cip.admin import ReadOnlyAdmin
 from safety.models import (
+    CheckCondition,
     ColumnFinding,
     Dataset,
     DatasetAccess,
     PostcodeHouseholds,
     RedactedCopy,
+    SafetyCheck,
     SafetySettings,
+    SharingAgreement,
 )
 
 
@@ -109,3 +113,31 @@ class SafetySettingsAdmin(admin.ModelAdmin):
     list_display = ["programme", "min_cell_count"]
     search_fields = ["programme__name"]
     list_select_related = ["programme"]
+
+
+# Checks and agreements: signed off and recorded on the service's pages only, where the
+# separation of duties holds (an admin who wrote a check cannot sign it off there either).
+@admin.register(SafetyCheck)
+class SafetyCheckAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "stage", "version", "status", "outcome", "signed_off_at"]
+    list_filter = ["stage", "status", "outcome", "idea__programme"]
+    search_fields = ["idea__title", "data_source__name", "sign_off_note"]
+    list_select_related = ["idea", "data_source"]
+    exclude = ["analysts"]
+
+
+@admin.register(CheckCondition)
+class CheckConditionAdmin(ReadOnlyAdmin):
+    list_display = ["text", "safety_check", "owner", "due_date", "status"]
+    list_filter = ["status", "safety_check__idea__programme"]
+    search_fields = ["text", "safety_check__idea__title", "owner__email"]
+    list_select_related = ["safety_check__idea", "owner"]
+
+
+@admin.register(SharingAgreement)
+class SharingAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["title", "programme", "status", "review_date", "end_date"]
+    list_filter = ["status", "lawful_basis", "programme"]
+    search_fields = ["title", "external_reference", "purpose"]
+    list_select_related = ["programme"]
+    exclude = ["parties", "data_sources", "document_stored_name"]

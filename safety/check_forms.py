@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
-from safety.checks import ConditionInput
+from safety.checks import ConditionInput, special_category_sources
 from safety.models import (
     CheckCondition,
     Outcome,
@@ -343,6 +343,13 @@ class AgreementForm(BaseModelForm):
             self.add_error("review_date", "The review date must be on or after the start date")
         if review and end and end < review:
             self.add_error("end_date", "The end date must be on or after the review date")
+        special = special_category_sources(data.get("data_sources") or [])
+        if special and not data.get("special_category_condition"):
+            self.add_error(
+                "special_category_condition",
+                "Choose the Article 9 condition: the evaluation check says "
+                f"{', '.join(special)} includes special-category data",
+            )
         return data
 
 

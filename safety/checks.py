@@ -305,6 +305,17 @@ def _in_force(idea: Idea, stage: str):
     return SafetyCheck.objects.filter(idea=idea, stage=stage, in_force=True)
 
 
+def special_category_sources(data_sources) -> list[str]:
+    """The names of the sources whose latest evaluation check answers that they include
+    special-category data (sharing them needs an Article 9 condition)."""
+    return [
+        source.name
+        for source in data_sources
+        if (check := current(source.idea, Stage.EVALUATION, source)) is not None
+        and check.answers.get("special_category", {}).get("answer") == "yes"
+    ]
+
+
 def in_force(idea: Idea, stage: str) -> SafetyCheck | None:
     """The project's signed-off check in force at a later stage, if any."""
     return _in_force(idea, stage).first()

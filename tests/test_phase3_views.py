@@ -624,6 +624,18 @@ def test_schema_org_markup_cannot_be_broken_out_of(project, programme_a, client_
         ),
         ("workshops", lambda p, n: [_workshop(p, days=3 + i) for i in range(n)]),
         ("boundaries", lambda p, n: [_boundaries(p) for _ in range(n)]),
+        (
+            "solutions",
+            lambda p, n: [
+                (
+                    p.solution_ideas.create(
+                        title=f"S{i}", kind="map", audience="A", what_to_see="W"
+                    ),
+                    draft_insight(p, title=f"Insight {i}"),
+                )
+                for i in range(n)
+            ],
+        ),
     ],
 )
 def test_team_lists_take_the_same_queries_at_any_size(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from projects.models import Project, ProjectEvent, SelectionScore, Status
+from projects.models import Action, Insight, Project, ProjectEvent, SelectionScore, Status
 from projects.services import TransitionBlocked, project_transition
 from safety import agreements, checks, emails, extensions, tasks
 from safety.demo import approved_check
@@ -410,28 +410,55 @@ def test_the_signed_document_is_stored_encrypted_and_every_read_logged(
     assert agreement.title in page.content.decode()
 
 
+def _agreement_data(source, **changes) -> dict:
+    dates = {"start_date": (1, 4, 2027), "review_date": (1, 10, 2027), "end_date": (1, 4, 2028)}
+    dates |= changes.pop("dates", {})
+    data = {
+        "title": "Visits",
+        "parties": [source.owner_id],
+        "purpose": "Analysis",
+        "lawful_basis": "public_task",
+        "data_categories": "Visits",
+    }
+    for name, parts in dates.items():
+        data |= {f"{name}_{n}": str(part) for n, part in enumerate(parts)}
+    return data | changes
+
+
 def test_agreement_form_checks_its_dates(programme_a, reviewer, source, client_for):
     response = client_for(reviewer).post(
         reverse("safety:agreement_new", args=[programme_a.slug]),
-        {
-            "title": "Visits",
-            "parties": [source.owner_id],
-            "purpose": "Analysis",
-            "lawful_basis": "public_task",
-            "data_categories": "Visits",
-            "start_date_0": "1",
-            "start_date_1": "4",
-            "start_date_2": "2027",
-            "review_date_0": "1",
-            "review_date_1": "3",
-            "review_date_2": "2027",
-            "end_date_0": "1",
-            "end_date_1": "4",
-            "end_date_2": "2028",
-        },
+        _agreement_data(source, dates={"review_date": (1, 3, 2027)}),
     )
     assert "The review date must be on or after the start date" in response.content.decode()
     assert not SharingAgreement.objects.exists()
+
+
+def test_special_category_data_needs_an_article_9_condition(
+    programme_a, reviewer, source, team_member, client_for
+):
+    check = checks.check_start(
+        idea=source.idea, stage=Stage.EVALUATION, author=team_member, data_source=source
+    )
+    check.answers = {"special_category": {"answer": "yes", "note": "Health notes"}}
+    check.save()
+    url = reverse("safety:agreement_new", args=[programme_a.slug])
+    client = client_for(reviewer)
+
+    refused = client.post(url, _agreement_data(source, data_sources=[source.pk]))
+    assert (
+        "Choose the Article 9 condition: the evaluation check says "
+        f"{source.name} includes special-category data"
+    ) in refused.content.decode()
+    assert not SharingAgreement.objects.exists()
+
+    condition = SharingAgreement._meta.get_field("special_category_condition").choices[0][0]
+    saved = client.post(
+        url,
+        _agreement_data(source, data_sources=[source.pk], special_category_condition=condition),
+    )
+    assert saved.status_code == 302
+    assert SharingAgreement.objects.get().special_category_condition == condition
 
 
 def test_ending_an_agreement_stops_the_data(source, dataset, team_member, reviewer, client_for):
@@ -530,6 +557,8 @@ def test_the_migration_raises_lower_thresholds_to_the_floor(dataset):
         ProjectEvent,
         SelectionScore,
         Project,
+        Insight,
+        Action,
     ],
 )
 def test_every_decision_model_is_in_the_audit_log(model):

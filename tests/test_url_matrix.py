@@ -57,11 +57,13 @@ from projects.models import (
     SelectionScore,
     SimilarWork,
     SolutionIdea,
+    WorkshopBooking,
 )
 from projects.models import TestingWorkshop as Workshop
 from safety import checks, services
 from safety.demo import approved_check
 from safety.models import (
+    CheckCondition,
     Dataset,
     DatasetAccess,
     PostcodeHouseholds,
@@ -1108,6 +1110,26 @@ ADMIN_MODEL_EXCEPTIONS: dict[tuple[str, str], dict[str, Expect]] = {
 }
 
 
+# Read-only in the admin: checks, agreements and the records of phases 3 and 4 change only on the
+# service's own pages (see cip.admin.ReadOnlyAdmin).
+READ_ONLY_IN_ADMIN = (
+    "safety.safetycheck",
+    "safety.checkcondition",
+    "safety.sharingagreement",
+    "projects.insight",
+    "projects.testingworkshop",
+    "projects.workshopbooking",
+    "projects.feedbackitem",
+    "projects.action",
+)
+for _label in READ_ONLY_IN_ADMIN:
+    ADMIN_MODEL_EXCEPTIONS |= {
+        (_label, "add"): both(403),
+        (_label, "change"): {GET: 200, POST: 403},
+        (_label, "delete"): both(403),
+    }
+
+
 def _subject() -> User:
     return UserFactory(email="subject@example.org")
 
@@ -1161,6 +1183,21 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
         postcode="NW5 1TL", households=12
     ),
     "safety.safetysettings": lambda programme: SafetySettings.objects.create(programme=programme),
+    "safety.safetycheck": _approved_check,
+    "safety.checkcondition": lambda programme: CheckCondition.objects.create(
+        safety_check=_approved_check(programme),
+        text="Delete the extract after the analysis",
+        owner=_subject(),
+        due_date=timezone.localdate() + timedelta(days=30),
+    ),
+    "safety.sharingagreement": _agreement,
+    "projects.insight": _insight,
+    "projects.testingworkshop": _workshop,
+    "projects.workshopbooking": lambda programme: WorkshopBooking.objects.create(
+        workshop=_workshop(programme), user=_subject()
+    ),
+    "projects.feedbackitem": _feedback,
+    "projects.action": _action,
     "teams.user": lambda _: _subject(),
     "teams.organisation": lambda _: OrganisationFactory(name="Subject organisation"),
     "teams.programme": lambda programme: programme,

@@ -258,9 +258,10 @@ class InterestRegistration(models.Model):
 def _register_audit_log() -> None:
     from auditlog.registry import auditlog
 
-    # Decisions: lifecycle moves, selection scores and the project's status. (Insights and their
-    # publication register here too when they arrive.)
+    # Decisions: lifecycle moves, selection scores, the project's status, and who marked an
+    # insight ready and when it was published.
     auditlog.register(Project, include_fields=["status", "status_reason", "announced_at"])
+    auditlog.register(Insight, include_fields=["ready_at", "ready_by", "published_at"])
     auditlog.register(ProjectEvent, exclude_fields=["emailed_at"])
     auditlog.register(SelectionScore)
     # Actions: who changed an action's status, dates or public consent (progress notes are

@@ -50,6 +50,8 @@ def solutions(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project,
         "idea": project.idea,
         "steps": overview(project),
+        "ideas": paginate(request, project.solution_ideas.all(), parameter="ideas"),
+        "drafts": paginate(request, project.insights.all(), parameter="insights"),
         "uses": solution_data_uses(project),
         "suppressions": publication_suppressions(project),
         "is_open": exploring.is_open(project),

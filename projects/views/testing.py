@@ -88,7 +88,7 @@ def workshop(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         "bookings": session.bookings.filter(status=WorkshopBooking.Status.BOOKED).select_related(
             "user", "organisation"
         ),
-        "feedback": session.feedback.all()[:50],
+        "feedback": paginate(request, session.feedback.all(), parameter="feedback"),
     }
     return render(request, "projects/testing/workshop.html", context)
 
