@@ -21,7 +21,13 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory,
 
 pytestmark = pytest.mark.django_db
 
-STATES = ("before", "evaluation approved", "all approved", "agreement expired")
+STATES = (
+    "before",
+    "evaluation approved",
+    "solution approved",
+    "all approved",
+    "agreement expired",
+)
 PERSONAS = (
     "owner",  # a member of the organisation that owns the data
     "project_member",  # another organisation's person on the project's team
@@ -40,50 +46,50 @@ LOGIN = "sign in"
 # that says the agreement has lapsed.
 EXPECTED = {
     "raw": {
-        "owner": (200, 200, 200, 403),
-        "project_member": (403, 403, 403, 403),
-        "named_analyst": (403, 200, 200, 403),
-        "other_analyst": (403,) * 4,
-        "reviewer": (403,) * 4,
-        "facilitator": (403,) * 4,
-        "admin": (403,) * 4,
-        "outsider": (404,) * 4,
-        "anonymous": (LOGIN,) * 4,
+        "owner": (200, 200, 200, 200, 403),
+        "project_member": (403, 403, 403, 403, 403),
+        "named_analyst": (403, 200, 200, 200, 403),
+        "other_analyst": (403,) * 5,
+        "reviewer": (403,) * 5,
+        "facilitator": (403,) * 5,
+        "admin": (403,) * 5,
+        "outsider": (404,) * 5,
+        "anonymous": (LOGIN,) * 5,
     },
     "redacted": {
-        "owner": (200, 200, 200, 403),
-        "project_member": (403, 200, 200, 403),
-        "named_analyst": (403, 200, 200, 403),
-        "other_analyst": (403,) * 4,
-        "reviewer": (403,) * 4,
-        "facilitator": (403,) * 4,
-        "admin": (403,) * 4,
-        "outsider": (404,) * 4,
-        "anonymous": (LOGIN,) * 4,
+        "owner": (200, 200, 200, 200, 403),
+        "project_member": (403, 200, 200, 200, 403),
+        "named_analyst": (403, 200, 200, 200, 403),
+        "other_analyst": (403,) * 5,
+        "reviewer": (403,) * 5,
+        "facilitator": (403,) * 5,
+        "admin": (403,) * 5,
+        "outsider": (404,) * 5,
+        "anonymous": (LOGIN,) * 5,
     },
     # The parties and the register's keepers; expiry does not stop reading the agreement.
     "agreement": {
-        "owner": (200,) * 4,
-        "project_member": (404,) * 4,
-        "named_analyst": (403,) * 4,
-        "other_analyst": (403,) * 4,
-        "reviewer": (200,) * 4,
-        "facilitator": (403,) * 4,
-        "admin": (403,) * 4,
-        "outsider": (404,) * 4,
-        "anonymous": (LOGIN,) * 4,
+        "owner": (200,) * 5,
+        "project_member": (404,) * 5,
+        "named_analyst": (403,) * 5,
+        "other_analyst": (403,) * 5,
+        "reviewer": (200,) * 5,
+        "facilitator": (403,) * 5,
+        "admin": (403,) * 5,
+        "outsider": (404,) * 5,
+        "anonymous": (LOGIN,) * 5,
     },
     # The programme's team, the data owner and admins.
     "evidence pack": {
-        "owner": (200,) * 4,
-        "project_member": (404,) * 4,
-        "named_analyst": (200,) * 4,
-        "other_analyst": (200,) * 4,
-        "reviewer": (200,) * 4,
-        "facilitator": (200,) * 4,
-        "admin": (200,) * 4,
-        "outsider": (404,) * 4,
-        "anonymous": (LOGIN,) * 4,
+        "owner": (200,) * 5,
+        "project_member": (404,) * 5,
+        "named_analyst": (200,) * 5,
+        "other_analyst": (200,) * 5,
+        "reviewer": (200,) * 5,
+        "facilitator": (200,) * 5,
+        "admin": (200,) * 5,
+        "outsider": (404,) * 5,
+        "anonymous": (LOGIN,) * 5,
     },
 }
 
@@ -129,6 +135,8 @@ def _arrange(state: str, source, agreement, analyst) -> None:
     if state == "evaluation approved":
         return
     approved_check(source.idea, Stage.SOLUTION)
+    if state == "solution approved":
+        return
     approved_check(source.idea, Stage.PRE_PUBLICATION)
     if state == "agreement expired":
         today = timezone.localdate()
