@@ -3,6 +3,9 @@ named or anonymously), its results, and the team's retrospective board."""
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import attrgetter
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -154,10 +157,14 @@ def _results_page(request, responses, *, suppress: bool, context: dict) -> HttpR
             (result, reflection.result_chart(result, id_prefix=f"chart-{result.question.key}"))
             for result in choices
         ]
-        context["texts"] = paginate(request, reflection.text_answers(responses, question))
+        texts = paginate(request, reflection.text_answers(responses, question))
+        context["texts"] = texts
+        context["groups"] = [
+            (getattr(reflection.BY_KEY.get(key), "label", key), list(answers))
+            for key, answers in groupby(texts.object_list, key=attrgetter("question"))
+        ]
         context["questions"] = [q for q in reflection.QUESTIONS if q.kind == reflection.TEXT]
         context["question"] = question
-        context["labels"] = {q.key: q.label for q in reflection.QUESTIONS}
         context["can_make_lessons"] = request.user.has_perm(
             "projects.write_lessons", context.get("programme") or context["project"].programme
         )
