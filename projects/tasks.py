@@ -57,7 +57,12 @@ def email_workshop_booking(booking_id: int, sequence: int) -> bool:
 
 
 # The reflections survey (projects/reflection.py).
-@shared_task(name="projects.tasks.send_survey_invitations", acks_late=True, time_limit=10 * 60)
+@shared_task(
+    name="projects.tasks.send_survey_invitations",
+    acks_late=True,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
 def send_survey_invitations(survey_id: int) -> int:
     """Queue an email for each invitation to the survey not yet emailed."""
     from projects.models import SurveyInvitation  # noqa: PLC0415
