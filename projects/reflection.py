@@ -301,7 +301,8 @@ def text_answers(responses: QuerySet[SurveyResponse], question: str = "") -> Que
     answers = SurveyAnswer.objects.filter(response__in=responses).exclude(text="")
     if question:
         answers = answers.filter(question=question)
-    return answers.select_related("response__survey__project__idea__programme").order_by(position, "pk")
+    related = answers.select_related("response__survey__project__idea__programme")
+    return related.order_by(position, "pk")
 
 
 def programme_responses(programme) -> QuerySet[SurveyResponse]:

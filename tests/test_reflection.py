@@ -213,9 +213,7 @@ def test_one_answer_each(programme_a, facilitator, analyst, client_for):
         ({"recorded": "anonymous", "selection": "nonsense"}, "Select a valid choice"),
     ],
 )
-def test_bad_answers_get_a_clear_error(
-    programme_a, facilitator, analyst, client_for, data, error
-):
+def test_bad_answers_get_a_clear_error(programme_a, facilitator, analyst, client_for, data, error):
     survey = _open(programme_a, facilitator)
     data["token"] = reflection.invitation_token(_invitation(survey, analyst.email))
     response = client_for(None).post(reverse("projects:survey_submit"), data)
@@ -308,8 +306,7 @@ def test_programme_results_suppress_small_counts(programme_a, facilitator, clien
 def test_choice_results_suppress_exactly_the_small_counts(programme_a, facilitator):
     survey = _answered(programme_a, facilitator, 4)
     checks = {
-        r.question.key: r
-        for r in reflection.choice_results(survey.responses.all(), suppress=True)
+        r.question.key: r for r in reflection.choice_results(survey.responses.all(), suppress=True)
     }["checks"]
     assert [(c.value, c.count, c.shown) for c in checks.counts] == [
         ("more", 3, "3"),
@@ -380,7 +377,9 @@ def test_the_facilitator_merges_cards_and_marks_actions(
     programme_a, facilitator, analyst, client_for
 ):
     project = _published(programme_a)
-    one = RetroCard.objects.create(project=project, column="didnt", text="Late data", author=analyst)
+    one = RetroCard.objects.create(
+        project=project, column="didnt", text="Late data", author=analyst
+    )
     two = RetroCard.objects.create(project=project, column="didnt", text="Data came late")
     client = client_for(facilitator)
     merge = reverse("projects:card_merge", args=[project.pk, two.pk])
