@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cip.access import get_for_user, requires
@@ -74,6 +75,7 @@ def survey_open(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "projects/reflection/survey_open.html", context)
 
 
+@never_cache  # the page of someone's own link: no shared cache keeps it
 @require_safe
 def survey_link(request: HttpRequest, token: str) -> HttpResponse:
     """The emailed link: the questions, for whoever holds it (no account needed)."""
@@ -95,6 +97,7 @@ def _survey_page(request: HttpRequest, invitation, form: SurveyForm) -> HttpResp
     return render(request, "projects/reflection/survey.html", context)
 
 
+@never_cache
 @require_POST
 def survey_submit(request: HttpRequest) -> HttpResponse:
     """The answers, posted to an address without the token (so that no access log ties them to
