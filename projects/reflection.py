@@ -247,6 +247,12 @@ def due_reminders(now=None) -> QuerySet[SurveyInvitation]:
 # --- Results ------------------------------------------------------------------------------------
 
 
+def shown_count(n: int, *, suppress: bool) -> str:
+    """A count as shown: beyond the team, one too small to publish says only that it is small
+    (zero is shown: it identifies nobody)."""
+    return f"fewer than {SMALL}" if suppress and 0 < n < SMALL else str(n)
+
+
 @dataclass(frozen=True)
 class Count_:
     value: str
@@ -284,8 +290,7 @@ def choice_results(responses: QuerySet[SurveyResponse], *, suppress: bool) -> li
         counts = []
         for value, label in question.choices:
             n = counted.get((question.key, value), 0)
-            shown = f"fewer than {SMALL}" if suppress and 0 < n < SMALL else str(n)
-            counts.append(Count_(value, label, n, shown))
+            counts.append(Count_(value, label, n, shown_count(n, suppress=suppress)))
         results.append(ChoiceResult(question, tuple(counts), answered.get(question.key, 0)))
     return results
 

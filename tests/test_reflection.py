@@ -15,6 +15,8 @@ from django.core import mail
 from django.db import connection, models
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from projects import reflection
 from projects.emails import survey_reminders_send
@@ -511,3 +513,12 @@ def test_a_version_is_published_once(programme_a, facilitator, client_for):
         {"version": "1.1", "summary": "Again"},
     )
     assert "Version 1.1 is already published: choose another" in response.content.decode()
+
+
+@given(n=st.integers(min_value=0, max_value=10_000), suppress=st.booleans())
+def test_a_count_is_shown_exactly_unless_it_is_small_and_shown_beyond_the_team(n, suppress):
+    shown = reflection.shown_count(n, suppress=suppress)
+    if suppress and 0 < n < reflection.SMALL:
+        assert shown == f"fewer than {reflection.SMALL}" and str(n) not in shown
+    else:
+        assert shown == str(n)
