@@ -188,7 +188,7 @@ class MethodChange(models.Model):
     """One entry in the programme's public changelog of how it runs projects."""
 
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="method_changes")
-    version = OneLineCharField(max_length=20)
+    version = OneLineCharField(max_length=40)
     date = models.DateField(default=timezone.localdate)
     summary = OneLineCharField(max_length=300)
     body = models.TextField(max_length=20_000, blank=True)
