@@ -522,3 +522,20 @@ def test_a_count_is_shown_exactly_unless_it_is_small_and_shown_beyond_the_team(n
         assert shown == f"fewer than {reflection.SMALL}" and str(n) not in shown
     else:
         assert shown == str(n)
+
+
+@pytest.mark.parametrize("n", [2, 40])
+def test_method_change_lists_query_count_is_constant(
+    programme_a, facilitator, client_for, django_assert_max_num_queries, n
+):
+    MethodChange.objects.bulk_create(
+        MethodChange(programme=programme_a, version=f"1.{i}", summary=f"Change {i}", body="*b*")
+        for i in range(n)
+    )
+    client, anonymous = client_for(facilitator), client_for(None)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("projects:method_changes", args=[programme_a.slug]))
+    assert page.status_code == 200
+    with django_assert_max_num_queries(4):
+        page = anonymous.get(reverse("landing:method_changes", args=[programme_a.slug]))
+    assert page.status_code == 200 and "Change 1" in page.content.decode()
