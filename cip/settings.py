@@ -357,6 +357,8 @@ CELERY_BEAT_SCHEDULE = {
     "safety-reminders": {"task": "safety.tasks.send_safety_reminders", "schedule": 60 * 60.0},
     # Owners of actions on insights are reminded when an update is due; each reminder goes once.
     "action-reminders": {"task": "projects.tasks.send_action_reminders", "schedule": 6 * 60 * 60.0},
+    # People who have not answered a reflections survey after a week are reminded, once.
+    "survey-reminders": {"task": "projects.tasks.send_survey_reminders", "schedule": 60 * 60.0},
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -10,6 +10,7 @@ from projects.models import (
     Action,
     ActionProgress,
     Insight,
+    MethodChange,
     Project,
     ProjectEvent,
     ProjectMember,
@@ -83,3 +84,4 @@ invalidate_on(Insight, programme="programme.slug")
 # An insight's page shows its public actions and their latest progress.
 invalidate_on(Action, programme="insight.programme.slug")
 invalidate_on(ActionProgress, programme="action.insight.programme.slug")
+invalidate_on(MethodChange, programme="programme.slug")

@@ -79,3 +79,40 @@ def send_action_reminders() -> int:
 def email_action_reminder(action_id: int, key: str) -> int:
     """Remind an action's owner organisation that an update is due (sends once per period)."""
     return emails.action_reminder_email(action_id=action_id, key=key)
+
+
+# The reflections survey (projects/reflection.py).
+@shared_task(
+    name="projects.tasks.send_survey_invitations",
+    acks_late=True,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def send_survey_invitations(survey_id: int) -> int:
+    """Queue an email for each invitation to the survey not yet emailed."""
+    from projects.models import SurveyInvitation  # noqa: PLC0415
+
+    pending = SurveyInvitation.objects.filter(survey_id=survey_id, emailed_at__isnull=True)
+    ids = list(pending.values_list("pk", flat=True))
+    for pk in ids:
+        email_survey_invitation.delay(pk)
+    return len(ids)
+
+
+@shared_task(name="projects.tasks.email_survey_invitation", **EMAIL_TASK)
+def email_survey_invitation(invitation_id: int) -> bool:
+    """Ask someone to answer the reflections survey (safe to run twice: sends once)."""
+    return emails.survey_invitation_email(invitation_id=invitation_id)
+
+
+# Beat runs this every hour (CELERY_BEAT_SCHEDULE); each reminder is claimed before it is sent.
+@shared_task(
+    name="projects.tasks.send_survey_reminders",
+    acks_late=True,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+    expires=50 * 60,
+)
+def send_survey_reminders() -> int:
+    """Remind those who have not answered a reflections survey a week after they were asked."""
+    return emails.survey_reminders_send()

@@ -36,6 +36,18 @@ from projects.models.insights import (
     InsightTable,
     Licence,
 )
+from projects.models.reflection import (
+    PHASE_OF_STEP,
+    Lesson,
+    MethodChange,
+    Phase,
+    ReflectionSurvey,
+    RetroCard,
+    Step,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from projects.models.testing import (
     FeedbackItem,
     FinalCheck,
@@ -49,6 +61,7 @@ from teams.models import Organisation, User
 __all__ = [
     "ENDED",
     "LICENCE_URLS",
+    "PHASE_OF_STEP",
     "UNDER_WAY",
     "Action",
     "ActionInterest",
@@ -64,17 +77,26 @@ __all__ = [
     "InsightFigure",
     "InsightTable",
     "InterestRegistration",
+    "Lesson",
     "Licence",
+    "MethodChange",
+    "Phase",
     "Project",
     "ProjectEvent",
     "ProjectMember",
+    "ReflectionSurvey",
     "ResearchSession",
+    "RetroCard",
     "SelectionScore",
     "SimilarWork",
     "SolutionIdea",
     "SolutionSkill",
     "SolutionSkillNeed",
     "Status",
+    "Step",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyResponse",
     "TestingWorkshop",
     "WorkshopBooking",
     "WorkshopInvitation",
@@ -267,6 +289,10 @@ def _register_audit_log() -> None:
     # Actions: who changed an action's status, dates or public consent (progress notes are
     # their own history: only ever added).
     auditlog.register(Action, exclude_fields=["reminded_for", "reminded_at", "updated_at"])
+    # Lessons and method changes are decisions the programme makes; survey answers and who has
+    # answered are deliberately not recorded here (see projects/models/reflection.py).
+    auditlog.register(Lesson)
+    auditlog.register(MethodChange)
 
 
 _register_audit_log()
