@@ -355,6 +355,8 @@ CELERY_BEAT_SCHEDULE = {
     # Checks waiting too long remind their reviewers; agreements near their review or end date
     # remind their keepers, and lapse at their end date. Each reminder is sent once.
     "safety-reminders": {"task": "safety.tasks.send_safety_reminders", "schedule": 60 * 60.0},
+    # Plenary reminders go out the day before; each is claimed before it is sent.
+    "plenary-reminders": {"task": "projects.tasks.send_plenary_reminders", "schedule": 60 * 60.0},
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -3,16 +3,27 @@ once, and gives the claim back if sending fails, so a retry can send it."""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from cip.emails import absolute_url, send_templated, templated_message
 from cip.ics import Event, attachment, calendar
-from projects.models import ProjectEvent, WorkshopBooking, WorkshopInvitation
+from projects.models import (
+    PlenaryRegistration,
+    ProjectEvent,
+    WorkshopBooking,
+    WorkshopInvitation,
+)
 from scoping.models import IdeaMessage
 from teams.models import Role, User
+
+logger = logging.getLogger(__name__)
 
 
 def proposer_move_email(*, event_id: int) -> bool:
@@ -199,3 +210,115 @@ def workshop_booking_email(*, booking_id: int, sequence: int) -> bool:
         message.attach(attachment(ics, method=method, filename="testing-workshop.ics"))
         message.send()
     return True
+
+
+# --- Plenary sessions (projects/sharing.py) -----------------------------------------------------
+
+PLENARY_EMAILS = {
+    # kind: (template, calendar method or None)
+    "registered": ("projects/email/plenary_registered.txt", "REQUEST"),
+    "waitlisted": ("projects/email/plenary_waitlisted.txt", None),
+    "promoted": ("projects/email/plenary_promoted.txt", "REQUEST"),
+    "cancelled": ("projects/email/plenary_cancelled.txt", "CANCEL"),
+    "reminder": ("projects/email/plenary_reminder.txt", None),
+}
+
+
+def plenary_calendar(registration, *, method: str, manage_url: str) -> str:
+    """The registration's calendar entry: the same UID for its whole life, SEQUENCE its change
+    counter, so a calendar updates or removes the entry it already has."""
+    plenary = registration.plenary
+    programme = plenary.programme
+    description = f"{plenary.description}\n\nYour place: {manage_url}"
+    if plenary.online_link:
+        description += f"\nJoin online: {plenary.online_link}"
+    event = Event(
+        uid=str(registration.uid),
+        sequence=registration.sequence,
+        starts_at=plenary.starts_at,
+        ends_at=plenary.ends_at,
+        summary=f"{plenary.title} ({programme.name})",
+        description=description,
+        location=plenary.place or plenary.online_link,
+        url=manage_url,
+        organiser_name=programme.name,
+        attendee_name=str(registration.user),
+        attendee_email=registration.user.email,
+    )
+    return calendar(event, method=method, product="Plenary sessions")
+
+
+def _send_plenary_email(registration, kind: str) -> None:
+    template, method = PLENARY_EMAILS[kind]
+    manage_url = absolute_url(registration.get_absolute_url())
+    plenary = registration.plenary
+    context = {
+        "registration": registration,
+        "plenary": plenary,
+        "programme": plenary.programme,
+        "manage_url": manage_url,
+    }
+    message = templated_message(template, to=[registration.user.email], context=context)
+    # Only registrations that once had a place are in the person's calendar.
+    if method and registration.confirmed_at:
+        text = plenary_calendar(registration, method=method, manage_url=manage_url)
+        message.attach(attachment(text, method=method, filename="plenary.ics"))
+    message.send()
+
+
+def plenary_registration_email(*, registration_id: int, kind: str, sequence: int) -> bool:
+    """Email one change to a registration, once. A change already superseded by a newer one
+    sends nothing: the newer change has its own email."""
+    with transaction.atomic():
+        claimed = (
+            PlenaryRegistration.objects.filter(pk=registration_id, sequence=sequence)
+            .filter(Q(emailed_sequence__isnull=True) | Q(emailed_sequence__lt=sequence))
+            .update(emailed_sequence=sequence)
+        )
+        if not claimed:
+            return False
+        registration = PlenaryRegistration.objects.select_related("plenary__programme", "user").get(
+            pk=registration_id
+        )
+        # Sending inside the transaction: if the mail server fails, the claim rolls back.
+        _send_plenary_email(registration, kind)
+    return True
+
+
+def plenary_reminders_send(*, now=None) -> int:
+    """Remind people of plenaries starting within a day, once each; returns how many."""
+    now = now or timezone.now()
+    day = timedelta(hours=24)
+    # People who registered (or got their place) within a day of the start just had their
+    # confirmation, so they get no reminder.
+    due = PlenaryRegistration.objects.filter(
+        status=PlenaryRegistration.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        plenary__starts_at__gt=now,
+        plenary__starts_at__lte=now + day,
+        confirmed_at__lte=F("plenary__starts_at") - day,
+    )
+    sent = 0
+    for registration_id in due.values_list("pk", flat=True):
+        try:
+            sent += _plenary_reminder(registration_id, now)
+        except (SMTPException, OSError):
+            # Unclaimed again by the rollback: the next run tries this one once more.
+            logger.exception("Plenary reminder for registration %s not sent", registration_id)
+    return sent
+
+
+@transaction.atomic
+def _plenary_reminder(registration_id: int, now) -> int:
+    claimed = PlenaryRegistration.objects.filter(
+        pk=registration_id,
+        reminder_sent_at__isnull=True,
+        status=PlenaryRegistration.Status.CONFIRMED,
+    ).update(reminder_sent_at=now)
+    if not claimed:
+        return 0
+    registration = PlenaryRegistration.objects.select_related("plenary__programme", "user").get(
+        pk=registration_id
+    )
+    _send_plenary_email(registration, "reminder")
+    return 1

@@ -54,3 +54,25 @@ def email_workshop_invitation(invitation_id: int) -> bool:
 def email_workshop_booking(booking_id: int, sequence: int) -> bool:
     """Confirm or cancel a workshop place, with its calendar entry (sends once per change)."""
     return emails.workshop_booking_email(booking_id=booking_id, sequence=sequence)
+
+
+# Plenary sessions (projects/sharing.py).
+@shared_task(name="projects.tasks.email_plenary_registration", **EMAIL_TASK)
+def email_plenary_registration(registration_id: int, kind: str, sequence: int) -> bool:
+    """Email someone about a change to their plenary registration (sends once per change)."""
+    return emails.plenary_registration_email(
+        registration_id=registration_id, kind=kind, sequence=sequence
+    )
+
+
+# Beat runs this every hour (CELERY_BEAT_SCHEDULE); each reminder is claimed before it goes.
+@shared_task(
+    name="projects.tasks.send_plenary_reminders",
+    acks_late=True,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+    expires=50 * 60,
+)
+def send_plenary_reminders() -> int:
+    """Remind people of plenaries starting within a day, once each."""
+    return emails.plenary_reminders_send()

@@ -28,6 +28,7 @@ from projects.models.insights import (
     InsightTable,
     Licence,
 )
+from projects.models.sharing import BlogPost, Plenary, PlenaryRegistration
 from projects.models.testing import (
     FeedbackItem,
     FinalCheck,
@@ -42,6 +43,7 @@ __all__ = [
     "ENDED",
     "LICENCE_URLS",
     "UNDER_WAY",
+    "BlogPost",
     "Boundaries",
     "Criterion",
     "FeedbackItem",
@@ -51,6 +53,8 @@ __all__ = [
     "InsightTable",
     "InterestRegistration",
     "Licence",
+    "Plenary",
+    "PlenaryRegistration",
     "Project",
     "ProjectEvent",
     "ProjectMember",
@@ -249,6 +253,12 @@ def _register_audit_log() -> None:
     auditlog.register(Project, include_fields=["status", "status_reason", "announced_at"])
     auditlog.register(ProjectEvent, exclude_fields=["emailed_at"])
     auditlog.register(SelectionScore)
+    # Sharing: who scheduled, registered, wrote, submitted and published what.
+    auditlog.register(Plenary)
+    auditlog.register(PlenaryRegistration, exclude_fields=["emailed_sequence", "reminder_sent_at"])
+    auditlog.register(
+        BlogPost, exclude_fields=["body", "version", "updated_at"], m2m_fields={"authors"}
+    )
 
 
 _register_audit_log()
