@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cip.fields import OneLineCharField, keep_existing_on_one_line, one_line
 from landing.models import NewsPost, UpdateSubscription
-from projects.models import InterestRegistration, TestingWorkshop
+from projects.models import BlogPost, InterestRegistration, Plenary, TestingWorkshop
 from safety.models import SharingAgreement
 from scoping.models import Idea, ScopingSession
 from teams.models import OfficeHourSlot, Organisation, Programme, User
@@ -34,6 +34,7 @@ SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "slot.when": "dates and times",
     "session.when": "dates and times",
     "workshop.when": "dates and times",
+    "plenary.when": "dates and times",
     "status": "a lifecycle status label",
     "role.with_article": "a role's name, from the code",
     "site_name": "the service's name, a setting",
@@ -55,10 +56,16 @@ CALENDAR_FIELDS = [
     (OfficeHourSlot, "place"),
     (ScopingSession, "location"),
     (TestingWorkshop, "place"),
+    (Plenary, "title"),
+    (Plenary, "place"),
     (User, "display_name"),
 ]
+# A published blog post's title heads the update that announces it (landing.signals).
+ANNOUNCED_FIELDS = [(BlogPost, "title"), (BlogPost, "summary")]
 HEADING_FIELDS = sorted(
-    {v for v in SUBJECT_VARIABLES.values() if isinstance(v, tuple)} | set(CALENDAR_FIELDS),
+    {v for v in SUBJECT_VARIABLES.values() if isinstance(v, tuple)}
+    | set(CALENDAR_FIELDS)
+    | set(ANNOUNCED_FIELDS),
     key=lambda pair: (pair[0].__name__, pair[1]),
 )
 
