@@ -12,6 +12,7 @@ from django.db import transaction
 from landing.demo import seed_news
 from projects.demo import seed_idea_queue
 from projects.demo_selection import seed_selection
+from projects.demo_sharing import seed_sharing
 from projects.demo_solutions import seed_solutions
 from safety.demo import seed_datasets, seed_safety
 from scoping.demo import seed_scoping
@@ -46,6 +47,7 @@ class Command(BaseCommand):
         seed_selection(programmes)
         seed_safety(programmes)
         seed_solutions(programmes)
+        seed_sharing(programmes)
         self._print_sign_ins(created)
 
     def _print_sign_ins(self, created: set[str]) -> None:
