@@ -86,7 +86,7 @@ def _seed_plenary(programme: Programme, facilitator: User) -> None:
                 use_of_insights=use,
                 organisation_name=person.organisation.name if person.organisation else "",
             )
-    # Nobody to tell in a demo: marked sent before the queued emails run at commit.
+    # Nobody to tell in a demo either.
     PlenaryRegistration.objects.filter(plenary=plenary, emailed_sequence=None).update(
         emailed_sequence=F("sequence")
     )
@@ -99,6 +99,13 @@ def _seed_blog_post(programme: Programme, facilitator: User) -> None:
     with transaction.atomic():
         post = sharing.blog_post_start(programme=programme, user=first, **POST)
         sharing.blog_author_add(post=post, user=second)
-        sharing.blog_post_submit(post=post, user=second)
-    # Published after the commit above, so its announcement (on commit) sees the post.
-    sharing.blog_post_review(post=post, reviewer=facilitator, publish=True)
+        post = sharing.blog_post_submit(post=post, user=second)
+        _mark_emailed(post)
+    # Published after the commit above, as it would be, in a transaction of its own.
+    with transaction.atomic():
+        _mark_emailed(sharing.blog_post_review(post=post, reviewer=facilitator, publish=True))
+
+
+def _mark_emailed(post: BlogPost) -> None:
+    """Nobody to tell in a demo: marked sent before the queued email runs at commit."""
+    BlogPost.objects.filter(pk=post.pk).update(emailed_status=post.status)

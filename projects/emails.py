@@ -15,6 +15,7 @@ from django.utils import timezone
 from cip.emails import absolute_url, send_templated, templated_message
 from cip.ics import Event, attachment, calendar
 from projects.models import (
+    BlogPost,
     PlenaryRegistration,
     ProjectEvent,
     WorkshopBooking,
@@ -322,3 +323,40 @@ def _plenary_reminder(registration_id: int, now) -> int:
     )
     _send_plenary_email(registration, "reminder")
     return 1
+
+
+# --- Co-written blog posts (projects/sharing.py) ------------------------------------------------
+
+BLOG_EMAILS = {
+    BlogPost.Status.SUBMITTED: "projects/email/blog_submitted.txt",
+    BlogPost.Status.PUBLISHED: "projects/email/blog_published.txt",
+    BlogPost.Status.RETURNED: "projects/email/blog_returned.txt",
+}
+
+
+def blog_post_move_email(*, post_id: int, status: str) -> int:
+    """Tell the facilitators a post waits for review, or its authors what the review decided;
+    how many were emailed, 0 when sent already or the post has moved on since."""
+    with transaction.atomic():
+        claimed = (
+            BlogPost.objects.filter(pk=post_id, status=status)
+            .exclude(emailed_status=status)
+            .update(emailed_status=status)
+        )
+        if not claimed or status not in BLOG_EMAILS:
+            return 0
+        post = BlogPost.objects.select_related("programme", "reviewed_by").get(pk=post_id)
+        if status == BlogPost.Status.SUBMITTED:
+            to = facilitator_emails(post.programme)
+        else:
+            to = sorted(post.authors.filter(is_active=True).values_list("email", flat=True))
+        if to:
+            context = {
+                "post": post,
+                "programme": post.programme,
+                "post_url": absolute_url(post.get_absolute_url()),
+                "public_url": absolute_url(post.get_public_url()) if post.slug else "",
+            }
+            # Sending inside the transaction: if the mail server fails, the claim rolls back.
+            send_templated(BLOG_EMAILS[status], to=to, context=context)
+    return len(to)

@@ -121,6 +121,14 @@ def plenary_attendance_record(*, plenary: Plenary, marks: dict[int, str]) -> int
 # --- Co-written blog posts ----------------------------------------------------------------------
 
 
+def _tell_after_commit(post: BlogPost) -> None:
+    """Email the move (submitted: the facilitators; published or sent back: the authors)."""
+    from projects.tasks import email_blog_post_move  # noqa: PLC0415 (tasks import us)
+
+    pk, status = post.pk, post.status
+    transaction.on_commit(lambda: email_blog_post_move.delay(pk, status), robust=True)
+
+
 class StaleVersion(ValidationError):
     """Someone else saved the post since this edit began."""
 
@@ -218,6 +226,7 @@ def blog_post_submit(*, post: BlogPost, user: User) -> BlogPost:
     post.submitted_at = timezone.now()
     post.updated_by = user
     post.save(update_fields=["status", "submitted_at", "updated_by", "updated_at"])
+    _tell_after_commit(post)
     return post
 
 
@@ -257,4 +266,5 @@ def blog_post_review(
             raise ValidationError("Tell the authors what to change")
         post.status = BlogPost.Status.RETURNED
     post.save()
+    _tell_after_commit(post)
     return post

@@ -76,3 +76,9 @@ def email_plenary_registration(registration_id: int, kind: str, sequence: int) -
 def send_plenary_reminders() -> int:
     """Remind people of plenaries starting within a day, once each."""
     return emails.plenary_reminders_send()
+
+
+@shared_task(name="projects.tasks.email_blog_post_move", **EMAIL_TASK)
+def email_blog_post_move(post_id: int, status: str) -> int:
+    """Tell the facilitators or the authors about a blog post's move (sends once per move)."""
+    return emails.blog_post_move_email(post_id=post_id, status=status)

@@ -41,7 +41,7 @@ SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "notice.organisation": (Organisation, "name"),
     "programme.name": (Programme, "name"),
     "post.programme.name": (Programme, "name"),
-    "post.title": (NewsPost, "title"),
+    "post.title": (NewsPost, "title"),  # and a blog post's (ANNOUNCED_FIELDS, below)
     "idea.title": (Idea, "title"),
     "registration.organisation_name": (InterestRegistration, "organisation_name"),
     "agreement.title": (SharingAgreement, "title"),

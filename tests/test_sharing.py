@@ -298,6 +298,28 @@ def test_submitting_without_a_council_co_author_says_what_is_missing(
     assert edit["Location"] == post.get_absolute_url()  # with the facilitator now
 
 
+def test_the_facilitators_hear_of_a_submission_and_the_authors_of_the_decision(
+    programme_a, facilitator, team_member, emails
+):
+    council = _council_member(programme_a)
+    post = blog_post_on(programme_a, [team_member, council])
+    with emails():
+        sharing.blog_post_submit(post=post, user=team_member)
+    (submitted,) = mail.outbox
+    assert submitted.to == [facilitator.email]
+    assert submitted.subject == f"Blog post to review for {programme_a.name}: “{post.title}”"
+    assert project_emails.blog_post_move_email(post_id=post.pk, status="submitted") == 0
+
+    mail.outbox.clear()
+    with emails():
+        sharing.blog_post_review(
+            post=post, reviewer=facilitator, publish=False, comment="Name the wards."
+        )
+    (returned,) = mail.outbox
+    assert sorted(returned.to) == sorted([team_member.email, council.email])
+    assert "Name the wards." in returned.body
+
+
 def test_only_people_on_the_team_can_be_added_as_authors(client_for, team_member, programme_a):
     post = blog_post_on(programme_a, [team_member])
     stranger = UserFactory()
@@ -376,9 +398,12 @@ def test_a_published_post_is_public_in_the_feed_and_emailed_once(
     assert "<script>alert" not in page and "Team Member" in page
     feed = Client().get(reverse("landing:news_feed", args=[programme_a.slug])).content.decode()
     assert f"http://testserver{public_url}" in feed
-    (message,) = mail.outbox
-    assert message.to == ["reader@example.org"]
-    assert message.subject == f"{programme_a.name}: New blog post: {post.title}"
+    to_reader, to_authors = sorted(
+        mail.outbox, key=lambda message: message.to != ["reader@example.org"]
+    )
+    assert to_reader.to == ["reader@example.org"]
+    assert to_reader.subject == f"{programme_a.name}: New blog post: {post.title}"
+    assert to_authors.to == [team_member.email] and public_url in to_authors.body
     announcement = NewsPost.objects.get(blog_post=post)
     assert public_url in Client().get(announcement.get_absolute_url()).content.decode()
     # Announced once, however often the signal comes.

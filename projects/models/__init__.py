@@ -257,7 +257,9 @@ def _register_audit_log() -> None:
     auditlog.register(Plenary)
     auditlog.register(PlenaryRegistration, exclude_fields=["emailed_sequence", "reminder_sent_at"])
     auditlog.register(
-        BlogPost, exclude_fields=["body", "version", "updated_at"], m2m_fields={"authors"}
+        BlogPost,
+        exclude_fields=["body", "version", "updated_at", "emailed_status"],
+        m2m_fields={"authors"},
     )
 
 

@@ -194,6 +194,8 @@ class BlogPost(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     reviewed_by = models.ForeignKey(User, models.SET_NULL, null=True, blank=True, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The status the last email was about: a task run twice for the same move sends once.
+    emailed_status = models.CharField(max_length=20, blank=True, editable=False)
 
     objects = BlogPostQuerySet.as_manager()
 
