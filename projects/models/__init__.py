@@ -255,7 +255,10 @@ def _register_audit_log() -> None:
     auditlog.register(SelectionScore)
     # Sharing: who scheduled, registered, wrote, submitted and published what.
     auditlog.register(Plenary)
-    auditlog.register(PlenaryRegistration, exclude_fields=["emailed_sequence", "reminder_sent_at"])
+    auditlog.register(
+        PlenaryRegistration,
+        exclude_fields=["emailed_sequence", "reminder_sent_at", "use_of_insights"],
+    )
     auditlog.register(
         BlogPost,
         exclude_fields=["body", "version", "updated_at", "emailed_status"],
