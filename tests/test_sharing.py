@@ -320,6 +320,20 @@ def test_the_facilitators_hear_of_a_submission_and_the_authors_of_the_decision(
     assert "Name the wards." in returned.body
 
 
+def test_the_dashboard_lists_posts_to_review_and_posts_sent_back(
+    client_for, facilitator, team_member, programme_a
+):
+    waiting = blog_post_on(programme_a, [team_member], status=BlogPost.Status.SUBMITTED)
+    back = blog_post_on(
+        programme_a, [team_member], title="Sent back", status=BlogPost.Status.RETURNED
+    )
+    facilitators = client_for(facilitator).get(reverse("dashboard")).content.decode()
+    assert f"Review “{waiting.title}”" in facilitators
+    authors = client_for(team_member).get(reverse("dashboard")).content.decode()
+    assert f"Change “{back.title}” and send it again" in authors
+    assert "Review “" not in authors
+
+
 def test_only_people_on_the_team_can_be_added_as_authors(client_for, team_member, programme_a):
     post = blog_post_on(programme_a, [team_member])
     stranger = UserFactory()
