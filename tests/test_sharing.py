@@ -4,6 +4,7 @@ public page, the feed and the update emails). Who may open each page is in test_
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import re
 from datetime import timedelta
@@ -11,11 +12,14 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from cip.public_cache import SITE, invalidate
 from landing.models import NewsPost, UpdateSubscription
@@ -97,6 +101,36 @@ def test_a_place_given_up_goes_to_whoever_waited_longest(
     assert calendar_of(by_person[vcs_partner.email])[0] == "CANCEL"
     assert calendar_of(by_person[staff.email])[0] == "REQUEST"
     assert team_member.email not in by_person
+
+
+class _Undo(Exception):
+    """Raised to roll one example's changes back."""
+
+
+@hypothesis_settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    capacity=st.integers(1, 3),
+    steps=st.lists(st.tuples(st.sampled_from(["register", "cancel"]), st.integers(0, 4))),
+)
+def test_places_are_never_overbooked_and_nobody_waits_for_a_free_place(
+    programme_a, capacity, steps
+):
+    people = [UserFactory(email=f"person-{n}@example.org") for n in range(5)]
+    with contextlib.suppress(_Undo), transaction.atomic():
+        plenary = plenary_on(programme_a, capacity=capacity)
+        for action, who in steps:
+            mine = plenary.registrations.active().filter(user=people[who]).first()
+            if action == "register" and mine is None:
+                register(plenary, people[who])
+            elif action == "cancel" and mine is not None:
+                sharing.plenary_registration_cancel(registration=mine)
+            confirmed = plenary.registrations.filter(status=Status.CONFIRMED).count()
+            waiting = plenary.registrations.filter(status=Status.WAITLISTED).count()
+            assert confirmed <= capacity
+            assert waiting == 0 or confirmed == capacity
+        raise _Undo
 
 
 def test_registering_twice_or_once_it_has_started_is_refused(programme_a, vcs_partner, staff):
