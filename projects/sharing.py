@@ -43,7 +43,7 @@ def _places_taken(plenary: Plenary) -> int:
 
 
 def _email_after_commit(registration: PlenaryRegistration, kind: str) -> None:
-    from projects.tasks import email_plenary_registration  # noqa: PLC0415 (tasks import us)
+    from projects.tasks import email_plenary_registration  # noqa: PLC0415 (kept lazy, as in projects.workshops)
 
     pk, sequence = registration.pk, registration.sequence
     transaction.on_commit(lambda: email_plenary_registration.delay(pk, kind, sequence), robust=True)
@@ -123,7 +123,7 @@ def plenary_attendance_record(*, plenary: Plenary, marks: dict[int, str]) -> int
 
 def _tell_after_commit(post: BlogPost) -> None:
     """Email the move (submitted: the facilitators; published or sent back: the authors)."""
-    from projects.tasks import email_blog_post_move  # noqa: PLC0415 (tasks import us)
+    from projects.tasks import email_blog_post_move  # noqa: PLC0415 (kept lazy, as in projects.workshops)
 
     pk, status = post.pk, post.status
     transaction.on_commit(lambda: email_blog_post_move.delay(pk, status), robust=True)
