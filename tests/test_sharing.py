@@ -10,6 +10,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import rules
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -60,6 +61,37 @@ def _council_member(programme, role=Role.DELIVERY_LEAD, **extra):
     if role:
         MembershipFactory(programme=programme, user=person, role=role)
     return person
+
+
+# --- Who may do what (projects/rules.py) --------------------------------------------------------
+
+BLOG_RULES = {
+    # persona: (see the draft, edit it, review it)
+    "team_member": (True, True, False),  # its author
+    "analyst": (True, False, False),
+    "facilitator": (True, False, True),
+    "vcs_partner": (False, False, False),
+    "outsider": (False, False, False),
+}
+
+
+@pytest.mark.parametrize(("who", "expected"), BLOG_RULES.items())
+def test_blog_post_rules(who, expected, request, programme_a, team_member):
+    post = blog_post_on(programme_a, [team_member])
+    user = request.getfixturevalue(who)
+    asked = ("projects.see_blog_post", "projects.edit_blog_post", "projects.review_blog_post")
+    assert tuple(rules.has_perm(name, user, post) for name in asked) == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "sees", "changes"),
+    [("vcs_partner", True, True), ("facilitator", True, False), ("analyst", False, False)],
+)
+def test_registration_rules(who, sees, changes, request, programme_a, vcs_partner):
+    registration = registration_on(plenary_on(programme_a), vcs_partner)
+    user = request.getfixturevalue(who)
+    assert rules.has_perm("projects.view_registration", user, registration) == sees
+    assert rules.has_perm("projects.change_registration", user, registration) == changes
 
 
 # --- Plenary sessions: registration and the waiting list ---------------------------------------
