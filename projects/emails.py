@@ -221,6 +221,7 @@ PLENARY_EMAILS = {
     "waitlisted": ("projects/email/plenary_waitlisted.txt", None),
     "promoted": ("projects/email/plenary_promoted.txt", "REQUEST"),
     "cancelled": ("projects/email/plenary_cancelled.txt", "CANCEL"),
+    "plenary_cancelled": ("projects/email/plenary_called_off.txt", "CANCEL"),
     "reminder": ("projects/email/plenary_reminder.txt", None),
 }
 
@@ -258,6 +259,7 @@ def _send_plenary_email(registration, kind: str) -> None:
         "plenary": plenary,
         "programme": plenary.programme,
         "manage_url": manage_url,
+        "programme_url": absolute_url(reverse("landing:programme", args=[plenary.programme.slug])),
     }
     message = templated_message(template, to=[registration.user.email], context=context)
     # Only registrations that once had a place are in the person's calendar.
@@ -295,6 +297,7 @@ def plenary_reminders_send(*, now=None) -> int:
     due = PlenaryRegistration.objects.filter(
         status=PlenaryRegistration.Status.CONFIRMED,
         reminder_sent_at__isnull=True,
+        plenary__cancelled_at__isnull=True,
         plenary__starts_at__gt=now,
         plenary__starts_at__lte=now + day,
         confirmed_at__lte=F("plenary__starts_at") - day,

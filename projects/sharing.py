@@ -55,6 +55,8 @@ def plenary_register(
 ) -> PlenaryRegistration:
     """Register for a place, or join the waiting list when every place is taken."""
     plenary = _lock(plenary.pk)
+    if plenary.is_cancelled:
+        raise ValidationError("This session has been cancelled")
     if not plenary.is_open:
         raise ValidationError("Registration has closed: this session has started")
     if plenary.registrations.active().filter(user=user).exists():
@@ -104,10 +106,32 @@ def plenary_registration_cancel(*, registration: PlenaryRegistration) -> None:
         _promote_waiting(plenary)
 
 
+@transaction.atomic
+def plenary_cancel(*, plenary: Plenary, message: str) -> int:
+    """Cancel a plenary that has not started and email everyone registered or waiting, with
+    the facilitator's message; returns how many will be emailed."""
+    plenary = _lock(plenary.pk)
+    if plenary.is_cancelled:
+        return 0
+    if plenary.has_started:
+        raise ValidationError("This session has started, so it cannot be cancelled")
+    plenary.cancelled_at = timezone.now()
+    plenary.cancellation_message = message.strip()
+    plenary.save(update_fields=["cancelled_at", "cancellation_message"])
+    registrations = list(plenary.registrations.active().select_for_update())
+    for registration in registrations:
+        registration.status = Status.CANCELLED
+        registration.cancelled_at = plenary.cancelled_at
+        registration.sequence += 1
+        registration.save(update_fields=["status", "cancelled_at", "sequence"])
+        _email_after_commit(registration, "plenary_cancelled")
+    return len(registrations)
+
+
 def plenary_attendance_record(*, plenary: Plenary, marks: dict[int, str]) -> int:
     """Record who came ({registration id: attendance}) once the session has started; returns
     how many changed. Only people with a place are recorded."""
-    if not plenary.has_started:
+    if not plenary.has_started or plenary.is_cancelled:
         raise ValidationError("You can record attendance once the session has started")
     changed = 0
     for registration in plenary.registrations.filter(status=Status.CONFIRMED, pk__in=marks):

@@ -122,6 +122,11 @@ urlpatterns = [
     path("programmes/<slug:slug>/plenaries/new/", sharing.plenary_new, name="plenary_new"),
     path("programmes/<slug:slug>/plenaries/<int:pk>/", sharing.plenary, name="plenary"),
     path(
+        "programmes/<slug:slug>/plenaries/<int:pk>/cancel/",
+        sharing.plenary_cancel,
+        name="plenary_cancel",
+    ),
+    path(
         "programmes/<slug:slug>/plenaries/<int:pk>/register/",
         sharing.plenary_register,
         name="plenary_register",

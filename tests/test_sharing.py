@@ -198,6 +198,36 @@ def test_reminders_go_once_the_day_before(programme_a, vcs_partner, staff, team_
     assert schedule["task"] == "projects.tasks.send_plenary_reminders"
 
 
+def test_the_facilitator_calls_a_session_off_and_everyone_hears(
+    client_for, facilitator, vcs_partner, staff, programme_a, emails
+):
+    plenary = plenary_on(programme_a, capacity=1)
+    placed = register(plenary, vcs_partner)
+    waiting = register(plenary, staff)
+    public = reverse("landing:programme", args=[programme_a.slug])
+    assert plenary.title in Client().get(public).content.decode()  # cached with it
+    url = reverse("projects:plenary_cancel", args=[programme_a.slug, plenary.pk])
+    client = client_for(facilitator)
+    assert "Enter a message for the people registered" in client.post(url).content.decode()
+    mail.outbox.clear()
+    with emails():
+        response = client.post(url, {"message": "The hall flooded. We will set a new date."})
+
+    assert response["Location"] == plenary.get_absolute_url()
+    for registration in (placed, waiting):
+        registration.refresh_from_db()
+        assert registration.status == Status.CANCELLED
+    by_person = {message.to[0]: message for message in mail.outbox}
+    assert "The hall flooded" in by_person[vcs_partner.email].body
+    assert calendar_of(by_person[vcs_partner.email])[0] == "CANCEL"
+    assert calendar_of(by_person[staff.email]) is None  # never in their calendar
+    assert plenary.title not in Client().get(public).content.decode()
+    with pytest.raises(ValidationError, match="cancelled"):
+        register(plenary, UserFactory())
+    again = client.get(url)
+    assert again["Location"] == plenary.get_absolute_url()
+
+
 # --- Plenary sessions: the pages ----------------------------------------------------------------
 
 

@@ -519,6 +519,7 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         GET: FACILITATOR_ONLY,
         POST: FACILITATOR_ONLY | some(Redirect("built:started_plenary"), IDEA_ACTORS),
     },
+    "projects:plenary_cancel": both(FACILITATOR_ONLY),  # an empty POST: "Enter a message"
     "projects:plenary_register": both(signed_in_only),
     "projects:plenary_registration": {
         GET: row(404, anonymous=LOGIN, facilitator=200, admin=200),
@@ -1055,7 +1056,10 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         )
     },
     "projects:plenary": lambda p: {"slug": p.slug, "pk": _started_plenary(p).pk},
-    "projects:plenary_register": lambda p: {"slug": p.slug, "pk": plenary_on(p).pk},
+    **{
+        name: lambda p: {"slug": p.slug, "pk": plenary_on(p).pk}
+        for name in ("projects:plenary_register", "projects:plenary_cancel")
+    },
     **{
         name: lambda p: {"pk": _plenary_registration(p).pk}
         for name in (

@@ -128,6 +128,19 @@ class PlenaryForm(BaseForm):
         return fields | {"capacity": self.cleaned_data["capacity"]}
 
 
+class PlenaryCancelForm(BaseForm):
+    submit_label = "Cancel the session"
+
+    message = forms.CharField(
+        label="Message to the people registered",
+        help_text="We will email this to everyone registered or waiting. Say why, and when the "
+        "session might happen instead if you know.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter a message for the people registered"},
+    )
+
+
 class RegistrationForm(BaseForm):
     use_of_insights = OneLineFormField(
         label="How might you use the insights?",

@@ -20,11 +20,8 @@ from teams.models import Programme, User
 
 
 class PlenaryQuerySet(models.QuerySet["Plenary"]):
-    def upcoming(self, now=None) -> PlenaryQuerySet:
-        return self.filter(ends_at__gt=now or timezone.now())
-
     def open_for_registration(self, now=None) -> PlenaryQuerySet:
-        return self.filter(starts_at__gt=now or timezone.now())
+        return self.filter(cancelled_at__isnull=True, starts_at__gt=now or timezone.now())
 
     def with_places(self) -> PlenaryQuerySet:
         """Annotate `registered` and `waiting` so lists show places left without a query each."""
@@ -55,6 +52,8 @@ class Plenary(models.Model):
     capacity = models.PositiveSmallIntegerField()
     created_by = models.ForeignKey(User, models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    cancellation_message = models.TextField(blank=True)
 
     objects = PlenaryQuerySet.as_manager()
 
@@ -87,9 +86,13 @@ class Plenary(models.Model):
         return "Online" if self.online_link else self.place
 
     @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
     def is_open(self) -> bool:
-        """Registration is open until the session starts."""
-        return timezone.now() < self.starts_at
+        """Registration is open until the session starts, unless it is cancelled."""
+        return not self.is_cancelled and timezone.now() < self.starts_at
 
     @property
     def has_started(self) -> bool:

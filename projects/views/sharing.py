@@ -21,6 +21,7 @@ from projects.forms.sharing import (
     AttendanceForm,
     AuthorForm,
     BlogPostForm,
+    PlenaryCancelForm,
     PlenaryForm,
     RegistrationForm,
     ReviewForm,
@@ -100,11 +101,12 @@ def plenary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request, slug, "projects.manage_plenaries")
     session = get_object_or_404(programme.plenaries.with_places(), pk=pk)
     registrations = session.registrations.active().select_related("user")
-    if session.has_started:
+    recording = session.has_started and not session.is_cancelled
+    if recording:
         registrations = registrations.filter(status=PlenaryRegistration.Status.CONFIRMED)
     page = paginate(request, registrations.order_by("status", "created_at", "pk"))
     form = None
-    if session.has_started:
+    if recording:
         form = AttendanceForm(posted(request), registrations=page.object_list)
     if request.method == "POST":
         if form is None:
@@ -115,6 +117,28 @@ def plenary(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect(request.get_full_path())
     context = {"programme": programme, "plenary": session, "page": page, "form": form}
     return render(request, "projects/sharing/plenary.html", context)
+
+
+@requires(SIGNED_IN)
+@require_http_methods(["GET", "POST"])
+def plenary_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Call a session off before it starts, telling everyone registered or waiting."""
+    programme = get_programme_for_user(request, slug, "projects.manage_plenaries")
+    session = get_object_or_404(programme.plenaries.with_places(), pk=pk)
+    if not session.is_open:
+        messages.info(request, "This session has started or is cancelled already.")
+        return redirect(session)
+    form = PlenaryCancelForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        emailed = sharing.plenary_cancel(plenary=session, message=form.cleaned_data["message"])
+        messages.success(
+            request,
+            f"The session on {session.when} has been cancelled. We are emailing {emailed} "
+            f"{'person' if emailed == 1 else 'people'} registered or waiting.",
+        )
+        return redirect(session)
+    context = {"programme": programme, "plenary": session, "form": form}
+    return render(request, "projects/sharing/plenary_cancel.html", context)
 
 
 # --- Plenary sessions: the person registering ---------------------------------------------------
