@@ -359,6 +359,8 @@ CELERY_BEAT_SCHEDULE = {
     "action-reminders": {"task": "projects.tasks.send_action_reminders", "schedule": 6 * 60 * 60.0},
     # People who have not answered a reflections survey after a week are reminded, once.
     "survey-reminders": {"task": "projects.tasks.send_survey_reminders", "schedule": 60 * 60.0},
+    # Plenary reminders go out the day before; each is claimed before it is sent.
+    "plenary-reminders": {"task": "projects.tasks.send_plenary_reminders", "schedule": 60 * 60.0},
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -38,8 +38,14 @@ class ProgrammeNewsFeed(Feed):
         return (
             NewsPost.objects.published()
             .filter(programme=programme)
-            .select_related("programme")[:20]
+            .select_related("programme", "blog_post__programme")[:20]
         )
+
+    def item_link(self, post: NewsPost) -> str:
+        # A co-written blog post's announcement leads straight to the post.
+        if post.blog_post is not None and post.blog_post.published_at:
+            return post.blog_post.get_public_url()
+        return post.get_absolute_url()
 
     def item_title(self, post: NewsPost) -> str:
         return post.title

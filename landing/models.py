@@ -59,6 +59,15 @@ class NewsPost(models.Model):
         related_name="announcement",
         editable=False,
     )
+    # The published blog post this post announces, if it is one (landing.signals).
+    blog_post = models.OneToOneField(
+        "projects.BlogPost",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="announcement",
+        editable=False,
+    )
 
     objects = NewsPostQuerySet.as_manager()
 

@@ -9,13 +9,16 @@ from landing.services import news_post_save
 from projects.models import (
     Action,
     ActionProgress,
+    BlogPost,
     Insight,
     MethodChange,
+    Plenary,
+    PlenaryRegistration,
     Project,
     ProjectEvent,
     ProjectMember,
 )
-from projects.signals import insights_published
+from projects.signals import blog_post_published, insights_published
 from scoping.models import Idea
 from teams.models import (
     Membership,
@@ -61,6 +64,27 @@ def announce_insights(sender, event_id: int, **kwargs) -> None:
             continue
 
 
+@receiver(blog_post_published, dispatch_uid="landing.announce_blog_post")
+def announce_blog_post(sender, post_id: int, **kwargs) -> None:
+    """Announce a newly published blog post as an update, so it reaches the programme's news,
+    Atom feed and subscribers' inboxes (once). Safe to run twice."""
+    post = BlogPost.objects.published().filter(pk=post_id, announcement__isnull=True).first()
+    if post is None:
+        return
+    announcement = NewsPost(
+        programme=post.programme,
+        title=f"New blog post: {post.title}"[:200],
+        summary=post.summary[:300],
+        body=f"{post.summary}\n\nRead the post, written together by members of the core team.",
+        blog_post=post,
+    )
+    try:
+        with transaction.atomic():
+            news_post_save(post=announcement, publish=True)
+    except IntegrityError:  # announced by a parallel run
+        pass
+
+
 # What the public pages show (cip/public_cache.py): saving or deleting any of these re-renders the
 # pages of its programme, or every public page when no programme is named. One line per model.
 invalidate_on(Programme)  # the home page lists them all
@@ -85,3 +109,6 @@ invalidate_on(Insight, programme="programme.slug")
 invalidate_on(Action, programme="insight.programme.slug")
 invalidate_on(ActionProgress, programme="action.insight.programme.slug")
 invalidate_on(MethodChange, programme="programme.slug")
+invalidate_on(Plenary, programme="programme.slug")
+invalidate_on(PlenaryRegistration, programme="plenary.programme.slug")  # places left
+invalidate_on(BlogPost, programme="programme.slug")

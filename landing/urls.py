@@ -21,6 +21,9 @@ urlpatterns = [
     path("programmes/<slug:slug>/news/<slug:post>/", views.news_post, name="news_post"),
     path("programmes/<slug:slug>/news/<slug:post>/edit/", views.news_edit, name="news_edit"),
     path("programmes/<slug:slug>/updates/", views.subscribe, name="subscribe"),
+    # Co-written blog posts, once published (drafts are in projects/views/sharing.py).
+    path("programmes/<slug:slug>/blog/", views.blog, name="blog"),
+    path("programmes/<slug:slug>/blog/<slug:post>/", views.blog_post, name="blog_post"),
     # Published insights (landing/insight_pages.py).
     path("programmes/<slug:slug>/insights/", insight_pages.insights, name="insights"),
     path(

@@ -15,7 +15,7 @@ from landing import services
 from landing.feeds import ProgrammeNewsFeed
 from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
 from landing.models import NewsPost, UpdateSubscription
-from projects.models import Insight
+from projects.models import BlogPost, Insight
 from projects.selection import announced_projects
 from teams.access import get_programme_for_user
 from teams.models import Programme
@@ -24,6 +24,9 @@ from teams.models import Programme
 OFFICE_HOURS_SHOWN = 12
 INSIGHTS_SHOWN = 5
 METHOD_CHANGES_SHOWN = 3
+# Upcoming plenary sessions and the latest blog posts on the programme page.
+PLENARIES_SHOWN = 5
+BLOG_POSTS_SHOWN = 3
 # Announced projects on the programme page, a few at a time, in the order they were announced.
 PROJECTS_SHOWN = 5
 
@@ -93,8 +96,41 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(programme=programme)
         .select_related("programme")[:INSIGHTS_SHOWN],
         "method_changes": programme.method_changes.all()[:METHOD_CHANGES_SHOWN],
+        "plenaries": programme.plenaries.open_for_registration()
+        .with_places()
+        .order_by("starts_at", "pk")[:PLENARIES_SHOWN],
+        "blog_posts": _published_posts(programme)[:BLOG_POSTS_SHOWN],
     }
     return render(request, "landing/programme.html", context)
+
+
+def _published_posts(programme: Programme):
+    return (
+        BlogPost.objects.published()
+        .filter(programme=programme)
+        .select_related("programme")
+        .prefetch_related("authors__organisation")
+        .order_by("-published_at", "-pk")
+    )
+
+
+@require_safe
+@requires("landing.view_public_pages")
+@public_page(programme="slug", params=["page"])
+def blog(request: HttpRequest, slug: str) -> HttpResponse:
+    """A programme's published blog posts, newest first."""
+    programme = get_object_or_404(Programme, slug=slug)
+    posts = paginate(request, _published_posts(programme))
+    return render(request, "landing/blog.html", {"programme": programme, "posts": posts})
+
+
+@require_safe
+@requires("landing.view_public_pages")
+@public_page(programme="slug")
+def blog_post(request: HttpRequest, slug: str, post: str) -> HttpResponse:
+    programme = get_object_or_404(Programme, slug=slug)
+    item = get_object_or_404(_published_posts(programme), slug=post)
+    return render(request, "landing/blog_post.html", {"programme": programme, "post": item})
 
 
 @require_safe

@@ -12,7 +12,15 @@ from django.urls import reverse
 from cip.dashboard import Task, TaskGroup, TeamRole, register, register_team_roles
 from cip.templatetags.govuk import govuk_date
 from projects.lifecycle import project_under_way
-from projects.models import UNDER_WAY, Action, Project, ProjectMember, SelectionScore, Status
+from projects.models import (
+    UNDER_WAY,
+    Action,
+    BlogPost,
+    Project,
+    ProjectMember,
+    SelectionScore,
+    Status,
+)
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
 
@@ -125,6 +133,37 @@ def action_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
             hint=f"Due {govuk_date(action.due_date)}. Say how it is going, or mark it done.",
         ),
         see_all=reverse("projects:my_actions"),
+    )
+
+
+# Sharing (projects/sharing.py): blog posts waiting for the facilitator, or back with the authors.
+@register
+def sharing_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
+    user = request.user
+    if not user.is_authenticated:
+        return
+    facilitating = user.memberships.active().filter(role=Role.FACILITATOR).values("programme")
+    yield TaskGroup(
+        "Blog posts to review",
+        BlogPost.objects.filter(
+            status=BlogPost.Status.SUBMITTED, programme__in=facilitating
+        ).order_by("submitted_at", "pk"),
+        lambda post: Task(
+            title=f"Review “{post.title}”",
+            url=reverse("projects:blog_review", args=[post.pk]),
+            hint="Publish it, or send it back to its authors with a comment.",
+        ),
+    )
+    yield TaskGroup(
+        "Blog posts sent back to you",
+        BlogPost.objects.filter(status=BlogPost.Status.RETURNED, authors=user).order_by(
+            "updated_at", "pk"
+        ),
+        lambda post: Task(
+            title=f"Change “{post.title}” and send it again",
+            url=post.get_absolute_url(),
+            hint="The facilitator has asked for changes before publishing it.",
+        ),
     )
 
 

@@ -3,8 +3,12 @@ once, and gives the claim back if sending fails, so a retry can send it."""
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +18,8 @@ from projects import reflection
 from projects.models import (
     Action,
     ActionsMeetingInvitation,
+    BlogPost,
+    PlenaryRegistration,
     ProjectEvent,
     SurveyInvitation,
     WorkshopBooking,
@@ -21,6 +27,8 @@ from projects.models import (
 )
 from scoping.models import IdeaMessage
 from teams.models import Role, User
+
+logger = logging.getLogger(__name__)
 
 
 def proposer_move_email(*, event_id: int) -> bool:
@@ -340,3 +348,155 @@ def survey_reminders_send() -> int:
     """Remind everyone whose reminder is due; how many were sent."""
     due = list(reflection.due_reminders().values_list("pk", flat=True))
     return sum(survey_reminder_email(invitation_id=pk) for pk in due)
+
+
+# --- Plenary sessions (projects/sharing.py) -----------------------------------------------------
+
+PLENARY_EMAILS = {
+    # kind: (template, calendar method or None)
+    "registered": ("projects/email/plenary_registered.txt", "REQUEST"),
+    "waitlisted": ("projects/email/plenary_waitlisted.txt", None),
+    "promoted": ("projects/email/plenary_promoted.txt", "REQUEST"),
+    "cancelled": ("projects/email/plenary_cancelled.txt", "CANCEL"),
+    "plenary_cancelled": ("projects/email/plenary_called_off.txt", "CANCEL"),
+    "reminder": ("projects/email/plenary_reminder.txt", None),
+}
+
+
+def plenary_calendar(registration, *, method: str, manage_url: str) -> str:
+    """The registration's calendar entry: the same UID for its whole life, SEQUENCE its change
+    counter, so a calendar updates or removes the entry it already has."""
+    plenary = registration.plenary
+    programme = plenary.programme
+    description = f"{plenary.description}\n\nYour place: {manage_url}"
+    if plenary.online_link:
+        description += f"\nJoin online: {plenary.online_link}"
+    event = Event(
+        uid=str(registration.uid),
+        sequence=registration.sequence,
+        starts_at=plenary.starts_at,
+        ends_at=plenary.ends_at,
+        summary=f"{plenary.title} ({programme.name})",
+        description=description,
+        location=plenary.place or plenary.online_link,
+        url=manage_url,
+        organiser_name=programme.name,
+        attendee_name=str(registration.user),
+        attendee_email=registration.user.email,
+    )
+    return calendar(event, method=method, product="Plenary sessions")
+
+
+def _send_plenary_email(registration, kind: str) -> None:
+    template, method = PLENARY_EMAILS[kind]
+    manage_url = absolute_url(registration.get_absolute_url())
+    plenary = registration.plenary
+    context = {
+        "registration": registration,
+        "plenary": plenary,
+        "programme": plenary.programme,
+        "manage_url": manage_url,
+        "programme_url": absolute_url(reverse("landing:programme", args=[plenary.programme.slug])),
+    }
+    message = templated_message(template, to=[registration.user.email], context=context)
+    # Only registrations that once had a place are in the person's calendar.
+    if method and registration.confirmed_at:
+        text = plenary_calendar(registration, method=method, manage_url=manage_url)
+        message.attach(attachment(text, method=method, filename="plenary.ics"))
+    message.send()
+
+
+def plenary_registration_email(*, registration_id: int, kind: str, sequence: int) -> bool:
+    """Email one change to a registration, once. A change already superseded by a newer one
+    sends nothing: the newer change has its own email."""
+    with transaction.atomic():
+        claimed = (
+            PlenaryRegistration.objects.filter(pk=registration_id, sequence=sequence)
+            .filter(Q(emailed_sequence__isnull=True) | Q(emailed_sequence__lt=sequence))
+            .update(emailed_sequence=sequence)
+        )
+        if not claimed:
+            return False
+        registration = PlenaryRegistration.objects.select_related("plenary__programme", "user").get(
+            pk=registration_id
+        )
+        # Sending inside the transaction: if the mail server fails, the claim rolls back.
+        _send_plenary_email(registration, kind)
+    return True
+
+
+def plenary_reminders_send(*, now=None) -> int:
+    """Remind people of plenaries starting within a day, once each; returns how many."""
+    now = now or timezone.now()
+    day = timedelta(hours=24)
+    # People who registered (or got their place) within a day of the start just had their
+    # confirmation, so they get no reminder.
+    due = PlenaryRegistration.objects.filter(
+        status=PlenaryRegistration.Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        plenary__cancelled_at__isnull=True,
+        plenary__starts_at__gt=now,
+        plenary__starts_at__lte=now + day,
+        confirmed_at__lte=F("plenary__starts_at") - day,
+    )
+    sent = 0
+    for registration_id in due.values_list("pk", flat=True):
+        try:
+            sent += _plenary_reminder(registration_id, now)
+        except (SMTPException, OSError):
+            # Unclaimed again by the rollback: the next run tries this one once more.
+            logger.exception("Plenary reminder for registration %s not sent", registration_id)
+    return sent
+
+
+@transaction.atomic
+def _plenary_reminder(registration_id: int, now) -> int:
+    claimed = PlenaryRegistration.objects.filter(
+        pk=registration_id,
+        reminder_sent_at__isnull=True,
+        status=PlenaryRegistration.Status.CONFIRMED,
+    ).update(reminder_sent_at=now)
+    if not claimed:
+        return 0
+    registration = PlenaryRegistration.objects.select_related("plenary__programme", "user").get(
+        pk=registration_id
+    )
+    _send_plenary_email(registration, "reminder")
+    return 1
+
+
+# --- Co-written blog posts (projects/sharing.py) ------------------------------------------------
+
+BLOG_EMAILS = {
+    BlogPost.Status.SUBMITTED: "projects/email/blog_submitted.txt",
+    BlogPost.Status.PUBLISHED: "projects/email/blog_published.txt",
+    BlogPost.Status.RETURNED: "projects/email/blog_returned.txt",
+}
+
+
+def blog_post_move_email(*, post_id: int, status: str) -> int:
+    """Tell the facilitators a post waits for review, or its authors what the review decided;
+    how many were emailed, 0 when sent already or the post has moved on since."""
+    with transaction.atomic():
+        claimed = (
+            BlogPost.objects.filter(pk=post_id, status=status)
+            .exclude(emailed_status=status)
+            .update(emailed_status=status)
+        )
+        if not claimed or status not in BLOG_EMAILS:
+            return 0
+        post = BlogPost.objects.select_related("programme", "reviewed_by").get(pk=post_id)
+        if status == BlogPost.Status.SUBMITTED:
+            to = facilitator_emails(post.programme)
+        else:
+            to = sorted(post.authors.filter(is_active=True).values_list("email", flat=True))
+        if to:
+            context = {
+                "post": post,
+                "programme": post.programme,
+                "post_url": absolute_url(post.get_absolute_url()),
+                "public_url": absolute_url(post.get_public_url()) if post.slug else "",
+            }
+            # Sending inside the transaction: if the mail server fails, the claim rolls back.
+            send_templated(BLOG_EMAILS[status], to=to, context=context)
+    return len(to)

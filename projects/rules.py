@@ -179,3 +179,52 @@ rules.add_perm("projects.see_programme_reflections", is_programme_member | is_ad
 rules.add_perm("projects.read_lessons", is_programme_member | is_admin)
 rules.add_perm("projects.write_lessons", is_programme_facilitator | is_admin)
 rules.add_perm("projects.publish_method_changes", is_programme_facilitator | is_admin)
+
+
+# Sharing (projects/sharing.py, projects/views/sharing.py). Plenaries are public: anyone signed in
+# registers. The programme's team sees the sharing page and writes blog posts; each post's
+# authors edit it and the facilitator (or an admin) reviews it.
+@rules.predicate
+def is_registrant(user, registration) -> bool:
+    return user.is_authenticated and registration.user_id == user.pk
+
+
+@rules.predicate
+def runs_the_plenary(user, registration) -> bool:
+    return is_programme_facilitator(user, registration.plenary.programme)
+
+
+@rules.predicate
+def is_author(user, post) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = user.__dict__.setdefault("_blog_authors", {})
+    if post.pk not in cache:
+        cache[post.pk] = post.authors.filter(pk=user.pk).exists()
+    return cache[post.pk]
+
+
+@rules.predicate
+def is_on_posts_team(user, post) -> bool:
+    return is_programme_member(user, post.programme)
+
+
+@rules.predicate
+def facilitates_post(user, post) -> bool:
+    return is_programme_facilitator(user, post.programme)
+
+
+# Asked with the programme.
+rules.add_perm("projects.view_sharing", is_programme_member | is_admin)
+rules.add_perm("projects.manage_plenaries", is_programme_facilitator | is_admin)
+rules.add_perm("projects.start_blog_post", is_programme_member)
+# Asked with a plenary.
+rules.add_perm("projects.view_plenary", rules.always_allow)
+rules.add_perm("projects.register_for_plenary", rules.is_authenticated)
+# Asked with a registration.
+rules.add_perm("projects.view_registration", is_registrant | runs_the_plenary | is_admin)
+rules.add_perm("projects.change_registration", is_registrant | is_admin)
+# Asked with a blog post.
+rules.add_perm("projects.see_blog_post", is_author | is_on_posts_team | is_admin)
+rules.add_perm("projects.edit_blog_post", is_author)
+rules.add_perm("projects.review_blog_post", facilitates_post | is_admin)

@@ -22,3 +22,7 @@ def project_for_new_idea(
 # Sent after a project's insights are published, with the publishing ProjectEvent's id. The
 # public site (landing, which this app may not import) announces them in its news and emails.
 insights_published = Signal()
+
+# Sent after a blog post is published, with its id; the public site announces it in its news,
+# feed and update emails.
+blog_post_published = Signal()

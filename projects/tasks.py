@@ -116,3 +116,31 @@ def email_survey_invitation(invitation_id: int) -> bool:
 def send_survey_reminders() -> int:
     """Remind those who have not answered a reflections survey a week after they were asked."""
     return emails.survey_reminders_send()
+
+
+# Plenary sessions (projects/sharing.py).
+@shared_task(name="projects.tasks.email_plenary_registration", **EMAIL_TASK)
+def email_plenary_registration(registration_id: int, kind: str, sequence: int) -> bool:
+    """Email someone about a change to their plenary registration (sends once per change)."""
+    return emails.plenary_registration_email(
+        registration_id=registration_id, kind=kind, sequence=sequence
+    )
+
+
+# Beat runs this every hour (CELERY_BEAT_SCHEDULE); each reminder is claimed before it goes.
+@shared_task(
+    name="projects.tasks.send_plenary_reminders",
+    acks_late=True,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+    expires=50 * 60,
+)
+def send_plenary_reminders() -> int:
+    """Remind people of plenaries starting within a day, once each."""
+    return emails.plenary_reminders_send()
+
+
+@shared_task(name="projects.tasks.email_blog_post_move", **EMAIL_TASK)
+def email_blog_post_move(post_id: int, status: str) -> int:
+    """Tell the facilitators or the authors about a blog post's move (sends once per move)."""
+    return emails.blog_post_move_email(post_id=post_id, status=status)

@@ -8,6 +8,7 @@ from projects.views import (
     lessons,
     reflection,
     selection,
+    sharing,
     testing,
 )
 
@@ -197,4 +198,39 @@ urlpatterns = [
         lessons.method_change_edit,
         name="method_change_edit",
     ),
+    # Sharing: plenary sessions and co-written blog posts (projects/views/sharing.py).
+    path("programmes/<slug:slug>/sharing/", sharing.sharing_overview, name="sharing"),
+    path("programmes/<slug:slug>/plenaries/new/", sharing.plenary_new, name="plenary_new"),
+    path("programmes/<slug:slug>/plenaries/<int:pk>/", sharing.plenary, name="plenary"),
+    path(
+        "programmes/<slug:slug>/plenaries/<int:pk>/cancel/",
+        sharing.plenary_cancel,
+        name="plenary_cancel",
+    ),
+    path(
+        "programmes/<slug:slug>/plenaries/<int:pk>/register/",
+        sharing.plenary_register,
+        name="plenary_register",
+    ),
+    path(
+        "plenaries/registrations/<int:pk>/",
+        sharing.registration_detail,
+        name="plenary_registration",
+    ),
+    path(
+        "plenaries/registrations/<int:pk>/cancel/",
+        sharing.registration_cancel,
+        name="plenary_registration_cancel",
+    ),
+    path(
+        "plenaries/registrations/<int:pk>/plenary.ics",
+        sharing.registration_calendar,
+        name="plenary_registration_calendar",
+    ),
+    path("programmes/<slug:slug>/sharing/blog/new/", sharing.blog_new, name="blog_new"),
+    path("blog/<int:pk>/", sharing.blog_post, name="blog_post"),
+    path("blog/<int:pk>/edit/", sharing.blog_edit, name="blog_edit"),
+    path("blog/<int:pk>/authors/", sharing.blog_authors, name="blog_authors"),
+    path("blog/<int:pk>/submit/", sharing.blog_submit, name="blog_submit"),
+    path("blog/<int:pk>/review/", sharing.blog_review, name="blog_review"),
 ]

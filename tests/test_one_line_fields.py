@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from cip.fields import OneLineCharField, keep_existing_on_one_line, one_line
 from landing.models import NewsPost, UpdateSubscription
-from projects.models import Action, ActionsMeeting, InterestRegistration, TestingWorkshop
+from projects.models import (
+    Action,
+    ActionsMeeting,
+    BlogPost,
+    InterestRegistration,
+    Plenary,
+    TestingWorkshop,
+)
 from safety.models import SharingAgreement
 from scoping.models import Idea, ScopingSession
 from teams.models import OfficeHourSlot, Organisation, Programme, User
@@ -37,13 +44,14 @@ SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "meeting.when": "dates and times",
     "action.due_date": "a date",
     "action.title": (Action, "title"),
+    "plenary.when": "dates and times",
     "status": "a lifecycle status label",
     "role.with_article": "a role's name, from the code",
     "site_name": "the service's name, a setting",
     "notice.organisation": (Organisation, "name"),
     "programme.name": (Programme, "name"),
     "post.programme.name": (Programme, "name"),
-    "post.title": (NewsPost, "title"),
+    "post.title": (NewsPost, "title"),  # and a blog post's (ANNOUNCED_FIELDS, below)
     "idea.title": (Idea, "title"),
     "registration.organisation_name": (InterestRegistration, "organisation_name"),
     "agreement.title": (SharingAgreement, "title"),
@@ -59,10 +67,16 @@ CALENDAR_FIELDS = [
     (ScopingSession, "location"),
     (TestingWorkshop, "place"),
     (ActionsMeeting, "place"),
+    (Plenary, "title"),
+    (Plenary, "place"),
     (User, "display_name"),
 ]
+# A published blog post's title heads the update that announces it (landing.signals).
+ANNOUNCED_FIELDS = [(BlogPost, "title"), (BlogPost, "summary")]
 HEADING_FIELDS = sorted(
-    {v for v in SUBJECT_VARIABLES.values() if isinstance(v, tuple)} | set(CALENDAR_FIELDS),
+    {v for v in SUBJECT_VARIABLES.values() if isinstance(v, tuple)}
+    | set(CALENDAR_FIELDS)
+    | set(ANNOUNCED_FIELDS),
     key=lambda pair: (pair[0].__name__, pair[1]),
 )
 

@@ -217,3 +217,18 @@ def test_the_demo_reflects_on_camdens_project(db, debug, client) -> None:
     assert "Start the sharing agreement while the safety check is written" in checks
     public = client.get(reverse("landing:programme", args=["camden"])).content.decode()
     assert "Sharing agreements are drafted during scoping" in public
+
+
+def test_the_demo_shares_a_plenary_and_a_co_written_post(db, debug, client) -> None:
+    from projects.models import BlogPost, PlenaryRegistration  # noqa: PLC0415
+
+    _seed()
+    registrations = PlenaryRegistration.objects.filter(plenary__programme__slug="camden")
+    statuses = sorted(registrations.values_list("status", flat=True))
+    assert statuses == ["confirmed", "confirmed", "waitlisted"]
+    post = BlogPost.objects.published().get(programme__slug="camden")
+    kinds = set(post.authors.values_list("organisation__kind", flat=True))
+    assert kinds == {"vcs", "council"}
+    public_page = client.get(reverse("landing:programme", args=["camden"])).content.decode()
+    assert post.title in public_page
+    assert "What we are learning about families going without" in public_page

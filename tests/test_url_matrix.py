@@ -47,12 +47,15 @@ from projects import files, insights
 from projects.models import (
     Action,
     ActionsMeeting,
+    BlogPost,
     Criterion,
     FeedbackItem,
     Insight,
     InterestRegistration,
     Lesson,
     MethodChange,
+    Plenary,
+    PlenaryRegistration,
     Project,
     ProjectMember,
     ResearchSession,
@@ -97,6 +100,7 @@ from tests.factories import (
 from tests.phase3_helpers import TINY_PNG, at, draft_insight, table_on
 from tests.scoping_helpers import complete_evaluation, session_for, skill_on, source_on
 from tests.selection_helpers import candidate, selected
+from tests.sharing_helpers import blog_post_on, plenary_on, registration_on
 
 GET, POST = "GET", "POST"
 
@@ -579,6 +583,49 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "projects:method_changes": both(FACILITATOR_ONLY),
     "projects:method_change_edit": both(FACILITATOR_ONLY),
     "landing:method_changes": {GET: row(200), POST: row(405)},
+    # Sharing (projects/views/sharing.py). The team sees the sharing page and starts blog posts;
+    # the facilitator (and admins) schedule plenaries and record who came (the built one has
+    # started; an empty POST records nothing and returns). Anyone signed in registers for a
+    # plenary (an empty POST: the form again). The registration is someone else's: its
+    # plenary's facilitator sees it but cannot change it.
+    "projects:sharing": {GET: WORKERS, POST: row(405)},
+    "projects:plenary_new": both(FACILITATOR_ONLY),
+    "projects:plenary": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(Redirect("built:started_plenary"), IDEA_ACTORS),
+    },
+    "projects:plenary_cancel": both(FACILITATOR_ONLY),  # an empty POST: "Enter a message"
+    "projects:plenary_register": both(signed_in_only),
+    "projects:plenary_registration": {
+        GET: row(404, anonymous=LOGIN, facilitator=200, admin=200),
+        POST: row(405),
+    },
+    "projects:plenary_registration_calendar": {
+        GET: row(404, anonymous=LOGIN, facilitator=403, admin=200),
+        POST: row(405),
+    },
+    "projects:plenary_registration_cancel": {
+        GET: row(404, anonymous=LOGIN, facilitator=403, admin=200),
+        POST: row(
+            404, anonymous=LOGIN, facilitator=403, admin=Redirect("built:plenary_registration")
+        ),
+    },
+    # Blog posts: the draft is the team member's (a VCS member lead). The team reads it; only
+    # its authors (and admins) change it; empty POSTs show the forms again, and submitting it
+    # without a council co-author shows why not. The facilitator reviews a submitted post.
+    "projects:blog_new": both(WORKERS),
+    "projects:blog_post": {GET: WORKERS, POST: row(405)},
+    **{
+        name: both(WORKERS | some(403, ("analyst", "reviewer", "facilitator")))
+        for name in ("projects:blog_edit", "projects:blog_authors")
+    },
+    "projects:blog_submit": {
+        GET: row(405),
+        POST: WORKERS | some(403, ("analyst", "reviewer", "facilitator")),
+    },
+    "projects:blog_review": both(WORKERS | some(403, ("team_member", "analyst", "reviewer"))),
+    # Published blog posts are public.
+    **{name: {GET: row(200), POST: row(405)} for name in ("landing:blog", "landing:blog_post")},
 }
 
 
@@ -857,6 +904,42 @@ def _method_change(programme: Programme) -> MethodChange:
     )[0]
 
 
+def _team_member_of(programme: Programme) -> list[User]:
+    """The team-member persona, if it exists and is on this programme's team."""
+    return list(
+        User.objects.filter(
+            email="team_member@example.org", memberships__programme=programme
+        ).distinct()
+    )
+
+
+def _started_plenary(programme: Programme) -> Plenary:
+    return plenary_on(programme, title="Findings, as presented", days=-1 / 24)
+
+
+def _plenary_registration(programme: Programme) -> PlenaryRegistration:
+    return registration_on(plenary_on(programme), _subject())
+
+
+def _draft_post(programme: Programme) -> BlogPost:
+    return blog_post_on(programme, _team_member_of(programme))
+
+
+def _submitted_post(programme: Programme) -> BlogPost:
+    return blog_post_on(
+        programme,
+        _team_member_of(programme),
+        title="A post waiting for review",
+        status=BlogPost.Status.SUBMITTED,
+    )
+
+
+def _published_post(programme: Programme) -> BlogPost:
+    return blog_post_on(
+        programme, [_subject()], title="A published post", status=BlogPost.Status.PUBLISHED
+    )
+
+
 # Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
 REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:solution_check_edit": lambda p: reverse(
@@ -883,6 +966,8 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:insight": lambda p: _insight(p).get_absolute_url(),
     "built:actions_meeting": lambda p: _actions_meeting(p).get_absolute_url(),
     "built:action_pack": lambda p: reverse("projects:action_pack", args=[selected(p).pk]),
+    "built:started_plenary": lambda p: _started_plenary(p).get_absolute_url(),
+    "built:plenary_registration": lambda p: _plenary_registration(p).get_absolute_url(),
     "built:workshop_book": lambda p: reverse(
         "projects:workshop_book", args=[selected(p).pk, _workshop(p).pk]
     ),
@@ -1151,6 +1236,40 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         }
         for name in ("landing:insight_csv", "landing:insight_json", "landing:insight_csvw")
     },
+    # Sharing.
+    **{
+        name: lambda p: {"slug": p.slug}
+        for name in (
+            "projects:sharing",
+            "projects:plenary_new",
+            "projects:blog_new",
+            "landing:blog",
+        )
+    },
+    "projects:plenary": lambda p: {"slug": p.slug, "pk": _started_plenary(p).pk},
+    **{
+        name: lambda p: {"slug": p.slug, "pk": plenary_on(p).pk}
+        for name in ("projects:plenary_register", "projects:plenary_cancel")
+    },
+    **{
+        name: lambda p: {"pk": _plenary_registration(p).pk}
+        for name in (
+            "projects:plenary_registration",
+            "projects:plenary_registration_calendar",
+            "projects:plenary_registration_cancel",
+        )
+    },
+    **{
+        name: lambda p: {"pk": _draft_post(p).pk}
+        for name in (
+            "projects:blog_post",
+            "projects:blog_edit",
+            "projects:blog_authors",
+            "projects:blog_submit",
+        )
+    },
+    "projects:blog_review": lambda p: {"pk": _submitted_post(p).pk},
+    "landing:blog_post": lambda p: {"slug": p.slug, "post": _published_post(p).slug},
     "account_confirm_email": lambda _: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
 }
@@ -1626,11 +1745,13 @@ def test_url_in_between_state(state, name, method, persona, programme_a) -> None
 # others are open to everyone signed in (booking an open slot, suggesting an idea, registering
 # interest in an announced project or in acting on an insight): across programmes, as for
 # someone on no team.
+# interest in an announced project): across programmes, as for someone on no team.
 OPEN_IN_EVERY_PROGRAMME = {
     "teams:office_hours_book",
     "projects:idea_new",
     "projects:interest",
     "landing:insight_interest",
+    "projects:plenary_register",
 }
 
 

@@ -48,6 +48,7 @@ from projects.models.reflection import (
     SurveyInvitation,
     SurveyResponse,
 )
+from projects.models.sharing import BlogPost, Plenary, PlenaryRegistration
 from projects.models.testing import (
     FeedbackItem,
     FinalCheck,
@@ -69,6 +70,7 @@ __all__ = [
     "ActionProgress",
     "ActionsMeeting",
     "ActionsMeetingInvitation",
+    "BlogPost",
     "Boundaries",
     "Criterion",
     "FeedbackItem",
@@ -81,6 +83,8 @@ __all__ = [
     "Licence",
     "MethodChange",
     "Phase",
+    "Plenary",
+    "PlenaryRegistration",
     "Project",
     "ProjectEvent",
     "ProjectMember",
@@ -293,6 +297,17 @@ def _register_audit_log() -> None:
     # answered are deliberately not recorded here (see projects/models/reflection.py).
     auditlog.register(Lesson)
     auditlog.register(MethodChange)
+    # Sharing: who scheduled, registered, wrote, submitted and published what.
+    auditlog.register(Plenary)
+    auditlog.register(
+        PlenaryRegistration,
+        exclude_fields=["emailed_sequence", "reminder_sent_at", "use_of_insights"],
+    )
+    auditlog.register(
+        BlogPost,
+        exclude_fields=["body", "version", "updated_at", "emailed_status"],
+        m2m_fields={"authors"},
+    )
 
 
 _register_audit_log()

@@ -14,6 +14,7 @@ from projects.demo import seed_idea_queue
 from projects.demo_actions import seed_actions
 from projects.demo_reflection import seed_reflection
 from projects.demo_selection import seed_selection
+from projects.demo_sharing import seed_sharing
 from projects.demo_solutions import seed_solutions
 from safety.demo import seed_datasets, seed_safety
 from scoping.demo import seed_scoping
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         seed_solutions(programmes)
         seed_actions(programmes)
         seed_reflection(programmes)
+        seed_sharing(programmes)
         self._print_sign_ins(created)
 
     def _print_sign_ins(self, created: set[str]) -> None:
