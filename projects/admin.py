@@ -3,9 +3,14 @@ from django.contrib import admin
 from cip.admin import ReadOnlyAdmin
 from projects.models import (
     Action,
+    BlogPost,
     FeedbackItem,
     Insight,
     InterestRegistration,
+    Lesson,
+    MethodChange,
+    Plenary,
+    PlenaryRegistration,
     Project,
     ProjectEvent,
     ProjectMember,
@@ -130,3 +135,45 @@ class ActionAdmin(ReadOnlyAdmin):
     list_filter = ["status", "public", "insight__programme"]
     search_fields = ["title", "owner__name", "insight__title"]
     list_select_related = ["owner", "insight"]
+
+
+@admin.register(Plenary)
+class PlenaryAdmin(ReadOnlyAdmin):
+    list_display = ["title", "programme", "starts_at", "capacity", "cancelled_at"]
+    list_filter = ["programme"]
+    search_fields = ["title", "place", "description"]
+    list_select_related = ["programme"]
+
+
+@admin.register(PlenaryRegistration)
+class PlenaryRegistrationAdmin(ReadOnlyAdmin):
+    list_display = ["plenary", "user", "status", "created_at"]
+    list_filter = ["status", "plenary__programme"]
+    search_fields = ["user__email", "plenary__title", "organisation_name", "use_of_insights"]
+    list_select_related = ["plenary", "user"]
+
+
+@admin.register(BlogPost)
+class BlogPostAdmin(ReadOnlyAdmin):
+    list_display = ["title", "programme", "status", "published_at"]
+    list_filter = ["status", "programme"]
+    search_fields = ["title", "body"]
+    list_select_related = ["programme"]
+    exclude = ["authors"]
+
+
+# Survey answers are deliberately not here: an anonymous answer must stay unlinkable.
+@admin.register(Lesson)
+class LessonAdmin(ReadOnlyAdmin):
+    list_display = ["title", "programme", "phase", "step", "is_public", "created_at"]
+    list_filter = ["phase", "step", "is_public", "programme"]
+    search_fields = ["title", "body"]
+    list_select_related = ["programme"]
+
+
+@admin.register(MethodChange)
+class MethodChangeAdmin(ReadOnlyAdmin):
+    list_display = ["version", "programme", "summary"]
+    list_filter = ["programme"]
+    search_fields = ["version", "summary", "body"]
+    list_select_related = ["programme"]

@@ -1354,6 +1354,11 @@ READ_ONLY_IN_ADMIN = (
     "projects.workshopbooking",
     "projects.feedbackitem",
     "projects.action",
+    "projects.plenary",
+    "projects.plenaryregistration",
+    "projects.blogpost",
+    "projects.lesson",
+    "projects.methodchange",
 )
 for _label in READ_ONLY_IN_ADMIN:
     ADMIN_MODEL_EXCEPTIONS |= {
@@ -1431,6 +1436,11 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
     ),
     "projects.feedbackitem": _feedback,
     "projects.action": _action,
+    "projects.plenary": lambda programme: plenary_on(programme),
+    "projects.plenaryregistration": _plenary_registration,
+    "projects.blogpost": _published_post,
+    "projects.lesson": _lesson,
+    "projects.methodchange": _method_change,
     "teams.user": lambda _: _subject(),
     "teams.organisation": lambda _: OrganisationFactory(name="Subject organisation"),
     "teams.programme": lambda programme: programme,
