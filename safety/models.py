@@ -181,6 +181,16 @@ class Dataset(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     redaction_attempts = models.PositiveSmallIntegerField(default=0)
     error_message = models.CharField(max_length=500, blank=True)  # never cell values
+    # The running scan or redaction's lease: which task holds it and until when. The task renews
+    # it while it lives; a lapsed lease means the worker died, and the reaper queues the work
+    # again (safety.services.datasets_requeue_stalled).
+    lease_holder = models.CharField(max_length=100, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the waiting work was last sent to the broker; cleared when a task claims it.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failure_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The owner may ask for a failed scan to be tried again once (audit-logged).
+    retried_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The scan's results beyond columns: small cells, k-anonymity, how postcodes were judged.
     rows = models.PositiveBigIntegerField(null=True, blank=True)
     quasi_identifiers = models.JSONField(default=list, blank=True)
@@ -233,6 +243,21 @@ class Dataset(models.Model):
         if not self.rows_total_estimate:
             return 0
         return min(100, round(100 * self.rows_done / self.rows_total_estimate))
+
+    @property
+    def failed_in_redaction(self) -> bool:
+        """Failed while writing the redacted copy (the scan had finished), not while scanning."""
+        return self.status == self.Status.FAILED and self.remedies_confirmed_at is not None
+
+    @property
+    def may_try_again(self) -> bool:
+        """A failed scan may be tried again once, while the file is kept."""
+        return (
+            self.status == self.Status.FAILED
+            and not self.failed_in_redaction
+            and self.retried_at is None
+            and self.files_deleted_at is None
+        )
 
 
 class ColumnFinding(models.Model):
@@ -634,6 +659,7 @@ def _register_audit_log() -> None:
             "remedies_confirmed_at",
             "retention_until",
             "files_deleted_at",
+            "retried_at",
         ],
     )
     auditlog.register(ColumnFinding, include_fields=["chosen_action", "quasi_identifier"])

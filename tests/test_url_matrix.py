@@ -313,6 +313,16 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "safety:dataset_upload": both(DATASET_OWNER_ONLY),  # empty POST: "Choose a file"
     "safety:dataset_sheet": both(DATASET_OWNER_ONLY),  # empty POST: "Choose the sheet"
     "safety:dataset_progress": {GET: DATASET_READERS, POST: row(405)},
+    # The dataset has not failed, so the owner is sent back to its progress page.
+    "safety:dataset_try_again": {
+        GET: row(405),
+        POST: row(
+            403,
+            anonymous=LOGIN,
+            team_member=Redirect("built:dataset_progress"),
+            **some(404, NOT_ON_TEAM_A),
+        ),
+    },
     "safety:dataset_report": {GET: DATASET_READERS, POST: row(405)},
     "safety:dataset_remedies": both(
         row(403, anonymous=LOGIN, reviewer=200, admin=200, **some(404, NOT_ON_TEAM_A))
@@ -735,6 +745,7 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
         "safety:check_edit",
         args=[SafetyCheck.objects.get(stage=Stage.SOLUTION, version=2).pk],
     ),
+    "built:dataset_progress": lambda p: reverse("safety:dataset_progress", args=[_dataset(p).pk]),
     "built:project_team": lambda p: reverse("projects:team", args=[selected(p).pk]),
     "built:scoping_session": lambda p: _scoping_session(p).get_absolute_url(),
     "built:scoping_inventory": lambda p: reverse(
@@ -815,6 +826,7 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         name: lambda p: {"pk": _dataset(p).pk}
         for name in (
             "safety:dataset_progress",
+            "safety:dataset_try_again",
             "safety:dataset_report",
             "safety:dataset_remedies",
             "safety:dataset_download_raw",
