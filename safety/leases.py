@@ -49,15 +49,14 @@ def claim(dataset_id: int, running: str, counter: str, sources: tuple[str, ...])
     """Take the dataset's work if it waits in one of `sources` with no live lease, counting the
     attempt; None when there is nothing to do or another run holds it."""
     holder = new_holder()
-    claimed = (
-        Dataset.objects.filter(free_of_live_lease(), pk=dataset_id, status__in=sources)
-        .update(
-            status=running,
-            lease_holder=holder,
-            lease_expires_at=_expiry(),
-            queued_at=None,
-            **{counter: F(counter) + 1},
-        )
+    claimed = Dataset.objects.filter(
+        free_of_live_lease(), pk=dataset_id, status__in=sources
+    ).update(
+        status=running,
+        lease_holder=holder,
+        lease_expires_at=_expiry(),
+        queued_at=None,
+        **{counter: F(counter) + 1},
     )
     return Lease(dataset_id, holder) if claimed else None
 
