@@ -479,6 +479,7 @@ def dataset_redact(*, dataset_id: int) -> bool:
     if not RedactedCopy.objects.filter(dataset=dataset, remedies_hash=digest).exists():
         try:
             with lease:
+                lease.renew(rows_done=0)
                 _write_redacted_copy(dataset, lease, findings, remedies, digest)
         except LeaseLost:
             logger.warning("Redaction of dataset %s stopped: another run holds it", dataset_id)

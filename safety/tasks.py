@@ -33,7 +33,12 @@ def redact_dataset(dataset_id: int) -> bool:
     return services.dataset_redact(dataset_id=dataset_id)
 
 
-@shared_task(name="safety.tasks.requeue_stalled_datasets", acks_late=True, time_limit=5 * 60)
+@shared_task(
+    name="safety.tasks.requeue_stalled_datasets",
+    acks_late=True,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+)
 def requeue_stalled_datasets() -> dict[str, int]:
     """Beat runs this every minute: queue again the scans and redactions whose worker died or
     whose message was lost, and fail those that have crashed their worker too often."""

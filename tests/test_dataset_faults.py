@@ -1,0 +1,274 @@
+"""Faults with production timeouts: real workers killed mid-task, and Redis flushed under them.
+
+The broker's visibility timeout stays at its production two hours: what brings the work back is
+the dataset's lease lapsing and beat's reaper queueing it again. Leases, the reaper and the
+bindings are shortened through the environment (3 s, every 2 s) so the tests take seconds, not
+minutes. Needs PostgreSQL and Redis, as tests/test_datasets_worker.py (whose worker fixture
+this reuses).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+from django.conf import settings
+
+from safety import services
+from safety.demo import synthetic_csv
+from safety.models import Dataset
+from safety.tasks import redact_dataset, scan_dataset
+from scoping.models import DataSource
+from tests.dataset_helpers import data_source, stored_dataset
+from tests.factories import OrganisationFactory
+from tests.tcp_proxy import TcpProxy
+from tests.test_datasets_worker import workers  # noqa: F401 (the fixture)
+from tests.test_services import BASE_DIR, WorkerProcess, _test_database_url
+
+pytestmark = pytest.mark.services
+
+ROWS = 2000
+CHUNK_ROWS = 50
+# The issue's promise: a killed scan completes within five minutes.
+RECOVERY_SECONDS = 5 * 60
+
+
+def _faults(queue: str, **extra: str) -> dict[str, str]:
+    """Settings for workers and beat: short leases, a quick reaper, slow chunks to kill in."""
+    return {
+        "DATASET_LEASE_SECONDS": "3",
+        "DATASET_REAPER_SECONDS": "2",
+        "DATASET_REQUEUE_SECONDS": "3",
+        "QUEUE_BINDINGS_SECONDS": "2",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,  # where the reaper's messages go
+        "DATASET_SCAN_CHUNK_ROWS": str(CHUNK_ROWS),
+        "DATASET_SCAN_CHUNK_DELAY": "0.1",
+        **extra,
+    }
+
+
+@pytest.fixture
+def beat(workers, tmp_path):  # noqa: F811
+    """Start `celery beat` (the database scheduler, on this test's database); stop it."""
+    started: list[WorkerProcess] = []
+
+    def start(**extra: str) -> WorkerProcess:
+        env = os.environ | {
+            "DATABASE_URL": _test_database_url(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            "PRIVATE_STORAGE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
+            "DEBUG": "true",
+            "TESTING": "true",
+            "PYTHONUNBUFFERED": "1",
+            **extra,
+        }
+        log = tmp_path / "beat.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "--app=cip",
+                    "beat",
+                    "--loglevel=INFO",
+                    f"--pidfile={tmp_path / 'beat.pid'}",
+                ],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        process_ = WorkerProcess(queue=workers.queue, nodename="beat", process=process, log=log)
+        started.append(process_)
+        return process_
+
+    yield start
+    for process in started:
+        process.stop()
+        print(f"--- beat output ---\n{process.output()}")
+
+
+def _wait_for(condition, what: str, seconds: float = RECOVERY_SECONDS) -> float:
+    """Wait for `condition`; returns the seconds it took."""
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > seconds:
+            pytest.fail(f"Timed out waiting for {what}")
+        time.sleep(0.2)
+    return time.monotonic() - start
+
+
+def _reload(dataset: Dataset) -> Dataset:
+    dataset.refresh_from_db()
+    return dataset
+
+
+def _twin_source(source: DataSource) -> DataSource:
+    """Another organisation's source on the same idea (the same pseudonym key) for a clean run."""
+    return DataSource.objects.create(
+        idea=source.idea,
+        name="Food bank visits, clean run",
+        kind=source.kind,
+        owner=OrganisationFactory(name="Southgate Food Bank"),
+    )
+
+
+def _findings(dataset: Dataset) -> list[tuple]:
+    return list(
+        dataset.findings.order_by("position").values_list(
+            "position",
+            "name",
+            "kind",
+            "pii_types",
+            "matches",
+            "confidence",
+            "suggested_action",
+            "quasi_identifier",
+            "masked_examples",
+        )
+    )
+
+
+def _holder(dataset: Dataset, processes: list[WorkerProcess]) -> WorkerProcess:
+    """The worker process whose run holds the dataset's lease (the holder names its pid)."""
+    pid = int(_reload(dataset).lease_holder.split(":")[1])
+    return next(p for p in processes if p.process.pid == pid)
+
+
+def _kill_when(dataset: Dataset, status: str, rows: int, processes: list[WorkerProcess]):
+    def reached() -> bool:
+        _reload(dataset)
+        return dataset.status == status and rows <= dataset.rows_done < ROWS
+
+    _wait_for(reached, f"the work to reach row {rows}", seconds=120)
+    victim = _holder(dataset, processes)
+    victim.process.send_signal(signal.SIGKILL)
+    victim.process.wait(timeout=10)
+    return victim
+
+
+def _stored(source: DataSource, tmp_path, name: str, **kwargs) -> Dataset:
+    folder = tmp_path / name
+    folder.mkdir()
+    return stored_dataset(source, folder, content=synthetic_csv(rows=ROWS), **kwargs)
+
+
+@pytest.mark.parametrize("kill_at", [0.1, 0.5, 0.9])
+def test_a_scan_killed_mid_way_completes_once_with_a_clean_runs_findings(
+    workers,  # noqa: F811
+    beat,
+    programme_a,
+    tmp_path,
+    settings,
+    kill_at,
+) -> None:
+    source = data_source(programme_a)
+    settings.DATASET_SCAN_CHUNK_ROWS = CHUNK_ROWS  # the clean run reads as the workers do
+    clean = _stored(_twin_source(source), tmp_path, "clean", upto="scanned")
+    faults = _faults(workers.queue)
+    running = [workers(**faults), workers(**faults)]
+    beat(**faults)
+    dataset = _stored(source, tmp_path, "killed", upto="uploaded")
+    scan_dataset.apply_async((dataset.pk,), queue=workers.queue)
+
+    victim = _kill_when(dataset, Dataset.Status.SCANNING, int(kill_at * ROWS), running)
+    took = _wait_for(lambda: _reload(dataset).status == Dataset.Status.SCANNED, "the scan")
+
+    assert took < RECOVERY_SECONDS
+    assert dataset.attempts == 2
+    assert (dataset.rows, dataset.error_message) == (ROWS, "")
+    assert _findings(dataset) == _findings(clean)
+    assert (dataset.k_anonymity, dataset.small_cells) == (clean.k_anonymity, clean.small_cells)
+    # Longer than a lease and two reaper rounds: nothing runs it a third time.
+    time.sleep(5)
+    assert (_reload(dataset).status, dataset.attempts) == (Dataset.Status.SCANNED, 2)
+    assert victim.process.returncode == -signal.SIGKILL
+
+
+def test_a_redaction_killed_mid_way_writes_the_same_bytes_as_a_clean_run(
+    workers,  # noqa: F811
+    beat,
+    programme_a,
+    tmp_path,
+    settings,
+    monkeypatch,
+) -> None:
+    source = data_source(programme_a)
+    settings.DATASET_SCAN_CHUNK_ROWS = CHUNK_ROWS
+    clean = _stored(_twin_source(source), tmp_path, "clean", upto="redacted")
+    dataset = _stored(source, tmp_path, "killed", upto="scanned")
+    faults = _faults(workers.queue)
+    running = [workers(**faults), workers(**faults)]
+    beat(**faults)
+    monkeypatch.setattr(
+        redact_dataset, "delay", lambda *a: redact_dataset.apply_async(a, queue=workers.queue)
+    )
+    services.dataset_remedies_confirm(
+        dataset=dataset, user=None, remedies={}, quasi_identifiers=dataset.quasi_identifiers
+    )
+
+    _kill_when(dataset, Dataset.Status.REDACTING, ROWS // 2, running)
+    took = _wait_for(lambda: _reload(dataset).status == Dataset.Status.REDACTED, "the redaction")
+
+    assert took < RECOVERY_SECONDS
+    assert dataset.redaction_attempts == 2
+    copy, clean_copy = dataset.redacted_copies.get(), clean.redacted_copies.get()
+    assert (copy.sha256, copy.size, copy.rows) == (clean_copy.sha256, clean_copy.size, ROWS)
+    # The raw files and one copy each: the killed run left nothing behind.
+    stored = settings.PRIVATE_STORAGE_ROOT / "datasets"
+    assert len([p for p in stored.iterdir() if not p.name.startswith(".")]) == 4
+
+
+def _proxied(url: str, proxy: TcpProxy) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=f"127.0.0.1:{proxy.port}"))
+
+
+def test_redis_restarted_empty_loses_no_queued_scan_and_runs_none_twice(
+    workers,  # noqa: F811
+    beat,
+    programme_a,
+    tmp_path,
+) -> None:
+    broker = urlsplit(settings.CELERY_BROKER_URL)
+    # Flush only this test's own database, named in the URL: Redis is shared.
+    assert broker.path.strip("/").isdigit(), "CELERY_BROKER_URL must name its database"
+    proxy = TcpProxy(broker.hostname or "127.0.0.1", broker.port or 6379)
+    proxy.start()
+    faults = _faults(workers.queue, CELERY_BROKER_URL=_proxied(settings.CELERY_BROKER_URL, proxy))
+    worker = workers(**faults)
+    beat(**faults)
+    source = data_source(programme_a)
+    busy = _stored(source, tmp_path, "busy", upto="uploaded")
+    (tmp_path / "waiting").mkdir()
+    waiting = stored_dataset(
+        source, tmp_path / "waiting", upto="uploaded", content=synthetic_csv(rows=200)
+    )
+    scan_dataset.apply_async((busy.pk,), queue=workers.queue)
+    scan_dataset.apply_async((waiting.pk,), queue=workers.queue)
+    _wait_for(lambda: _reload(busy).status == Dataset.Status.SCANNING, "the first scan", 120)
+    direct = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=5)
+    try:
+        assert direct.llen(workers.queue) == 1  # the second waits in Redis
+
+        proxy.stop()  # Redis goes away, and comes back with nothing
+        direct.flushdb()
+        proxy.start()
+    finally:
+        direct.close()
+
+    _wait_for(
+        lambda: _reload(waiting).status == Dataset.Status.SCANNED, "the lost scan", seconds=120
+    )
+    _wait_for(lambda: _reload(busy).status == Dataset.Status.SCANNED, "the first scan", 120)
+    assert (busy.attempts, waiting.attempts) == (1, 1)
+    assert worker.process.poll() is None
+    proxy.stop()
