@@ -14,6 +14,7 @@ app = Celery("cip")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
+
 class QueueBindings(bootsteps.StartStopStep):
     """Keep the worker's queues routable after Redis is flushed or restarted empty.
 
