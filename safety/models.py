@@ -10,8 +10,6 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from cryptography.fernet import Fernet
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -19,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cip.fields import OneLineCharField
+from cip.keys import fernet
 from cip.templatetags.govuk import govuk_date
 from scoping.models import DataSource, Idea
 from teams.models import Organisation, Programme, User
@@ -97,11 +96,11 @@ class ProjectSecret(models.Model):
 
     @classmethod
     def key_for(cls, idea: Idea) -> bytes:
-        fernet = Fernet(settings.DATA_ENCRYPTION_KEY)
+        keys = fernet()
         secret, _ = cls.objects.get_or_create(
-            idea=idea, defaults={"encrypted_key": fernet.encrypt(secrets.token_bytes(32))}
+            idea=idea, defaults={"encrypted_key": keys.encrypt(secrets.token_bytes(32))}
         )
-        return fernet.decrypt(bytes(secret.encrypted_key))
+        return keys.decrypt(bytes(secret.encrypted_key))
 
 
 class PostcodeHouseholds(models.Model):
@@ -642,6 +641,29 @@ class SharingAgreement(models.Model):
         return self.current_status(today) == self.Status.SIGNED and self.start_date <= today
 
 
+class KeyRotation(models.Model):
+    """One run of `manage.py rotate_encryption_key`: what it re-encrypted under the newest key,
+    what was already under it, and what it could not read. Kept in the audit log."""
+
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Which key, by a fingerprint that reveals nothing of it (HMAC of a fixed label).
+    key_fingerprint = models.CharField(max_length=16)
+    files_rotated = models.PositiveIntegerField(default=0)
+    files_current = models.PositiveIntegerField(default=0)
+    files_unreadable = models.PositiveIntegerField(default=0)
+    secrets_rotated = models.PositiveIntegerField(default=0)
+    secrets_current = models.PositiveIntegerField(default=0)
+    secrets_unreadable = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        state = "finished" if self.finished_at else "unfinished"
+        return f"Key rotation to {self.key_fingerprint} on {govuk_date(self.started_at)} ({state})"
+
+
 def _register_audit_log() -> None:
     from auditlog.registry import auditlog
 
@@ -666,6 +688,7 @@ def _register_audit_log() -> None:
     auditlog.register(SafetyCheck, m2m_fields={"analysts"})
     auditlog.register(CheckCondition)
     auditlog.register(SharingAgreement, m2m_fields={"parties", "data_sources"})
+    auditlog.register(KeyRotation)
 
 
 _register_audit_log()

@@ -346,7 +346,7 @@ def _stream(dataset: Dataset, path: Path, what: str) -> FileResponse:
     else:
         filename, content_type = f"{stem}-redacted.csv", "text/csv"
     response = FileResponse(
-        open_decrypted(path, storage.key()),
+        open_decrypted(path, storage.keys()),
         as_attachment=True,
         filename=filename,
         content_type=content_type or "application/octet-stream",
