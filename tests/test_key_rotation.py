@@ -186,11 +186,19 @@ def test_a_file_under_a_key_no_longer_listed_fails_the_command(
 def test_the_settings_take_a_list_of_keys_and_refuse_a_bad_one() -> None:
     def check(**env: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-c", "from django.conf import settings; import django; "
-             "django.setup(); print(settings.DATA_ENCRYPTION_KEY)"],
+            [
+                sys.executable,
+                "-c",
+                "from django.conf import settings; import django; "
+                "django.setup(); print(settings.DATA_ENCRYPTION_KEY)",
+            ],
             cwd=BASE_DIR,
-            env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "cip.settings",
-                 "DEBUG": "true", **env},
+            env={
+                "PATH": "/usr/bin:/bin",
+                "DJANGO_SETTINGS_MODULE": "cip.settings",
+                "DEBUG": "true",
+                **env,
+            },
             capture_output=True,
             text=True,
             timeout=60,
