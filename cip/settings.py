@@ -37,16 +37,26 @@ SECRET_KEY = _required_in_production(
 # Generate one with `make key`. To rotate, list the new key first in DATA_ENCRYPTION_KEYS
 # (comma-separated, the old ones after it): everything is written under the first and read
 # under any, until `manage.py rotate_encryption_key` has re-encrypted what is stored.
-DATA_ENCRYPTION_KEYS = env.list("DATA_ENCRYPTION_KEYS", default=[]) or [
-    _required_in_production("DATA_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=")
+DATA_ENCRYPTION_KEYS = [
+    k.strip() for k in env.list("DATA_ENCRYPTION_KEYS", default=[]) if k.strip()
 ]
+if not DATA_ENCRYPTION_KEYS:
+    DATA_ENCRYPTION_KEYS = [
+        _required_in_production(
+            "DATA_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
+        )
+    ]
+elif env.str("DATA_ENCRYPTION_KEY", default="") not in ("", *DATA_ENCRYPTION_KEYS):
+    raise ImproperlyConfigured(
+        "DATA_ENCRYPTION_KEY is not in DATA_ENCRYPTION_KEYS: list every key there, newest first."
+    )
 for _key in DATA_ENCRYPTION_KEYS:
     try:
         Fernet(_key)
     except ValueError as error:
         raise ImproperlyConfigured(
-            "DATA_ENCRYPTION_KEY (and each of DATA_ENCRYPTION_KEYS) must be 32 url-safe base64 "
-            "bytes: generate one with `make key`."
+            "DATA_ENCRYPTION_KEY must be 32 url-safe base64 bytes (each of DATA_ENCRYPTION_KEYS "
+            "too): generate one with `make key`."
         ) from error
 DATA_ENCRYPTION_KEY = DATA_ENCRYPTION_KEYS[0]  # the newest: what new data is encrypted with
 ALLOWED_HOSTS = env.list(

@@ -155,10 +155,10 @@ def _kill_when(dataset: Dataset, status: str, rows: int, processes: list[WorkerP
     return victim
 
 
-def _stored(source: DataSource, tmp_path, name: str, **kwargs) -> Dataset:
+def _stored(source: DataSource, tmp_path, name: str, rows: int = ROWS, **kwargs) -> Dataset:
     folder = tmp_path / name
     folder.mkdir()
-    return stored_dataset(source, folder, content=synthetic_csv(rows=ROWS), **kwargs)
+    return stored_dataset(source, folder, content=synthetic_csv(rows=rows), **kwargs)
 
 
 def test_a_scan_killed_early_and_late_completes_once_with_a_clean_runs_findings(
@@ -245,7 +245,7 @@ def broker_proxy():
     proxy.stop()
 
 
-def test_redis_restarted_empty_loses_no_queued_scan_and_runs_none_twice(
+def test_redis_emptied_loses_no_queued_scan_and_runs_none_twice(
     broker_proxy,
     workers,  # noqa: F811
     beat,
@@ -257,13 +257,12 @@ def test_redis_restarted_empty_loses_no_queued_scan_and_runs_none_twice(
     assert broker.path.strip("/").isdigit(), "CELERY_BROKER_URL must name its database"
     proxy = broker_proxy
     faults = _faults(workers.queue, CELERY_BROKER_URL=_proxied(settings.CELERY_BROKER_URL, proxy))
-    worker = workers(**faults)
-    beat(**faults)
+    worker, scheduler = workers(**faults), beat(**faults)
     source = data_source(programme_a)
     busy = _stored(source, tmp_path, "busy", upto="uploaded")
-    (tmp_path / "waiting").mkdir()
-    waiting = stored_dataset(
-        source, tmp_path / "waiting", upto="uploaded", content=synthetic_csv(rows=200)
+    waiting, later = (
+        _stored(source, tmp_path, name, upto="uploaded", rows=rows)
+        for name, rows in (("waiting", 200), ("later", 100))
     )
     scan_dataset.apply_async((busy.pk,), queue=workers.queue)
     scan_dataset.apply_async((waiting.pk,), queue=workers.queue)
@@ -271,16 +270,22 @@ def test_redis_restarted_empty_loses_no_queued_scan_and_runs_none_twice(
     direct = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=5)
     try:
         assert direct.llen(workers.queue) == 1  # the second waits in Redis
-
-        proxy.stop()  # Redis goes away, and comes back with nothing
+        # Emptied under the connected worker and beat (FLUSHDB): the waiting message is lost,
+        # and with it the queue's binding, without which Redis routes nothing to the queue.
         direct.flushdb()
+        _wait_for(lambda: _reload(waiting).status == Dataset.Status.SCANNED, "the lost scan", 120)
+        assert (_reload(busy).status, busy.attempts, waiting.attempts) == ("scanned", 1, 1)
+
+        # Restarted empty: every connection cut, and nothing kept.
+        proxy.stop()
+        direct.flushdb()
+        time.sleep(1)
         proxy.start()
     finally:
         direct.close()
+    scan_dataset.apply_async((later.pk,), queue=workers.queue)
+    _wait_for(lambda: _reload(later).status == Dataset.Status.SCANNED, "a scan after", 120)
 
-    _wait_for(
-        lambda: _reload(waiting).status == Dataset.Status.SCANNED, "the lost scan", seconds=120
-    )
-    _wait_for(lambda: _reload(busy).status == Dataset.Status.SCANNED, "the first scan", 120)
-    assert (busy.attempts, waiting.attempts) == (1, 1)
-    assert worker.process.poll() is None
+    assert later.attempts == 1
+    assert (_reload(busy).attempts, _reload(waiting).attempts) == (1, 1)
+    assert worker.process.poll() is None and scheduler.process.poll() is None

@@ -209,3 +209,6 @@ def test_the_settings_take_a_list_of_keys_and_refuse_a_bad_one() -> None:
     refused = check(DATA_ENCRYPTION_KEYS=f"{NEW},not-a-key")
     assert refused.returncode != 0
     assert "each of DATA_ENCRYPTION_KEYS" in refused.stderr
+    mismatched = check(DATA_ENCRYPTION_KEYS=NEW, DATA_ENCRYPTION_KEY=OLD)
+    assert "DATA_ENCRYPTION_KEY is not in DATA_ENCRYPTION_KEYS" in mismatched.stderr
+    assert check(DATA_ENCRYPTION_KEYS=f"{NEW},{OLD}", DATA_ENCRYPTION_KEY=OLD).returncode == 0
