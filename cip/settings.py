@@ -363,9 +363,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks go to this queue unless routed elsewhere (the worker tests give theirs one of its own).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-# How often a worker writes its queues' bindings into Redis again, so a flushed Redis routes
-# messages again within this many seconds (cip/celery.py).
-QUEUE_BINDINGS_SECONDS = env.float("QUEUE_BINDINGS_SECONDS", default=30.0)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat's DatabaseScheduler copies these entries into its PeriodicTask table each time it starts.
