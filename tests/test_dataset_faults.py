@@ -2,8 +2,8 @@
 
 The broker's visibility timeout stays at its production two hours: what brings the work back is
 the dataset's lease lapsing and beat's reaper queueing it again. Leases and the reaper are
-shortened through the environment (3 s, every 2 s) so the tests take seconds, not minutes. Needs PostgreSQL and Redis, as tests/test_datasets_worker.py (whose worker fixture
-this reuses).
+shortened through the environment (3 s, every 2 s) so the tests take seconds, not minutes.
+Needs PostgreSQL and Redis, as tests/test_datasets_worker.py (whose worker fixture this reuses).
 """
 
 from __future__ import annotations
