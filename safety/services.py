@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from cip.templatetags.govuk import govuk_date
 from safety import leases, storage
@@ -185,13 +186,24 @@ def dataset_choose_sheet(*, dataset: Dataset, sheet: str) -> Dataset:
 def _queue_scan(dataset: Dataset) -> None:
     from safety.tasks import scan_dataset  # noqa: PLC0415 (tasks import this module)
 
-    transaction.on_commit(lambda: scan_dataset.delay(dataset.pk))
+    transaction.on_commit(lambda: _send(scan_dataset, dataset.pk))
 
 
 def _queue_redaction(dataset: Dataset) -> None:
     from safety.tasks import redact_dataset  # noqa: PLC0415
 
-    transaction.on_commit(lambda: redact_dataset.delay(dataset.pk))
+    transaction.on_commit(lambda: _send(redact_dataset, dataset.pk))
+
+
+def _send(task, dataset_id: int) -> None:
+    """Send the task; with the broker away the upload still stands, and the reaper sends it
+    once the dataset has waited DATASET_REQUEUE_SECONDS."""
+    try:
+        task.delay(dataset_id)
+    except OperationalError as error:
+        logger.warning(
+            "Dataset %s not queued (%s): the reaper will", dataset_id, type(error).__name__
+        )
 
 
 def _claim(

@@ -9,11 +9,13 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
 from cip.dashboard import tasks_for
 from safety import leases, services
+from safety.demo import synthetic_csv
 from safety.models import MAX_ATTEMPTS, ColumnFinding, Dataset
 from safety.tasks import email_dataset_failed
 from tests.dataset_helpers import data_source, stored_dataset
@@ -198,6 +200,36 @@ def test_the_reaper_queues_a_lapsed_redaction_as_a_redaction(
     dataset.refresh_from_db()
     assert (dataset.status, dataset.redaction_attempts) == (Dataset.Status.REDACTED, 2)
     assert dataset.redacted_copies.count() == copies == 1
+
+
+def test_an_upload_stands_when_the_broker_is_away_and_the_reaper_sends_it_later(
+    source, team_member, client_for, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError  # noqa: PLC0415
+
+    from safety.tasks import scan_dataset  # noqa: PLC0415
+
+    def away(*args):
+        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
+
+    sent = scan_dataset.delay
+    monkeypatch.setattr(scan_dataset, "delay", away)
+    url = reverse("safety:dataset_upload", args=[source.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(team_member).post(
+            url, {"file": SimpleUploadedFile("visits.csv", synthetic_csv(rows=20))}
+        )
+
+    dataset = Dataset.objects.get()
+    assert response.status_code == 302
+    assert dataset.status == Dataset.Status.UPLOADED and dataset.queued_at is not None
+    monkeypatch.setattr(scan_dataset, "delay", sent)  # the broker is back
+    Dataset.objects.update(
+        queued_at=timezone.now() - timedelta(seconds=settings.DATASET_REQUEUE_SECONDS + 1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.datasets_requeue_stalled() == {"queued": 1, "failed": 0}
+    assert Dataset.objects.get().status == Dataset.Status.SCANNED
 
 
 # --- Datasets that keep crashing their worker ----------------------------------------------------
