@@ -4,6 +4,7 @@ from safety.models import (
     ColumnFinding,
     Dataset,
     DatasetAccess,
+    KeyRotation,
     PostcodeHouseholds,
     RedactedCopy,
     SafetySettings,
@@ -45,6 +46,10 @@ class DatasetAdmin(admin.ModelAdmin):
         "attempts",
         "redaction_attempts",
         "error_message",
+        "lease_holder",
+        "lease_expires_at",
+        "queued_at",
+        "retried_at",
         "files_deleted_at",
     ]
     fields = [*readonly_fields, "retention_until"]
@@ -109,3 +114,28 @@ class SafetySettingsAdmin(admin.ModelAdmin):
     list_display = ["programme", "min_cell_count"]
     search_fields = ["programme__name"]
     list_select_related = ["programme"]
+
+
+@admin.register(KeyRotation)
+class KeyRotationAdmin(admin.ModelAdmin):
+    """Runs of `manage.py rotate_encryption_key`: written by the command only."""
+
+    list_per_page = 50
+    list_display = [
+        "started_at",
+        "finished_at",
+        "key_fingerprint",
+        "files_rotated",
+        "files_current",
+        "files_unreadable",
+        "secrets_rotated",
+        "secrets_unreadable",
+    ]
+    search_fields = ["key_fingerprint"]
+    readonly_fields = [field.name for field in KeyRotation._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -62,6 +62,7 @@ from safety.demo import approved_check
 from safety.models import (
     Dataset,
     DatasetAccess,
+    KeyRotation,
     PostcodeHouseholds,
     SafetyCheck,
     SafetySettings,
@@ -1037,6 +1038,13 @@ ADMIN_MODEL_EXCEPTIONS: dict[tuple[str, str], dict[str, Expect]] = {
     # page. (An empty POST to change lacks the history inline's management form: shown again.)
     ("projects.project", "add"): both(403),
     ("projects.project", "delete"): both(403),
+    # Key rotations are written by the command only; every field is read-only.
+    ("safety.keyrotation", "add"): both(403),
+    ("safety.keyrotation", "delete"): both(403),
+    ("safety.keyrotation", "change"): {
+        GET: 200,
+        POST: Redirect("admin:safety_keyrotation_changelist"),
+    },
     ("cip.workerheartbeat", "add"): both(403),
     ("cip.workerheartbeat", "change"): {
         GET: 200,
@@ -1098,6 +1106,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
         postcode="NW5 1TL", households=12
     ),
     "safety.safetysettings": lambda programme: SafetySettings.objects.create(programme=programme),
+    "safety.keyrotation": lambda _: KeyRotation.objects.create(key_fingerprint="0123456789abcdef"),
     "teams.user": lambda _: _subject(),
     "teams.organisation": lambda _: OrganisationFactory(name="Subject organisation"),
     "teams.programme": lambda programme: programme,
