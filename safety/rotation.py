@@ -65,6 +65,9 @@ def encryption_keys_rotate() -> KeyRotation:
     """Re-encrypt every stored file and every secret in the database under the newest key."""
     run = KeyRotation.objects.create(key_fingerprint=key_fingerprint(settings.DATA_ENCRYPTION_KEY))
     keys = storage.keys()
+    root = Path(settings.PRIVATE_STORAGE_ROOT)
+    for leftover in root.rglob(".rotating-*") if root.exists() else ():
+        leftover.unlink(missing_ok=True)  # an earlier run was killed mid-file
     for number, path in enumerate(stored_files(), 1):
         try:
             rotated = reencrypt(path, keys)

@@ -59,6 +59,29 @@ def test_a_file_under_an_older_key_is_read_and_moved_to_the_newest(tmp_path) -> 
     assert [p.name for p in tmp_path.iterdir()] == ["stored"]  # no temporary file left
 
 
+def test_a_rotation_stopped_mid_file_leaves_the_file_whole(tmp_path, monkeypatch) -> None:
+    from safety import encryption  # noqa: PLC0415
+
+    old, new = derive_key(OLD), derive_key(NEW)
+    path = tmp_path / "stored"
+    data = b"visits\n" * 300_000
+    encrypt_to_path(io.BytesIO(data), path, old)
+    original = encryption.encrypt_to_path
+
+    def dies_half_way(source, destination, key):
+        source.read(1024 * 1024)  # part of the file read and written, then the power goes
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(encryption, "encrypt_to_path", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        reencrypt(path, [new, old])
+    monkeypatch.setattr(encryption, "encrypt_to_path", original)
+
+    assert _read(path, [new, old]) == data and key_index(path, [new, old]) == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["stored"]
+    assert reencrypt(path, [new, old]) and _read(path, [new]) == data
+
+
 def test_a_file_under_no_configured_key_is_refused(tmp_path) -> None:
     path = tmp_path / "stored"
     encrypt_to_path(io.BytesIO(b"secret"), path, derive_key(OLD))
