@@ -217,6 +217,7 @@ def dataset_progress(request: HttpRequest, pk: int) -> HttpResponse:
         "may_try_again": dataset.may_try_again
         and can(request.user, "safety.try_dataset_again", dataset),
         "may_upload": can(request.user, "safety.upload_dataset", dataset.data_source),
+        "may_choose_remedies": can(request.user, "safety.choose_remedies", dataset),
     }
     return render(request, "safety/dataset_progress.html", context)
 

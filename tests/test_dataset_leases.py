@@ -369,7 +369,7 @@ def test_only_the_owner_may_try_again(uploaded, reviewer, client_for):
 
 
 def test_a_failed_redaction_is_tried_again_by_confirming_the_remedies(
-    source, team_member, reviewer, tmp_path
+    source, team_member, reviewer, tmp_path, client_for
 ):
     dataset = stored_dataset(source, tmp_path, upto="scanned", uploader=team_member)
     Dataset.objects.filter(pk=dataset.pk).update(
@@ -378,6 +378,10 @@ def test_a_failed_redaction_is_tried_again_by_confirming_the_remedies(
         redaction_attempts=MAX_ATTEMPTS,
     )
     dataset.refresh_from_db()
+    page = client_for(reviewer).get(reverse("safety:dataset_progress", args=[dataset.pk]))
+    assert "Confirm the remedies again" in page.content.decode()
+    owner_page = client_for(team_member).get(reverse("safety:dataset_progress", args=[dataset.pk]))
+    assert "The reviewer can confirm the remedies again" in owner_page.content.decode()
 
     services.dataset_remedies_confirm(
         dataset=dataset, user=reviewer, remedies={}, quasi_identifiers=dataset.quasi_identifiers
