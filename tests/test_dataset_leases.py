@@ -390,3 +390,12 @@ def test_a_failed_redaction_is_tried_again_by_confirming_the_remedies(
     dataset.refresh_from_db()
     assert (dataset.status, dataset.redaction_attempts) == (Dataset.Status.REDACTING, 0)
     assert dataset.queued_at is not None and dataset.error_message == ""
+
+
+def test_beat_runs_the_reaper_every_minute(settings) -> None:
+    from cip.celery import app  # noqa: PLC0415
+
+    entry = settings.CELERY_BEAT_SCHEDULE["dataset-reaper"]
+    assert entry == {"task": "safety.tasks.requeue_stalled_datasets", "schedule": 60.0}
+    assert entry["task"] in app.tasks
+    assert settings.DATASET_LEASE_SECONDS < settings.DATASET_REQUEUE_SECONDS <= 5 * 60
