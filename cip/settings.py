@@ -33,16 +33,32 @@ def _required_in_production(name: str, development_default: str) -> str:
 SECRET_KEY = _required_in_production(
     "SECRET_KEY", "development-only-secret-key-never-use-in-production-0123456789"
 )
-# Fernet key for files at rest (uploaded datasets). Generate one with `make key`.
-DATA_ENCRYPTION_KEY = _required_in_production(
-    "DATA_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
-)
-try:
-    Fernet(DATA_ENCRYPTION_KEY)
-except ValueError as error:
+# Fernet keys for data at rest (uploaded files, pseudonym secrets, second-factor secrets).
+# Generate one with `make key`. To rotate, list the new key first in DATA_ENCRYPTION_KEYS
+# (comma-separated, the old ones after it): everything is written under the first and read
+# under any, until `manage.py rotate_encryption_key` has re-encrypted what is stored.
+DATA_ENCRYPTION_KEYS = [
+    k.strip() for k in env.list("DATA_ENCRYPTION_KEYS", default=[]) if k.strip()
+]
+if not DATA_ENCRYPTION_KEYS:
+    DATA_ENCRYPTION_KEYS = [
+        _required_in_production(
+            "DATA_ENCRYPTION_KEY", "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE="
+        )
+    ]
+elif env.str("DATA_ENCRYPTION_KEY", default="") not in ("", *DATA_ENCRYPTION_KEYS):
     raise ImproperlyConfigured(
-        "DATA_ENCRYPTION_KEY must be 32 url-safe base64 bytes: generate one with `make key`."
-    ) from error
+        "DATA_ENCRYPTION_KEY is not in DATA_ENCRYPTION_KEYS: list every key there, newest first."
+    )
+for _key in DATA_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            "DATA_ENCRYPTION_KEY must be 32 url-safe base64 bytes (each of DATA_ENCRYPTION_KEYS "
+            "too): generate one with `make key`."
+        ) from error
+DATA_ENCRYPTION_KEY = DATA_ENCRYPTION_KEYS[0]  # the newest: what new data is encrypted with
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
 )
@@ -304,6 +320,14 @@ DATASET_MAX_COLUMNS = env.int("DATASET_MAX_COLUMNS", default=500)
 # Test-only: seconds a scan sleeps after each chunk, so a test can kill a worker mid-scan.
 DATASET_SCAN_CHUNK_DELAY = env.float("DATASET_SCAN_CHUNK_DELAY", default=0.0)
 DATASET_SCAN_CHUNK_ROWS = env.int("DATASET_SCAN_CHUNK_ROWS", default=50_000)
+# A running scan or redaction holds a lease on its dataset, renewed after every chunk (and every
+# third of the lease while it works between chunks). A lease left to lapse means its worker died:
+# the reaper, run by beat every DATASET_REAPER_SECONDS, queues the work again. Work waiting with
+# no task taking it for DATASET_REQUEUE_SECONDS (its message was lost, say Redis was flushed)
+# is queued again too; a task that finds a live lease leaves the dataset alone.
+DATASET_LEASE_SECONDS = env.int("DATASET_LEASE_SECONDS", default=3 * 60)
+DATASET_REQUEUE_SECONDS = env.int("DATASET_REQUEUE_SECONDS", default=5 * 60)
+DATASET_REAPER_SECONDS = env.float("DATASET_REAPER_SECONDS", default=60.0)
 # Safety checks: the reviewers are reminded once about a check waiting longer than this many
 # working days; agreement holders are reminded this many days before a review or end date.
 SAFETY_CHECK_REMINDER_WORKING_DAYS = env.int("SAFETY_CHECK_REMINDER_WORKING_DAYS", default=5)
@@ -337,6 +361,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks go to this queue unless routed elsewhere (the worker tests give theirs one of its own).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat's DatabaseScheduler copies these entries into its PeriodicTask table each time it starts.
@@ -351,6 +377,11 @@ CELERY_BEAT_SCHEDULE = {
     "dataset-retention": {
         "task": "safety.tasks.delete_expired_dataset_files",
         "schedule": 6 * 60 * 60.0,
+    },
+    # Scans and redactions whose worker died, or whose message was lost, are queued again.
+    "dataset-reaper": {
+        "task": "safety.tasks.requeue_stalled_datasets",
+        "schedule": DATASET_REAPER_SECONDS,
     },
     # Checks waiting too long remind their reviewers; agreements near their review or end date
     # remind their keepers, and lapse at their end date. Each reminder is sent once.

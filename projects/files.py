@@ -14,7 +14,7 @@ from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from safety.encryption import encrypt_to_path, open_decrypted
-from safety.storage import key
+from safety.storage import key, keys
 
 MAX_SKETCH_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -68,7 +68,7 @@ def store(data: bytes) -> str:
 
 
 def read(name: str) -> bytes:
-    with open_decrypted(path_for(name), key()) as source:
+    with open_decrypted(path_for(name), keys()) as source:
         return source.read()
 
 

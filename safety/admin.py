@@ -6,6 +6,7 @@ from safety.models import (
     ColumnFinding,
     Dataset,
     DatasetAccess,
+    KeyRotation,
     PostcodeHouseholds,
     RedactedCopy,
     SafetyCheck,
@@ -49,6 +50,10 @@ class DatasetAdmin(admin.ModelAdmin):
         "attempts",
         "redaction_attempts",
         "error_message",
+        "lease_holder",
+        "lease_expires_at",
+        "queued_at",
+        "retried_at",
         "files_deleted_at",
     ]
     fields = [*readonly_fields, "retention_until"]
@@ -141,3 +146,28 @@ class SharingAgreementAdmin(ReadOnlyAdmin):
     search_fields = ["title", "external_reference", "purpose"]
     list_select_related = ["programme"]
     exclude = ["parties", "data_sources", "document_stored_name"]
+
+
+@admin.register(KeyRotation)
+class KeyRotationAdmin(admin.ModelAdmin):
+    """Runs of `manage.py rotate_encryption_key`: written by the command only."""
+
+    list_per_page = 50
+    list_display = [
+        "started_at",
+        "finished_at",
+        "key_fingerprint",
+        "files_rotated",
+        "files_current",
+        "files_unreadable",
+        "secrets_rotated",
+        "secrets_unreadable",
+    ]
+    search_fields = ["key_fingerprint"]
+    readonly_fields = [field.name for field in KeyRotation._meta.fields if field.name != "id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

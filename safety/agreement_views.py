@@ -149,7 +149,7 @@ def agreement_download(request: HttpRequest, pk: int) -> HttpResponse:
             ready = False
         else:
             response = FileResponse(
-                open_decrypted(path, storage.key()),
+                open_decrypted(path, storage.keys()),
                 as_attachment=True,
                 filename=agreement.document_name,
                 content_type="application/octet-stream",

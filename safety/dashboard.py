@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -30,6 +31,19 @@ def dataset_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
             owner_id=user.organisation_id, status=Dataset.Status.CHOOSING_SHEET
         ).order_by("pk")
         yield TaskGroup("Sheets to choose", sheets, _sheet_task)
+        # Until a newer file for the same data source replaces it.
+        newer = Dataset.objects.filter(data_source=OuterRef("data_source"), pk__gt=OuterRef("pk"))
+        failed = (
+            Dataset.objects.filter(
+                owner_id=user.organisation_id,
+                status=Dataset.Status.FAILED,
+                remedies_confirmed_at__isnull=True,
+                files_deleted_at__isnull=True,
+            )
+            .exclude(Exists(newer))
+            .order_by("pk")
+        )
+        yield TaskGroup("Files that could not be scanned", failed, _failed_task)
     reviewing = user.memberships.active().filter(role=Role.INFORMATION_RIGHTS)
     # Not their own organisation's data nor their own upload: someone else decides those.
     to_review = (
@@ -102,4 +116,13 @@ def _remedies_task(dataset: Dataset) -> Task:
         url=reverse("safety:dataset_remedies", args=[dataset.pk]),
         hint="The scan has finished: decide what happens to each column before analysts "
         "get a redacted copy.",
+    )
+
+
+def _failed_task(dataset: Dataset) -> Task:
+    again = "try the scan again once, or " if dataset.may_try_again else ""
+    return Task(
+        title=f"{dataset.original_filename} could not be scanned",
+        url=reverse("safety:dataset_progress", args=[dataset.pk]),
+        hint=f"{dataset.error_message} You can {again}upload a corrected file.",
     )

@@ -4,10 +4,11 @@ task run twice sends once, and gives the claim back if sending fails, so a retry
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cip.emails import absolute_url, send_templated
-from safety.models import SafetyCheck, SharingAgreement
+from safety.models import Dataset, SafetyCheck, SharingAgreement
 from teams.models import Role, User
 
 
@@ -62,4 +63,39 @@ def agreement_reminder_email(*, agreement_id: int, which: str) -> bool:
             "url": absolute_url(agreement.get_absolute_url()),
         }
         send_templated("safety/email/agreement_date.txt", to=to, context=context)
+    return True
+
+
+def _dataset_people(dataset: Dataset) -> list[str]:
+    """Who hears that a dataset's work failed: its uploader (or, if they have gone, their
+    organisation's confirmed members), and for a redaction the reviewer who confirmed it."""
+    people = User.objects.filter(is_active=True)
+    if dataset.uploaded_by_id and dataset.uploaded_by.is_active:
+        to = {dataset.uploaded_by.email}
+    else:
+        owners = people.filter(organisation_id=dataset.owner_id, organisation_confirmed=True)
+        to = set(owners.values_list("email", flat=True))
+    reviewer = dataset.remedies_confirmed_by
+    if dataset.failed_in_redaction and reviewer is not None and reviewer.is_active:
+        to.add(reviewer.email)
+    return sorted(to)
+
+
+def dataset_failed_email(*, dataset_id: int) -> bool:
+    """Tell the dataset's people that its scan or redaction failed, and what they can do."""
+    with transaction.atomic():
+        claimed = Dataset.objects.filter(
+            pk=dataset_id, status=Dataset.Status.FAILED, failure_emailed_at=None
+        ).update(failure_emailed_at=timezone.now())
+        if not claimed:
+            return False
+        dataset = Dataset.objects.select_related(
+            "uploaded_by", "remedies_confirmed_by", "data_source__idea__programme"
+        ).get(pk=dataset_id)
+        to = _dataset_people(dataset)
+        if not to:
+            return False
+        path = reverse("safety:dataset_progress", args=[dataset.pk])
+        context = {"dataset": dataset, "url": absolute_url(path)}
+        send_templated("safety/email/dataset_failed.txt", to=to, context=context)
     return True

@@ -4,6 +4,8 @@ Files can be hundreds of megabytes, so they are encrypted in 1 MiB chunks with A
 STREAM construction): each chunk's nonce is a random per-file prefix plus the chunk's number, and
 the last chunk is marked, so chunks cannot be reordered, dropped or truncated without detection.
 The AES key is derived from DATA_ENCRYPTION_KEY with HKDF, so one setting serves every purpose.
+Several keys may be configured (DATA_ENCRYPTION_KEYS, newest first, during a rotation): files are
+written under the newest and read under whichever opens their first chunk, as MultiFernet does.
 
 File layout: MAGIC (8 bytes) | nonce prefix (7 bytes) | chunks, each a 4-byte big-endian length
 followed by that many bytes of ciphertext (plaintext chunk + 16-byte tag).
@@ -16,7 +18,7 @@ import io
 import os
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -85,29 +87,78 @@ def encrypt_to_path(source: BinaryIO, destination: Path, key: bytes) -> StoredFi
     return StoredFile(sha256=digest.hexdigest(), size=size)
 
 
-def iter_decrypted(path: Path, key: bytes) -> Iterator[bytes]:
-    """Yield the plaintext chunk by chunk, raising DecryptionError on any tampering."""
-    aead = AESGCM(key)
-    with open(path, "rb") as encrypted:
-        header = encrypted.read(len(MAGIC) + _PREFIX_SIZE)
-        if len(header) != len(MAGIC) + _PREFIX_SIZE or not header.startswith(MAGIC):
-            raise DecryptionError("Not an encrypted Community Insights file")
-        prefix = header[len(MAGIC) :]
-        counter = 0
-        length_bytes = encrypted.read(_LENGTH.size)
-        while length_bytes:
-            if len(length_bytes) != _LENGTH.size:
-                raise DecryptionError("The encrypted file is truncated")
-            sealed = _read_exactly(encrypted, _LENGTH.unpack(length_bytes)[0])
-            length_bytes = encrypted.read(_LENGTH.size)
-            last = not length_bytes
-            try:
-                yield aead.decrypt(_nonce(prefix, counter, last), sealed, None)
-            except InvalidTag as error:
-                raise DecryptionError("The file is damaged or the key is wrong") from error
-            counter += 1
-        if counter == 0:
+Keys = bytes | Sequence[bytes]
+
+
+def _open_first(keys: Keys, nonce: bytes, sealed: bytes) -> tuple[int, AESGCM, bytes]:
+    """Which key opens the first chunk (its index), its cipher and the chunk's plaintext."""
+    for index, key in enumerate([keys] if isinstance(keys, bytes) else keys):
+        aead = AESGCM(key)
+        try:
+            return index, aead, aead.decrypt(nonce, sealed, None)
+        except InvalidTag:
+            continue
+    raise DecryptionError("The file is damaged or the key is wrong")
+
+
+def _chunks(encrypted: BinaryIO) -> Iterator[tuple[bytes, bytes]]:
+    """(nonce, sealed chunk) pairs of an open encrypted file, checking its framing."""
+    header = encrypted.read(len(MAGIC) + _PREFIX_SIZE)
+    if len(header) != len(MAGIC) + _PREFIX_SIZE or not header.startswith(MAGIC):
+        raise DecryptionError("Not an encrypted Community Insights file")
+    prefix = header[len(MAGIC) :]
+    counter = 0
+    length_bytes = encrypted.read(_LENGTH.size)
+    while length_bytes:
+        if len(length_bytes) != _LENGTH.size:
             raise DecryptionError("The encrypted file is truncated")
+        sealed = _read_exactly(encrypted, _LENGTH.unpack(length_bytes)[0])
+        length_bytes = encrypted.read(_LENGTH.size)
+        yield _nonce(prefix, counter, not length_bytes), sealed
+        counter += 1
+    if counter == 0:
+        raise DecryptionError("The encrypted file is truncated")
+
+
+def iter_decrypted(path: Path, keys: Keys) -> Iterator[bytes]:
+    """Yield the plaintext chunk by chunk, raising DecryptionError on any tampering."""
+    aead = None
+    with open(path, "rb") as encrypted:
+        for nonce, sealed in _chunks(encrypted):
+            if aead is None:
+                _, aead, plain = _open_first(keys, nonce, sealed)
+            else:
+                try:
+                    plain = aead.decrypt(nonce, sealed, None)
+                except InvalidTag as error:
+                    raise DecryptionError("The file is damaged or the key is wrong") from error
+            yield plain
+
+
+def key_index(path: Path, keys: Sequence[bytes]) -> int:
+    """Which of `keys` the file is encrypted under (0: the newest), reading its first chunk."""
+    with open(path, "rb") as encrypted:
+        nonce, sealed = next(_chunks(encrypted))
+    return _open_first(keys, nonce, sealed)[0]
+
+
+def reencrypt(path: Path, keys: Sequence[bytes]) -> bool:
+    """Encrypt the file again under the newest key, replacing it atomically (a reader with the
+    old file open keeps reading it). False if it was under the newest key already; a file
+    deleted meanwhile (its retention date passed) stays deleted."""
+    if key_index(path, keys) == 0:
+        return False
+    before = path.stat().st_ino
+    rotated = path.with_name(f".rotating-{path.name}")
+    try:
+        with open_decrypted(path, keys) as plaintext:
+            encrypt_to_path(plaintext, rotated, keys[0])
+        if path.stat().st_ino != before:
+            raise FileNotFoundError(path.name)
+        os.replace(rotated, path)
+    finally:
+        rotated.unlink(missing_ok=True)
+    return True
 
 
 def _read_exactly(stream: BinaryIO, length: int) -> bytes:
@@ -122,8 +173,8 @@ def _read_exactly(stream: BinaryIO, length: int) -> bytes:
 class DecryptingReader(io.RawIOBase):
     """A read-only file object over an encrypted file, for readers such as pandas and csv."""
 
-    def __init__(self, path: Path, key: bytes) -> None:
-        self._chunks = iter_decrypted(path, key)
+    def __init__(self, path: Path, keys: Keys) -> None:
+        self._chunks = iter_decrypted(path, keys)
         self._buffer = b""
 
     def readable(self) -> bool:
@@ -145,5 +196,5 @@ class DecryptingReader(io.RawIOBase):
         return size
 
 
-def open_decrypted(path: Path, key: bytes) -> io.BufferedReader:
-    return io.BufferedReader(DecryptingReader(path, key), buffer_size=CHUNK_SIZE)
+def open_decrypted(path: Path, keys: Keys) -> io.BufferedReader:
+    return io.BufferedReader(DecryptingReader(path, keys), buffer_size=CHUNK_SIZE)

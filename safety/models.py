@@ -10,8 +10,6 @@ import secrets
 import uuid
 from datetime import timedelta
 
-from cryptography.fernet import Fernet
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
@@ -19,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cip.fields import OneLineCharField
+from cip.keys import fernet
 from cip.templatetags.govuk import govuk_date
 from scoping.models import DataSource, Idea
 from teams.models import Organisation, Programme, User
@@ -97,11 +96,11 @@ class ProjectSecret(models.Model):
 
     @classmethod
     def key_for(cls, idea: Idea) -> bytes:
-        fernet = Fernet(settings.DATA_ENCRYPTION_KEY)
+        keys = fernet()
         secret, _ = cls.objects.get_or_create(
-            idea=idea, defaults={"encrypted_key": fernet.encrypt(secrets.token_bytes(32))}
+            idea=idea, defaults={"encrypted_key": keys.encrypt(secrets.token_bytes(32))}
         )
-        return fernet.decrypt(bytes(secret.encrypted_key))
+        return keys.decrypt(bytes(secret.encrypted_key))
 
 
 class PostcodeHouseholds(models.Model):
@@ -181,6 +180,16 @@ class Dataset(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     redaction_attempts = models.PositiveSmallIntegerField(default=0)
     error_message = models.CharField(max_length=500, blank=True)  # never cell values
+    # The running scan or redaction's lease: which task holds it and until when. The task renews
+    # it while it lives; a lapsed lease means the worker died, and the reaper queues the work
+    # again (safety.services.datasets_requeue_stalled).
+    lease_holder = models.CharField(max_length=100, blank=True, editable=False)
+    lease_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the waiting work was last sent to the broker; cleared when a task claims it.
+    queued_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failure_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The owner may ask for a failed scan to be tried again once (audit-logged).
+    retried_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The scan's results beyond columns: small cells, k-anonymity, how postcodes were judged.
     rows = models.PositiveBigIntegerField(null=True, blank=True)
     quasi_identifiers = models.JSONField(default=list, blank=True)
@@ -233,6 +242,21 @@ class Dataset(models.Model):
         if not self.rows_total_estimate:
             return 0
         return min(100, round(100 * self.rows_done / self.rows_total_estimate))
+
+    @property
+    def failed_in_redaction(self) -> bool:
+        """Failed while writing the redacted copy (the scan had finished), not while scanning."""
+        return self.status == self.Status.FAILED and self.remedies_confirmed_at is not None
+
+    @property
+    def may_try_again(self) -> bool:
+        """A failed scan may be tried again once, while the file is kept."""
+        return (
+            self.status == self.Status.FAILED
+            and not self.failed_in_redaction
+            and self.retried_at is None
+            and self.files_deleted_at is None
+        )
 
 
 class ColumnFinding(models.Model):
@@ -617,6 +641,29 @@ class SharingAgreement(models.Model):
         return self.current_status(today) == self.Status.SIGNED and self.start_date <= today
 
 
+class KeyRotation(models.Model):
+    """One run of `manage.py rotate_encryption_key`: what it re-encrypted under the newest key,
+    what was already under it, and what it could not read. Kept in the audit log."""
+
+    started_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Which key, by a fingerprint that reveals nothing of it (HMAC of a fixed label).
+    key_fingerprint = models.CharField(max_length=16)
+    files_rotated = models.PositiveIntegerField(default=0)
+    files_current = models.PositiveIntegerField(default=0)
+    files_unreadable = models.PositiveIntegerField(default=0)
+    secrets_rotated = models.PositiveIntegerField(default=0)
+    secrets_current = models.PositiveIntegerField(default=0)
+    secrets_unreadable = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        state = "finished" if self.finished_at else "unfinished"
+        return f"Key rotation to {self.key_fingerprint} on {govuk_date(self.started_at)} ({state})"
+
+
 def _register_audit_log() -> None:
     from auditlog.registry import auditlog
 
@@ -634,12 +681,14 @@ def _register_audit_log() -> None:
             "remedies_confirmed_at",
             "retention_until",
             "files_deleted_at",
+            "retried_at",
         ],
     )
     auditlog.register(ColumnFinding, include_fields=["chosen_action", "quasi_identifier"])
     auditlog.register(SafetyCheck, m2m_fields={"analysts"})
     auditlog.register(CheckCondition)
     auditlog.register(SharingAgreement, m2m_fields={"parties", "data_sources"})
+    auditlog.register(KeyRotation)
 
 
 _register_audit_log()

@@ -206,6 +206,8 @@ rules.add_perm(
     "safety.open_dataset", is_owner_member | is_dataset_reviewer | reads_redacted | is_admin
 )
 rules.add_perm("safety.choose_sheet", is_owner_member)
+# A failed scan is tried again by the owner (the view says when it may be).
+rules.add_perm("safety.try_dataset_again", is_owner_member)
 rules.add_perm("safety.choose_remedies", (is_dataset_reviewer | is_admin) & ~owning_side)
 rules.add_perm("safety.download_raw", reads_raw & ~agreement_lapsed)
 rules.add_perm("safety.download_redacted", reads_redacted & ~agreement_lapsed)

@@ -12,16 +12,19 @@ import json
 import logging
 import os
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from cip.templatetags.govuk import govuk_date
-from safety import storage
+from safety import leases, storage
 from safety.encryption import encrypt_to_path
+from safety.leases import Lease, LeaseLost
 from safety.models import (
     MAX_ATTEMPTS,
     ColumnFinding,
@@ -127,6 +130,7 @@ def dataset_upload(*, data_source: DataSource, user: User, path: str, filename: 
         sheets=sheets,
         sheet=sheets[0]["name"] if len(sheets) == 1 else "",
         status=Dataset.Status.CHOOSING_SHEET if choosing else Dataset.Status.UPLOADED,
+        queued_at=None if choosing else timezone.now(),
         rows_total_estimate=rows,
         warnings=info.warnings,
         min_cell_count=SafetySettings.min_cell_count_for(data_source.idea.programme_id),
@@ -169,6 +173,7 @@ def dataset_choose_sheet(*, dataset: Dataset, sheet: str) -> Dataset:
         ).update(
             sheet=sheet,
             status=Dataset.Status.UPLOADED,
+            queued_at=timezone.now(),
             rows_total_estimate=rows,
             warnings=table.info.warnings,
         )
@@ -181,38 +186,114 @@ def dataset_choose_sheet(*, dataset: Dataset, sheet: str) -> Dataset:
 def _queue_scan(dataset: Dataset) -> None:
     from safety.tasks import scan_dataset  # noqa: PLC0415 (tasks import this module)
 
-    transaction.on_commit(lambda: scan_dataset.delay(dataset.pk))
+    transaction.on_commit(lambda: _send(scan_dataset, dataset.pk))
 
 
 def _queue_redaction(dataset: Dataset) -> None:
     from safety.tasks import redact_dataset  # noqa: PLC0415
 
-    transaction.on_commit(lambda: redact_dataset.delay(dataset.pk))
+    transaction.on_commit(lambda: _send(redact_dataset, dataset.pk))
 
 
-def _claim(dataset_id: int, running: str, counter: str, sources: tuple[str, ...]) -> Dataset | None:
-    """Claim a dataset's work with one conditional UPDATE, counting the attempt.
+def _send(task, dataset_id: int) -> None:
+    """Send the task; with the broker away the upload still stands, and the reaper sends it
+    once the dataset has waited DATASET_REQUEUE_SECONDS."""
+    try:
+        task.delay(dataset_id)
+    except OperationalError as error:
+        logger.warning(
+            "Dataset %s not queued (%s): the reaper will", dataset_id, type(error).__name__
+        )
 
-    A redelivered task (its worker was killed) finds the status already `running` and claims it
-    again; past MAX_ATTEMPTS the dataset fails instead. Returns None when there is nothing to do.
+
+def _claim(
+    dataset_id: int, running: str, counter: str, sources: tuple[str, ...]
+) -> tuple[Dataset, Lease] | None:
+    """Claim a dataset's work and its lease with one conditional UPDATE, counting the attempt.
+
+    A run that finds a live lease held by another leaves the dataset alone; one whose worker
+    died is claimed again once its lease lapses (the reaper queues it). Past MAX_ATTEMPTS the
+    dataset fails instead. Returns None when there is nothing to do.
     """
-    claimed = Dataset.objects.filter(pk=dataset_id, status__in=sources).update(
-        status=running, **{counter: F(counter) + 1}
-    )
-    if not claimed:
+    lease = leases.claim(dataset_id, running, counter, sources)
+    if lease is None:
         return None
     dataset = Dataset.objects.select_related("data_source__idea").get(pk=dataset_id)
     if getattr(dataset, counter) > MAX_ATTEMPTS:
-        what = "scan" if running == Dataset.Status.SCANNING else "redaction"
-        _fail(dataset_id, running, TOO_MANY_TRIES.format(what=what, n=MAX_ATTEMPTS))
+        _fail(lease.mine(), dataset_id, _too_many_tries(running))
         return None
-    return dataset
+    return dataset, lease
 
 
-def _fail(dataset_id: int, running: str, message: str) -> None:
-    Dataset.objects.filter(pk=dataset_id, status=running).update(
-        status=Dataset.Status.FAILED, error_message=message[:500]
+def _too_many_tries(running: str) -> str:
+    what = "scan" if running == Dataset.Status.SCANNING else "redaction"
+    return TOO_MANY_TRIES.format(what=what, n=MAX_ATTEMPTS)
+
+
+def _fail(rows: QuerySet, dataset_id: int, message: str) -> bool:
+    """Mark the dataset in `rows` (this run's, or a lapsed one) failed and tell its people."""
+    from safety.tasks import email_dataset_failed  # noqa: PLC0415 (tasks import this module)
+
+    failed = rows.update(
+        status=Dataset.Status.FAILED,
+        error_message=message[:500],
+        lease_holder="",
+        lease_expires_at=None,
+        queued_at=None,
     )
+    if failed:
+        transaction.on_commit(lambda: email_dataset_failed.delay(dataset_id))
+    return bool(failed)
+
+
+def datasets_requeue_stalled() -> dict[str, int]:
+    """Queue again the scans and redactions no live task holds (beat runs this every minute).
+
+    That is work whose lease lapsed (its worker died) and work waiting with no message taking it
+    for DATASET_REQUEUE_SECONDS (lost with a flushed broker, or never sent). Work that has
+    already been tried MAX_ATTEMPTS times and whose worker died again fails instead, and its
+    people are told. A copy of a message still queued finds the work done, or leased, and
+    does nothing. Returns how many were queued and failed.
+    """
+    stale = timezone.now() - timedelta(seconds=settings.DATASET_REQUEUE_SECONDS)
+    waiting = Q(queued_at__isnull=True) | Q(queued_at__lt=stale)
+    stalled = Dataset.objects.filter(
+        leases.free_of_live_lease(), waiting, status__in=Dataset.RUNNING
+    ).values_list("pk", "status", "attempts", "redaction_attempts")
+    counts = {"queued": 0, "failed": 0}
+    for pk, status, attempts, redaction_attempts in stalled:
+        # The same conditions again, in the UPDATE: a task may have claimed it meanwhile.
+        rows = Dataset.objects.filter(leases.free_of_live_lease(), waiting, pk=pk, status=status)
+        tries = redaction_attempts if status == Dataset.Status.REDACTING else attempts
+        if status != Dataset.Status.UPLOADED and tries >= MAX_ATTEMPTS:
+            counts["failed"] += _fail(rows, pk, _too_many_tries(status))
+        elif rows.update(queued_at=timezone.now()):
+            logger.info("Dataset %s queued again (%s, %s tries)", pk, status, tries)
+            if status == Dataset.Status.REDACTING:
+                _queue_redaction(Dataset(pk=pk))
+            else:
+                _queue_scan(Dataset(pk=pk))
+            counts["queued"] += 1
+    return counts
+
+
+@transaction.atomic
+def dataset_try_again(*, dataset: Dataset, user: User) -> bool:
+    """Queue a failed scan again with its attempts reset: once per dataset, recorded in the
+    audit log (with `user`, the request's actor). False when it may not be tried again."""
+    dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
+    if not dataset.may_try_again:
+        return False
+    dataset.status = Dataset.Status.UPLOADED
+    dataset.attempts = 0
+    dataset.rows_done = 0
+    dataset.error_message = ""
+    dataset.failure_emailed_at = None
+    dataset.retried_at = dataset.queued_at = timezone.now()
+    dataset.save()
+    logger.info("Dataset %s scan tried again by user %s", dataset.pk, user.pk)
+    _queue_scan(dataset)
+    return True
 
 
 def _households_file(path: str) -> bool:
@@ -227,11 +308,11 @@ def _households_file(path: str) -> bool:
     return written
 
 
-def _scan(dataset: Dataset, path: str, households: str | None, **options):
+def _scan(dataset: Dataset, lease: Lease, path: str, households: str | None, **options):
     delay = settings.DATASET_SCAN_CHUNK_DELAY
 
     def progress(rows: int) -> None:
-        Dataset.objects.filter(pk=dataset.pk).update(rows_done=rows)
+        lease.renew(rows_done=rows)  # LeaseLost stops the engine: another run has it now
         if delay:
             time.sleep(delay)  # test-only: lets a test kill the worker mid-scan
 
@@ -251,41 +332,47 @@ def _scan(dataset: Dataset, path: str, households: str | None, **options):
 
 def dataset_scan(*, dataset_id: int) -> bool:
     """Scan a stored dataset and replace its findings. Safe to run twice; True if it scanned."""
-    dataset = _claim(
+    claimed = _claim(
         dataset_id,
         Dataset.Status.SCANNING,
         "attempts",
         (Dataset.Status.UPLOADED, Dataset.Status.SCANNING),
     )
-    if dataset is None:
+    if claimed is None:
         return False
-    Dataset.objects.filter(pk=dataset_id).update(rows_done=0)
+    dataset, lease = claimed
     try:
         with (
+            lease,
             storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path,
             storage.scratch_file(".csv") as households,
         ):
+            lease.renew(rows_done=0)
             has_table = _households_file(households)
-            result = _scan(dataset, path, households if has_table else None, prepare_redact=False)
+            result = _scan(
+                dataset, lease, path, households if has_table else None, prepare_redact=False
+            )
             result.close()
+    except LeaseLost:
+        logger.warning("Scan of dataset %s stopped: another run holds it", dataset_id)
+        return False
     except DatasetError as error:
-        _fail(dataset_id, Dataset.Status.SCANNING, error.message)
+        _fail(lease.mine(), dataset_id, error.message)
         return False
     except Exception as error:
         # The exception's text may quote a cell, so only its type is logged.
         logger.error("Scan of dataset %s failed: %s", dataset_id, type(error).__name__)
-        _fail(dataset_id, Dataset.Status.SCANNING, STOPPED.format(what="scan"))
+        _fail(lease.mine(), dataset_id, STOPPED.format(what="scan"))
         return False
-    _store_findings(dataset_id, result.report)
-    return True
+    return _store_findings(lease, result.report)
 
 
 @transaction.atomic
-def _store_findings(dataset_id: int, report: dict) -> None:
+def _store_findings(lease: Lease, report: dict) -> bool:
     """Replace the findings in one transaction, so a re-run never duplicates them."""
-    dataset = Dataset.objects.select_for_update().get(pk=dataset_id)
-    if dataset.status != Dataset.Status.SCANNING:
-        return  # another delivery of the same task got here first
+    dataset = lease.mine().select_for_update().first()
+    if dataset is None or dataset.status != Dataset.Status.SCANNING:
+        return False  # another run holds it now
     dataset.findings.all().delete()
     ColumnFinding.objects.bulk_create(
         ColumnFinding(
@@ -311,7 +398,9 @@ def _store_findings(dataset_id: int, report: dict) -> None:
     dataset.other_parts = report.get("other_parts", {})
     dataset.status = Dataset.Status.SCANNED
     dataset.error_message = ""
+    dataset.lease_holder, dataset.lease_expires_at = "", None
     dataset.save()
+    return True
 
 
 # --- Remedies and redaction ----------------------------------------------------------------------
@@ -366,7 +455,10 @@ def dataset_remedies_confirm(
     """Record the reviewer's remedy per column, quasi-identifiers and generalisation levels
     (one of the scan's k-anonymity options), and queue the redaction."""
     dataset = Dataset.objects.select_for_update().get(pk=dataset.pk)
-    if dataset.status not in (Dataset.Status.SCANNED, Dataset.Status.REDACTED):
+    if not (
+        dataset.status in (Dataset.Status.SCANNED, Dataset.Status.REDACTED)
+        or dataset.failed_in_redaction
+    ):
         raise ValueError("Remedies can only be chosen once the scan has finished")
     for finding in dataset.findings.all():
         finding.chosen_action = remedies.get(finding.position, finding.suggested_action)
@@ -377,6 +469,9 @@ def dataset_remedies_confirm(
     dataset.remedies_confirmed_at = timezone.now()
     dataset.status = Dataset.Status.REDACTING
     dataset.redaction_attempts = 0
+    dataset.error_message = ""
+    dataset.failure_emailed_at = None
+    dataset.queued_at = timezone.now()
     dataset.save()
     _queue_redaction(dataset)
     return dataset
@@ -384,31 +479,36 @@ def dataset_remedies_confirm(
 
 def dataset_redact(*, dataset_id: int) -> bool:
     """Write the one redacted copy for the confirmed remedies. Safe to run twice."""
-    dataset = _claim(
+    claimed = _claim(
         dataset_id, Dataset.Status.REDACTING, "redaction_attempts", (Dataset.Status.REDACTING,)
     )
-    if dataset is None:
+    if claimed is None:
         return False
+    dataset, lease = claimed
     findings = list(dataset.findings.all())
     remedies = {f.name: f.remedy for f in findings}
     digest = _remedies_hash(remedies, dataset.quasi_identifiers, dataset.generalisation)
     if not RedactedCopy.objects.filter(dataset=dataset, remedies_hash=digest).exists():
         try:
-            _write_redacted_copy(dataset, findings, remedies, digest)
+            with lease:
+                lease.renew(rows_done=0)
+                _write_redacted_copy(dataset, lease, findings, remedies, digest)
+        except LeaseLost:
+            logger.warning("Redaction of dataset %s stopped: another run holds it", dataset_id)
+            return False
         except DatasetError as error:
-            _fail(dataset_id, Dataset.Status.REDACTING, error.message)
+            _fail(lease.mine(), dataset_id, error.message)
             return False
         except Exception as error:
             logger.error("Redaction of dataset %s failed: %s", dataset_id, type(error).__name__)
-            _fail(dataset_id, Dataset.Status.REDACTING, STOPPED.format(what="redaction"))
+            _fail(lease.mine(), dataset_id, STOPPED.format(what="redaction"))
             return False
-    Dataset.objects.filter(pk=dataset_id, status=Dataset.Status.REDACTING).update(
-        status=Dataset.Status.REDACTED, error_message=""
-    )
-    return True
+    return bool(lease.release(status=Dataset.Status.REDACTED, error_message=""))
 
 
-def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str) -> None:
+def _write_redacted_copy(
+    dataset: Dataset, lease: Lease, findings, remedies: dict, digest: str
+) -> None:
     key = ProjectSecret.key_for(dataset.data_source.idea)
     chosen = {f.position: f.remedy for f in findings}
     copy = RedactedCopy(dataset=dataset, remedies_hash=digest, remedies=remedies, size=0, rows=0)
@@ -421,6 +521,7 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
         has_table = _households_file(households)
         result = _scan(
             dataset,
+            lease,
             path,
             households if has_table else None,
             quasi_identifiers=dataset.quasi_identifiers,
@@ -439,9 +540,7 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
             k_anonymity = result.report["k_anonymity"]
             if k_anonymity["quasi_identifiers"] == dataset.k_anonymity.get("quasi_identifiers"):
                 k_anonymity["options"] = dataset.k_anonymity.get("options", [])
-            Dataset.objects.filter(pk=dataset.pk).update(
-                k_anonymity=k_anonymity, small_cells=result.report["small_cells"]
-            )
+            lease.renew(k_anonymity=k_anonymity, small_cells=result.report["small_cells"])
         finally:
             result.close()
         with open(output, "rb") as source:
@@ -449,9 +548,14 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
     copy.size, copy.sha256, copy.rows = stored.size, stored.sha256, summary["rows"]
     try:
         with transaction.atomic():
+            if not lease.mine().select_for_update().exists():
+                raise LeaseLost(f"Dataset {dataset.pk} is held by another run")
             copy.save()
     except IntegrityError:
         destination.unlink(missing_ok=True)  # another delivery stored the same copy first
+    except LeaseLost:
+        destination.unlink(missing_ok=True)
+        raise
 
 
 # --- Reading the bytes ---------------------------------------------------------------------------

@@ -20,7 +20,13 @@ from safety.encryption import derive_key, open_decrypted
 
 
 def key() -> bytes:
-    return derive_key(settings.DATA_ENCRYPTION_KEY)
+    """The key new files are encrypted with: the newest."""
+    return derive_key(settings.DATA_ENCRYPTION_KEYS[0])
+
+
+def keys() -> list[bytes]:
+    """Every configured key, newest first: a file is read under whichever opens it."""
+    return [derive_key(secret) for secret in settings.DATA_ENCRYPTION_KEYS]
 
 
 def path_for(stored_name: str) -> Path:
@@ -40,7 +46,7 @@ def plaintext_copy(stored_name: str, suffix: str = "") -> Iterator[str]:
     """A decrypted copy of a stored file, readable only by this process's user, then deleted."""
     fd, name = tempfile.mkstemp(dir=scratch_dir(), suffix=suffix)
     try:
-        with os.fdopen(fd, "wb") as out, open_decrypted(path_for(stored_name), key()) as source:
+        with os.fdopen(fd, "wb") as out, open_decrypted(path_for(stored_name), keys()) as source:
             shutil.copyfileobj(source, out, 1024 * 1024)
         yield name
     finally:

@@ -1,8 +1,9 @@
 """Celery entry points for datasets: thin, taking IDs and calling a service.
 
-Scans and redactions are acknowledged late and rejected (so redelivered) if their worker dies; the
-services claim the work with a conditional UPDATE and count attempts, so a redelivery resumes the
-work and a fourth try fails the dataset instead of looping.
+Scans and redactions are acknowledged late; the services claim the work and a lease on it with a
+conditional UPDATE and count attempts. A worker that dies leaves its lease to lapse, and the reaper
+queues the work again within minutes (the broker's own redelivery, hours later, finds it done);
+a dataset that has crashed its worker three times fails instead of looping.
 """
 
 from __future__ import annotations
@@ -30,6 +31,24 @@ def scan_dataset(dataset_id: int) -> bool:
 def redact_dataset(dataset_id: int) -> bool:
     """Write the redacted copy with the reviewer's remedies (safe to run twice)."""
     return services.dataset_redact(dataset_id=dataset_id)
+
+
+@shared_task(
+    name="safety.tasks.requeue_stalled_datasets",
+    acks_late=True,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+)
+def requeue_stalled_datasets() -> dict[str, int]:
+    """Beat runs this every minute: queue again the scans and redactions whose worker died or
+    whose message was lost, and fail those that have crashed their worker too often."""
+    return services.datasets_requeue_stalled()
+
+
+@shared_task(name="safety.tasks.email_dataset_failed", **EMAIL_TASK)
+def email_dataset_failed(dataset_id: int) -> bool:
+    """Tell the uploader (and the reviewer, for a redaction) that the work failed (sends once)."""
+    return emails.dataset_failed_email(dataset_id=dataset_id)
 
 
 @shared_task(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("data-sources/<int:source_pk>/upload/", views.dataset_upload, name="dataset_upload"),
     path("datasets/<int:pk>/sheet/", views.dataset_sheet, name="dataset_sheet"),
     path("datasets/<int:pk>/progress/", views.dataset_progress, name="dataset_progress"),
+    path("datasets/<int:pk>/try-again/", views.dataset_try_again, name="dataset_try_again"),
     path("datasets/<int:pk>/", views.dataset_report, name="dataset_report"),
     path("datasets/<int:pk>/remedies/", views.dataset_remedies, name="dataset_remedies"),
     path(

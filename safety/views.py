@@ -212,7 +212,25 @@ def dataset_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("safety.view_datasets")
 def dataset_progress(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk, "safety.open_dataset")
-    return render(request, "safety/dataset_progress.html", {"dataset": dataset})
+    context = {
+        "dataset": dataset,
+        "may_try_again": dataset.may_try_again
+        and can(request.user, "safety.try_dataset_again", dataset),
+        "may_upload": can(request.user, "safety.upload_dataset", dataset.data_source),
+        "may_choose_remedies": can(request.user, "safety.choose_remedies", dataset),
+    }
+    return render(request, "safety/dataset_progress.html", context)
+
+
+@require_http_methods(["POST"])
+@requires("safety.view_datasets")
+def dataset_try_again(request: HttpRequest, pk: int) -> HttpResponse:
+    dataset = _dataset(request, pk, "safety.try_dataset_again")
+    if services.dataset_try_again(dataset=dataset, user=request.user):
+        messages.success(request, "The scan will be tried again.")
+    else:
+        messages.info(request, "This scan cannot be tried again: upload a corrected file instead.")
+    return redirect("safety:dataset_progress", pk=dataset.pk)
 
 
 @require_safe
@@ -265,7 +283,10 @@ def _k_options(dataset: Dataset) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 def dataset_remedies(request: HttpRequest, pk: int) -> HttpResponse:
     dataset = _dataset(request, pk, "safety.choose_remedies")
-    if dataset.status not in (Dataset.Status.SCANNED, Dataset.Status.REDACTED):
+    if not (
+        dataset.status in (Dataset.Status.SCANNED, Dataset.Status.REDACTED)
+        or dataset.failed_in_redaction
+    ):
         messages.info(request, "Remedies can be chosen once the scan has finished.")
         return redirect(dataset)
     findings = list(dataset.findings.all())
@@ -326,7 +347,7 @@ def _stream(dataset: Dataset, path: Path, what: str) -> FileResponse:
     else:
         filename, content_type = f"{stem}-redacted.csv", "text/csv"
     response = FileResponse(
-        open_decrypted(path, storage.key()),
+        open_decrypted(path, storage.keys()),
         as_attachment=True,
         filename=filename,
         content_type=content_type or "application/octet-stream",

@@ -6,12 +6,13 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.adapter import DefaultMFAAdapter
-from cryptography.fernet import Fernet
+from cryptography.fernet import MultiFernet
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from cip.emails import absolute_url
+from cip.keys import fernet
 from teams.models import SiteGroup
 
 RECOVERY_CODES_MESSAGE = "mfa/messages/recovery_codes_generated.txt"
@@ -108,5 +109,5 @@ def _is_first_set_up(request) -> bool:
     return match is not None and match.url_name == "mfa_activate_totp"
 
 
-def _fernet() -> Fernet:
-    return Fernet(settings.DATA_ENCRYPTION_KEY)
+def _fernet() -> MultiFernet:
+    return fernet()

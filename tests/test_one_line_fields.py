@@ -57,6 +57,7 @@ SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "agreement.title": (SharingAgreement, "title"),
     "check.idea.title": (Idea, "title"),
     "date": "a date",
+    "dataset.original_filename": "an upload's name: printable characters only (upload_name)",
 }
 # What the calendar writers (teams/ics.py, scoping/ics.py) put in SUMMARY, LOCATION and the
 # organiser's and attendee's names. Descriptions may hold line breaks: they are escaped.

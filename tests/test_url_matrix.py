@@ -73,6 +73,7 @@ from safety.models import (
     CheckCondition,
     Dataset,
     DatasetAccess,
+    KeyRotation,
     PostcodeHouseholds,
     SafetyCheck,
     SafetySettings,
@@ -325,6 +326,16 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     "safety:dataset_upload": both(DATASET_OWNER_ONLY),  # empty POST: "Choose a file"
     "safety:dataset_sheet": both(DATASET_OWNER_ONLY),  # empty POST: "Choose the sheet"
     "safety:dataset_progress": {GET: DATASET_READERS, POST: row(405)},
+    # The dataset has not failed, so the owner is sent back to its progress page.
+    "safety:dataset_try_again": {
+        GET: row(405),
+        POST: row(
+            403,
+            anonymous=LOGIN,
+            team_member=Redirect("built:dataset_progress"),
+            **some(404, NOT_ON_TEAM_A),
+        ),
+    },
     "safety:dataset_report": {GET: DATASET_READERS, POST: row(405)},
     "safety:dataset_remedies": both(
         row(403, anonymous=LOGIN, reviewer=200, admin=200, **some(404, NOT_ON_TEAM_A))
@@ -950,6 +961,7 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
         "safety:check_edit",
         args=[SafetyCheck.objects.get(stage=Stage.SOLUTION, version=2).pk],
     ),
+    "built:dataset_progress": lambda p: reverse("safety:dataset_progress", args=[_dataset(p).pk]),
     "built:project_team": lambda p: reverse("projects:team", args=[selected(p).pk]),
     "built:scoping_session": lambda p: _scoping_session(p).get_absolute_url(),
     "built:scoping_inventory": lambda p: reverse(
@@ -1036,6 +1048,7 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         name: lambda p: {"pk": _dataset(p).pk}
         for name in (
             "safety:dataset_progress",
+            "safety:dataset_try_again",
             "safety:dataset_report",
             "safety:dataset_remedies",
             "safety:dataset_download_raw",
@@ -1335,6 +1348,13 @@ ADMIN_MODEL_EXCEPTIONS: dict[tuple[str, str], dict[str, Expect]] = {
     # page. (An empty POST to change lacks the history inline's management form: shown again.)
     ("projects.project", "add"): both(403),
     ("projects.project", "delete"): both(403),
+    # Key rotations are written by the command only; every field is read-only.
+    ("safety.keyrotation", "add"): both(403),
+    ("safety.keyrotation", "delete"): both(403),
+    ("safety.keyrotation", "change"): {
+        GET: 200,
+        POST: Redirect("admin:safety_keyrotation_changelist"),
+    },
     ("cip.workerheartbeat", "add"): both(403),
     ("cip.workerheartbeat", "change"): {
         GET: 200,
@@ -1441,6 +1461,7 @@ ADMIN_OBJECTS: dict[str, Callable[[Programme], Model]] = {
     "projects.blogpost": _published_post,
     "projects.lesson": _lesson,
     "projects.methodchange": _method_change,
+    "safety.keyrotation": lambda _: KeyRotation.objects.create(key_fingerprint="0123456789abcdef"),
     "teams.user": lambda _: _subject(),
     "teams.organisation": lambda _: OrganisationFactory(name="Subject organisation"),
     "teams.programme": lambda programme: programme,
