@@ -12,14 +12,16 @@ from datetime import datetime
 
 from allauth.core.internal import ratelimit
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI, Path, Query, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.throttling import BaseThrottle
 
-from landing.national import filtered
+from cip.access import requires
+from landing.national import PUBLIC, filtered
 from projects.insights import table_view
 from projects.models import Insight, InsightTable
 from teams.models import Programme
@@ -62,6 +64,7 @@ api = NinjaAPI(
     f"limit (at most {MAX_PAGE}) and offset; rate limited per client address.",
     urls_namespace="api",
     docs_url=None,
+    openapi_url=None,  # served by openapi_document below, which refuses anything but GET
     throttle=[AddressThrottle()],
 )
 
@@ -243,3 +246,10 @@ def data_sources(request: HttpRequest, filters: Query[Search]):
 )
 def data_source(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)):
     return get_object_or_404(filtered("data"), pk=pk)
+
+
+@require_safe
+@requires(PUBLIC)
+def openapi_document(request: HttpRequest) -> HttpResponse:
+    """The API's OpenAPI document."""
+    return JsonResponse(api.get_openapi_schema(), json_dumps_params={"ensure_ascii": False})

@@ -504,6 +504,23 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
             "landing:insight_csvw",
         )
     },
+    # The national view, its feed and the public API: every programme's public content.
+    **{
+        name: {GET: row(200), POST: row(405)}
+        for name in (
+            "landing:national",
+            "landing:national_feed",
+            "api_openapi",
+            "api:programmes",
+            "api:programme",
+            "api:insights",
+            "api:insight",
+            "api:data_sources",
+            "api:data_source",
+        )
+    },
+    # No docs page (it would load from a CDN): the API's root has nothing to show.
+    "api:api-root": {GET: row(404), POST: row(404)},
 }
 
 
@@ -960,6 +977,9 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         }
         for name in ("landing:insight_csv", "landing:insight_json", "landing:insight_csvw")
     },
+    "api:programme": lambda p: {"slug": p.slug},
+    "api:insight": lambda p: {"programme": p.slug, "slug": _published(p).slug},
+    "api:data_source": lambda p: {"pk": _published(p).tables.get().pk},
     "account_confirm_email": lambda _: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
 }
