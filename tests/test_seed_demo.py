@@ -183,3 +183,12 @@ def test_the_demo_shows_safety_checks_and_agreements(db, debug) -> None:
     assert signed.exclude(document_name="").exists()
     soon = timezone.localdate() + timedelta(days=30)
     assert signed.filter(review_date__lte=soon).exists()
+
+
+def test_the_national_view_shows_both_demo_programmes(db, debug, client) -> None:
+    _seed()
+    page = client.get(reverse("landing:national")).content.decode()
+    assert "Households stop visiting the food bank while still in need" in page  # Camden
+    assert "Warm spaces were used mostly by people from the towns" in page  # Central Bedfordshire
+    api = client.get("/api/v1/insights").json()
+    assert {item["programme"] for item in api["items"]} == {"camden", "central-bedfordshire"}

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from landing.demo import seed_news
+from landing.demo import seed_national, seed_news
 from projects.demo import seed_idea_queue
 from projects.demo_selection import seed_selection
 from projects.demo_solutions import seed_solutions
@@ -45,6 +45,7 @@ class Command(BaseCommand):
         seed_idea_queue(programmes)
         seed_selection(programmes)
         seed_safety(programmes)
+        seed_national(programmes)
         seed_solutions(programmes)
         self._print_sign_ins(created)
 
