@@ -357,6 +357,8 @@ CELERY_BEAT_SCHEDULE = {
     # Checks waiting too long remind their reviewers; agreements near their review or end date
     # remind their keepers, and lapse at their end date. Each reminder is sent once.
     "safety-reminders": {"task": "safety.tasks.send_safety_reminders", "schedule": 60 * 60.0},
+    # People who have not answered a reflections survey after a week are reminded, once.
+    "survey-reminders": {"task": "projects.tasks.send_survey_reminders", "schedule": 60 * 60.0},
 }
 
 AUDITLOG_INCLUDE_ALL_MODELS = False

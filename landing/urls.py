@@ -18,6 +18,7 @@ urlpatterns = [
         name="principle_edit",
     ),
     path("programmes/<slug:slug>/news/", views.news, name="news"),
+    path("programmes/<slug:slug>/method/", views.method_changes, name="method_changes"),
     path("programmes/<slug:slug>/news/feed/", views.news_feed, name="news_feed"),
     path("programmes/<slug:slug>/news/new/", views.news_edit, name="news_new"),
     path("programmes/<slug:slug>/news/<slug:post>/", views.news_post, name="news_post"),

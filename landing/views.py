@@ -23,6 +23,7 @@ from teams.models import Programme
 # The landing page lists the next few bookable office-hours sessions, and the latest insights.
 OFFICE_HOURS_SHOWN = 12
 INSIGHTS_SHOWN = 5
+METHOD_CHANGES_SHOWN = 3
 # Announced projects on the programme page, a few at a time, in the order they were announced.
 PROJECTS_SHOWN = 5
 
@@ -94,8 +95,19 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         "insights": Insight.objects.published()
         .filter(programme=programme)
         .select_related("programme")[:INSIGHTS_SHOWN],
+        "method_changes": programme.method_changes.all()[:METHOD_CHANGES_SHOWN],
     }
     return render(request, "landing/programme.html", context)
+
+
+@require_safe
+@requires("landing.view_public_pages")
+@public_page(programme="slug", params=["page"])
+def method_changes(request: HttpRequest, slug: str) -> HttpResponse:
+    """The programme's changelog of how it runs projects, newest first."""
+    programme = get_object_or_404(Programme, slug=slug)
+    context = {"programme": programme, "page": paginate(request, programme.method_changes.all())}
+    return render(request, "landing/method_changes.html", context)
 
 
 @require_safe

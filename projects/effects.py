@@ -27,3 +27,20 @@ def announce_insights(event_id: int) -> None:
     from projects.signals import insights_published  # noqa: PLC0415
 
     insights_published.send(sender="projects", event_id=event_id)
+
+
+def open_reflection_survey(event) -> None:
+    """Inside the start-reflecting move's transaction: the reflections survey opens and
+    everyone involved is invited (emailed after commit)."""
+    from projects.reflection import survey_open  # noqa: PLC0415
+
+    survey_open(project=event.project, user=event.actor)
+
+
+def close_reflection_survey(event) -> None:
+    """Inside the close move's transaction: no more answers, and no more reminders."""
+    from projects.models import ReflectionSurvey  # noqa: PLC0415
+
+    ReflectionSurvey.objects.filter(project_id=event.project_id, closed_at__isnull=True).update(
+        closed_at=event.at
+    )

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cip.emails import absolute_url, send_templated, templated_message
 from cip.ics import Event, attachment, calendar
-from projects.models import ProjectEvent, WorkshopBooking, WorkshopInvitation
+from projects import reflection
+from projects.models import ProjectEvent, SurveyInvitation, WorkshopBooking, WorkshopInvitation
 from scoping.models import IdeaMessage
 from teams.models import Role, User
 
@@ -199,3 +200,55 @@ def workshop_booking_email(*, booking_id: int, sequence: int) -> bool:
         message.attach(attachment(ics, method=method, filename="testing-workshop.ics"))
         message.send()
     return True
+
+
+# --- The reflections survey (projects/reflection.py) -------------------------------------------
+
+
+def _survey_email(invitation: SurveyInvitation, template: str) -> None:
+    project = invitation.survey.project
+    context = {
+        "invitation": invitation,
+        "idea": project.idea,
+        "programme": project.idea.programme,
+        "answer_url": absolute_url(
+            reverse("projects:survey_link", args=[reflection.invitation_token(invitation)])
+        ),
+    }
+    send_templated(template, to=[invitation.email], context=context)
+
+
+def survey_invitation_email(*, invitation_id: int) -> bool:
+    """Ask someone involved to answer the reflections survey; False when sent already."""
+    with transaction.atomic():
+        claimed = SurveyInvitation.objects.filter(pk=invitation_id, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        invitation = SurveyInvitation.objects.select_related(
+            "survey__project__idea__programme"
+        ).get(pk=invitation_id)
+        _survey_email(invitation, "projects/email/survey_invitation.txt")
+    return True
+
+
+def survey_reminder_email(*, invitation_id: int) -> bool:
+    """Remind someone who has not answered yet, once; False when there is nothing to send."""
+    with transaction.atomic():
+        claimed = (
+            reflection.due_reminders().filter(pk=invitation_id).update(reminded_at=timezone.now())
+        )
+        if not claimed:
+            return False
+        invitation = SurveyInvitation.objects.select_related(
+            "survey__project__idea__programme"
+        ).get(pk=invitation_id)
+        _survey_email(invitation, "projects/email/survey_reminder.txt")
+    return True
+
+
+def survey_reminders_send() -> int:
+    """Remind everyone whose reminder is due; how many were sent."""
+    due = list(reflection.due_reminders().values_list("pk", flat=True))
+    return sum(survey_reminder_email(invitation_id=pk) for pk in due)

@@ -221,9 +221,13 @@ TRANSITIONS: tuple[Transition, ...] = (
         writes=("publish_insights",), effects=("announce_insights",),
     ),
     Transition(
-        "start_reflecting", "Start reflecting", (Status.PUBLISHED,), Status.REFLECTING, MOVE
+        "start_reflecting", "Start reflecting", (Status.PUBLISHED,), Status.REFLECTING, MOVE,
+        writes=("open_reflection_survey",),
     ),
-    Transition("close", "Close the project", (Status.REFLECTING,), Status.CLOSED, MOVE),
+    Transition(
+        "close", "Close the project", (Status.REFLECTING,), Status.CLOSED, MOVE,
+        writes=("close_reflection_survey",),
+    ),
 )  # fmt: skip
 
 BY_ACTION = {t.action: t for t in TRANSITIONS}

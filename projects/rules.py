@@ -109,3 +109,34 @@ def works_on_workshop_project(user, workshop) -> bool:
 # Asked with a workshop: the people invited and the team see it and book a place.
 rules.add_perm("projects.see_workshop", is_invited | works_on_workshop_project)
 rules.add_perm("projects.book_workshop", is_invited | works_on_workshop_project)
+
+
+# Reflecting (projects/views/reflection.py). The facilitator opens the survey; the people who
+# worked on the project see its results and use the retrospective board. A card is changed by
+# its author; the facilitator merges cards and marks actions.
+@rules.predicate
+def is_card_author(user, card) -> bool:
+    return user.is_authenticated and card.author_id == user.pk
+
+
+@rules.predicate
+def works_on_card_project(user, card) -> bool:
+    return rules.has_perm("projects.work_on_solutions", user, card.project)
+
+
+@rules.predicate
+def facilitates_card_project(user, card) -> bool:
+    return is_programme_facilitator(user, card.project.idea.programme)
+
+
+rules.add_perm("projects.run_reflections", is_facilitator | is_admin)
+rules.add_perm("projects.see_reflections", is_on_team | is_project_member | is_admin)
+rules.add_perm("projects.see_card", works_on_card_project)
+rules.add_perm("projects.change_card", is_card_author)
+rules.add_perm("projects.arrange_cards", facilitates_card_project | is_admin)
+# Asked with the programme: its core team reads the results across projects and the lessons;
+# the facilitator writes lessons and method changes.
+rules.add_perm("projects.see_programme_reflections", is_programme_member | is_admin)
+rules.add_perm("projects.read_lessons", is_programme_member | is_admin)
+rules.add_perm("projects.write_lessons", is_programme_facilitator | is_admin)
+rules.add_perm("projects.publish_method_changes", is_programme_facilitator | is_admin)

@@ -54,3 +54,40 @@ def email_workshop_invitation(invitation_id: int) -> bool:
 def email_workshop_booking(booking_id: int, sequence: int) -> bool:
     """Confirm or cancel a workshop place, with its calendar entry (sends once per change)."""
     return emails.workshop_booking_email(booking_id=booking_id, sequence=sequence)
+
+
+# The reflections survey (projects/reflection.py).
+@shared_task(
+    name="projects.tasks.send_survey_invitations",
+    acks_late=True,
+    soft_time_limit=5 * 60,
+    time_limit=6 * 60,
+)
+def send_survey_invitations(survey_id: int) -> int:
+    """Queue an email for each invitation to the survey not yet emailed."""
+    from projects.models import SurveyInvitation  # noqa: PLC0415
+
+    pending = SurveyInvitation.objects.filter(survey_id=survey_id, emailed_at__isnull=True)
+    ids = list(pending.values_list("pk", flat=True))
+    for pk in ids:
+        email_survey_invitation.delay(pk)
+    return len(ids)
+
+
+@shared_task(name="projects.tasks.email_survey_invitation", **EMAIL_TASK)
+def email_survey_invitation(invitation_id: int) -> bool:
+    """Ask someone to answer the reflections survey (safe to run twice: sends once)."""
+    return emails.survey_invitation_email(invitation_id=invitation_id)
+
+
+# Beat runs this every hour (CELERY_BEAT_SCHEDULE); each reminder is claimed before it is sent.
+@shared_task(
+    name="projects.tasks.send_survey_reminders",
+    acks_late=True,
+    soft_time_limit=10 * 60,
+    time_limit=12 * 60,
+    expires=50 * 60,
+)
+def send_survey_reminders() -> int:
+    """Remind those who have not answered a reflections survey a week after they were asked."""
+    return emails.survey_reminders_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects.views import exploring, ideas, insights, selection, testing
+from projects.views import exploring, ideas, insights, lessons, reflection, selection, testing
 
 app_name = "projects"
 urlpatterns = [
@@ -117,4 +117,56 @@ urlpatterns = [
         name="insight_part_remove",
     ),
     path("projects/<int:pk>/boundaries/", insights.boundaries, name="boundaries"),
+    # Reflecting (projects/views/reflection.py).
+    path("projects/<int:pk>/reflections/", reflection.reflections, name="reflections"),
+    path("projects/<int:pk>/reflections/open/", reflection.survey_open, name="survey_open"),
+    path("projects/<int:pk>/reflections/results/", reflection.results, name="survey_results"),
+    path("reflections/answer/", reflection.survey_submit, name="survey_submit"),
+    path("reflections/thank-you/", reflection.survey_thanks, name="survey_thanks"),
+    path("reflections/<str:token>/", reflection.survey_link, name="survey_link"),
+    path(
+        "programmes/<slug:slug>/reflections/",
+        reflection.programme_results,
+        name="programme_reflections",
+    ),
+    path("projects/<int:pk>/retrospective/", reflection.board, name="board"),
+    path(
+        "projects/<int:pk>/retrospective/<int:card>/edit/",
+        reflection.card_edit,
+        name="card_edit",
+    ),
+    path(
+        "projects/<int:pk>/retrospective/<int:card>/remove/",
+        reflection.card_delete,
+        name="card_delete",
+    ),
+    path(
+        "projects/<int:pk>/retrospective/<int:card>/merge/",
+        reflection.card_merge,
+        name="card_merge",
+    ),
+    path(
+        "projects/<int:pk>/retrospective/<int:card>/action/",
+        reflection.card_action,
+        name="card_action",
+    ),
+    # Lessons and method changes (projects/views/lessons.py).
+    path("programmes/<slug:slug>/lessons/", lessons.lesson_list, name="lessons"),
+    path("programmes/<slug:slug>/lessons/new/", lessons.lesson_edit, name="lesson_new"),
+    path("programmes/<slug:slug>/lessons/<int:item>/", lessons.lesson, name="lesson"),
+    path(
+        "programmes/<slug:slug>/lessons/<int:item>/edit/",
+        lessons.lesson_edit,
+        name="lesson_edit",
+    ),
+    path(
+        "programmes/<slug:slug>/method-changes/",
+        lessons.method_changes,
+        name="method_changes",
+    ),
+    path(
+        "programmes/<slug:slug>/method-changes/<int:item>/edit/",
+        lessons.method_change_edit,
+        name="method_change_edit",
+    ),
 ]

@@ -38,6 +38,8 @@ NOT_TYPED = {
     ("safety", "postcodehouseholds", "postcode"),
     ("cip", "workerheartbeat", "hostname"),
     ("projects", "projectevent", "action"),
+    ("projects", "surveyanswer", "question"),  # a question's key in projects/reflection.py
+    ("projects", "surveyanswer", "choice"),  # an option's key
 }
 NOT_TYPED_NAMES = {"sha256", "remedies_hash", "stored_name", "token", "password", "content_type"}
 

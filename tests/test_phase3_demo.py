@@ -30,7 +30,8 @@ def seeded(db, settings, django_capture_on_commit_callbacks):
 
 def test_camden_publishes_an_insight_with_a_chart_a_map_and_a_hidden_figure(seeded, client) -> None:
     project = Project.objects.get(idea__title=CAMDEN_PROJECT)
-    assert project.status == Status.PUBLISHED
+    # Published, and now reflecting on how it went (projects/demo_reflection.py).
+    assert project.status == Status.REFLECTING
     insight = Insight.objects.published().get(project=project)
     kinds = set(insight.figures.values_list("kind", flat=True))
     assert InsightFigure.Kind.MAP in kinds and kinds - {InsightFigure.Kind.MAP}

@@ -192,3 +192,37 @@ def test_the_national_view_shows_both_demo_programmes(db, debug, client) -> None
     assert "Warm spaces were used mostly by people from the towns" in page  # Central Bedfordshire
     api = client.get("/api/v1/insights").json()
     assert {item["programme"] for item in api["items"]} == {"camden", "central-bedfordshire"}
+
+
+def test_the_demo_reflects_on_camdens_project(db, debug, client) -> None:
+    from projects.models import Lesson, MethodChange, Project, Status, SurveyResponse  # noqa: PLC0415
+
+    _seed()
+    _seed()  # twice: nothing doubles
+    project = Project.objects.get(idea__title="Who stops coming to the food bank, and why?")
+    assert project.status == Status.REFLECTING
+    responses = SurveyResponse.objects.filter(survey__project=project)
+    assert responses.count() == 5
+    assert responses.filter(user=None).count() == 3
+    assert project.retro_cards.filter(is_action=True).exists()
+    assert project.retro_cards.exclude(merged_into=None).exists()
+    assert Lesson.objects.filter(project=project).count() == 2
+    assert MethodChange.objects.filter(programme__slug="camden").count() == 1
+    # The lessons show in the help of the scoping and safety-check pages of another project.
+    other = (
+        Project.objects.in_programme(project.programme)
+        .exclude(pk=project.pk)
+        .filter(idea__data_sources__isnull=False)
+        .first()
+    )
+    from tests.factories import give_totp  # noqa: PLC0415
+
+    facilitator = User.objects.get(email="facilitator@camden.example")
+    give_totp(facilitator)  # facilitators need a second factor
+    client.force_login(facilitator)
+    scoping = client.get(reverse("scoping:overview", args=[other.idea.pk])).content.decode()
+    assert "Invite the data owners to the first scoping session" in scoping
+    checks = client.get(reverse("safety:idea_checks", args=[other.idea.pk])).content.decode()
+    assert "Start the sharing agreement while the safety check is written" in checks
+    public = client.get(reverse("landing:programme", args=["camden"])).content.decode()
+    assert "Sharing agreements are drafted during scoping" in public

@@ -828,9 +828,10 @@ def test_demo_scores_decides_and_announces_once(db, settings, client) -> None:
 
     camden = Programme.objects.get(slug="camden")
     statuses = set(Project.objects.in_programme(camden).values_list("status", flat=True))
-    # The selected project has gone on to be published (projects/demo_solutions.py).
-    assert {Status.PUBLISHED, Status.PARKED} <= statuses
-    chosen = Project.objects.in_programme(camden).get(status=Status.PUBLISHED)
+    # The selected project has gone on to be published (projects/demo_solutions.py) and is now
+    # reflecting (projects/demo_reflection.py).
+    assert {Status.REFLECTING, Status.PARKED} <= statuses
+    chosen = Project.objects.in_programme(camden).get(status=Status.REFLECTING)
     assert chosen.announced_at and chosen.members.count() >= 2 and chosen.interest.count() == 1
     beds = selection.compare(programme=Programme.objects.get(slug="central-bedfordshire"))
     assert len(beds.candidates) >= 2 and beds.ready_to_decide

@@ -49,12 +49,16 @@ from projects.models import (
     FeedbackItem,
     Insight,
     InterestRegistration,
+    Lesson,
+    MethodChange,
     Project,
     ProjectMember,
     ResearchSession,
+    RetroCard,
     SelectionScore,
     SimilarWork,
     SolutionIdea,
+    Status,
 )
 from projects.models import TestingWorkshop as Workshop
 from safety import checks, services
@@ -86,7 +90,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
-from tests.phase3_helpers import TINY_PNG, draft_insight, table_on
+from tests.phase3_helpers import TINY_PNG, at, draft_insight, table_on
 from tests.scoping_helpers import complete_evaluation, session_for, skill_on, source_on
 from tests.selection_helpers import candidate, selected
 
@@ -521,6 +525,49 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     },
     # No docs page (it would load from a CDN): the API's root has nothing to show.
     "api:api-root": {GET: row(404), POST: row(404)},
+    # Reflecting (projects/views/reflection.py), on programme A's project that is reflecting:
+    # its people (and admins) see the survey's progress and results and use the board; the
+    # facilitator opens the survey. The survey is answered from an emailed link, with no
+    # account: a key that is not one is not found.
+    "projects:reflections": {GET: WORKERS, POST: row(405)},
+    "projects:survey_open": {
+        GET: FACILITATOR_ONLY,
+        POST: FACILITATOR_ONLY | some(Redirect("built:reflections"), ("facilitator", "admin")),
+    },
+    "projects:survey_results": {GET: WORKERS, POST: row(405)},
+    "projects:survey_link": {GET: row(404), POST: row(405)},
+    "projects:survey_submit": {GET: row(405), POST: row(404)},
+    "projects:survey_thanks": {GET: row(200), POST: row(405)},
+    "projects:programme_reflections": {
+        GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)),
+        POST: row(405),
+    },
+    "projects:board": both(WORKERS),  # an empty card: the form's errors
+    # The analyst's card: they change it; the facilitator merges it and marks it as an action.
+    "projects:card_edit": both(
+        row(403, anonymous=LOGIN, analyst=200, admin=200, **some(404, NOT_ON_TEAM_A))
+    ),
+    "projects:card_delete": {
+        GET: row(403, anonymous=LOGIN, analyst=200, admin=200, **some(404, NOT_ON_TEAM_A)),
+        POST: row(403, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A))
+        | some(Redirect("built:board"), ("analyst", "admin")),
+    },
+    "projects:card_merge": both(FACILITATOR_ONLY),
+    "projects:card_action": {
+        GET: row(405, anonymous=LOGIN),
+        POST: FACILITATOR_ONLY | some(Redirect("built:board"), ("facilitator", "admin")),
+    },
+    # Lessons and method changes (projects/views/lessons.py): the core team reads lessons; the
+    # facilitator writes them and publishes method changes, which anyone reads on the public site.
+    **{
+        name: {GET: row(200, anonymous=LOGIN, **some(404, NOT_ON_TEAM_A)), POST: row(405)}
+        for name in ("projects:lessons", "projects:lesson")
+    },
+    "projects:lesson_new": both(FACILITATOR_ONLY),
+    "projects:lesson_edit": both(FACILITATOR_ONLY),
+    "projects:method_changes": both(FACILITATOR_ONLY),
+    "projects:method_change_edit": both(FACILITATOR_ONLY),
+    "landing:method_changes": {GET: row(200), POST: row(405)},
 }
 
 
@@ -742,6 +789,37 @@ def _published(programme: Programme) -> Insight:
     return insight
 
 
+def _reflecting(programme: Programme) -> Project:
+    """Programme A's earlier project, published and now reflecting."""
+    return at(candidate(programme, "Who uses the warm spaces?"), Status.REFLECTING)
+
+
+def _card(programme: Programme) -> RetroCard:
+    """A card on the reflecting project's board, by the analyst once they exist."""
+    project = _reflecting(programme)
+    found = project.retro_cards.first()
+    if found is not None:
+        return found
+    author = User.objects.filter(email="analyst@example.org").first()
+    return RetroCard.objects.create(
+        project=project, column="worked", text="Weekly check-ins", author=author
+    )
+
+
+def _lesson(programme: Programme) -> Lesson:
+    return Lesson.objects.get_or_create(
+        programme=programme,
+        title="Book the data owners early",
+        defaults={"step": "scoping", "body": "B"},
+    )[0]
+
+
+def _method_change(programme: Programme) -> MethodChange:
+    return MethodChange.objects.get_or_create(
+        programme=programme, version="1.1", defaults={"summary": "Checks start at scoping"}
+    )[0]
+
+
 # Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
 REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:solution_check_edit": lambda p: reverse(
@@ -769,6 +847,8 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:workshop_book": lambda p: reverse(
         "projects:workshop_book", args=[selected(p).pk, _workshop(p).pk]
     ),
+    "built:reflections": lambda p: reverse("projects:reflections", args=[_reflecting(p).pk]),
+    "built:board": lambda p: reverse("projects:board", args=[_reflecting(p).pk]),
 }
 
 
@@ -966,6 +1046,40 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
         "part": "figures",
         "part_pk": _insight(p).figures.get().pk,
     },
+    **{
+        name: lambda p: {"pk": _reflecting(p).pk}
+        for name in (
+            "projects:reflections",
+            "projects:survey_open",
+            "projects:survey_results",
+            "projects:board",
+        )
+    },
+    "projects:survey_link": lambda _: {"token": "not-a-real-token"},
+    **{
+        name: lambda p: {"pk": _reflecting(p).pk, "card": _card(p).pk}
+        for name in (
+            "projects:card_edit",
+            "projects:card_delete",
+            "projects:card_merge",
+            "projects:card_action",
+        )
+    },
+    **{
+        name: lambda p: {"slug": p.slug}
+        for name in (
+            "projects:programme_reflections",
+            "projects:lessons",
+            "projects:lesson_new",
+            "projects:method_changes",
+            "landing:method_changes",
+        )
+    },
+    **{
+        name: lambda p: {"slug": p.slug, "item": _lesson(p).pk}
+        for name in ("projects:lesson", "projects:lesson_edit")
+    },
+    "projects:method_change_edit": lambda p: {"slug": p.slug, "item": _method_change(p).pk},
     "landing:insights": lambda p: {"slug": p.slug},
     "landing:insight": lambda p: {"slug": p.slug, "insight": _published(p).slug},
     "landing:insight_pdf": lambda p: {"slug": p.slug, "insight": _published(p).slug},

@@ -28,6 +28,18 @@ from projects.models.insights import (
     InsightTable,
     Licence,
 )
+from projects.models.reflection import (
+    PHASE_OF_STEP,
+    Lesson,
+    MethodChange,
+    Phase,
+    ReflectionSurvey,
+    RetroCard,
+    Step,
+    SurveyAnswer,
+    SurveyInvitation,
+    SurveyResponse,
+)
 from projects.models.testing import (
     FeedbackItem,
     FinalCheck,
@@ -41,6 +53,7 @@ from teams.models import Organisation, User
 __all__ = [
     "ENDED",
     "LICENCE_URLS",
+    "PHASE_OF_STEP",
     "UNDER_WAY",
     "Boundaries",
     "Criterion",
@@ -50,17 +63,26 @@ __all__ = [
     "InsightFigure",
     "InsightTable",
     "InterestRegistration",
+    "Lesson",
     "Licence",
+    "MethodChange",
+    "Phase",
     "Project",
     "ProjectEvent",
     "ProjectMember",
+    "ReflectionSurvey",
     "ResearchSession",
+    "RetroCard",
     "SelectionScore",
     "SimilarWork",
     "SolutionIdea",
     "SolutionSkill",
     "SolutionSkillNeed",
     "Status",
+    "Step",
+    "SurveyAnswer",
+    "SurveyInvitation",
+    "SurveyResponse",
     "TestingWorkshop",
     "WorkshopBooking",
     "WorkshopInvitation",
@@ -249,6 +271,10 @@ def _register_audit_log() -> None:
     auditlog.register(Project, include_fields=["status", "status_reason", "announced_at"])
     auditlog.register(ProjectEvent, exclude_fields=["emailed_at"])
     auditlog.register(SelectionScore)
+    # Lessons and method changes are decisions the programme makes; survey answers and who has
+    # answered are deliberately not recorded here (see projects/models/reflection.py).
+    auditlog.register(Lesson)
+    auditlog.register(MethodChange)
 
 
 _register_audit_log()

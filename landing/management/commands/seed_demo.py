@@ -11,6 +11,7 @@ from django.db import transaction
 
 from landing.demo import seed_national, seed_news
 from projects.demo import seed_idea_queue
+from projects.demo_reflection import seed_reflection
 from projects.demo_selection import seed_selection
 from projects.demo_solutions import seed_solutions
 from safety.demo import seed_datasets, seed_safety
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         seed_safety(programmes)
         seed_national(programmes)
         seed_solutions(programmes)
+        seed_reflection(programmes)
         self._print_sign_ins(created)
 
     def _print_sign_ins(self, created: set[str]) -> None:
