@@ -1,7 +1,8 @@
 """The public, read-only JSON API at /api/v1/, described by its OpenAPI document.
 
 It serves what the national view shows (landing/national.py's querysets): programmes, published
-insights with their protected figures, those figures as reusable data, and public lessons. Every
+insights with their protected figures, those figures as reusable data, and public lessons (never
+the project or the person behind one). Every
 response schema lists its fields, so nothing else on a model (a draft, who wrote it, the figures
 as entered) can reach a response. Requests are counted per client address in the shared cache,
 as failed sign-ins are; too many get 429 with Retry-After. No docs page: the Swagger UI would load
@@ -23,7 +24,7 @@ from ninja.throttling import BaseThrottle
 from cip.access import requires
 from landing.national import PUBLIC, filtered
 from projects.insights import table_view
-from projects.models import Insight, InsightTable
+from projects.models import Insight, InsightTable, Lesson
 from teams.models import Programme
 
 MAX_PAGE = 100
@@ -199,6 +200,28 @@ class InsightDetail(InsightOut):
         return list(insight.tables.all())
 
 
+class LessonOut(Schema):
+    id: int
+    programme: str
+    phase: str
+    step: str
+    title: str
+    created_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_programme(lesson: Lesson) -> str:
+        return lesson.programme.slug
+
+    @staticmethod
+    def resolve_url(lesson: Lesson, context) -> str:
+        return _url(context["request"], reverse("landing:national_lesson", args=[lesson.pk]))
+
+
+class LessonDetail(LessonOut):
+    body: str
+
+
 class Search(Schema):
     q: str = Query("", max_length=200, pattern=TEXT, description="Words to look for")
     programme: str = Query("", max_length=80, pattern=TEXT, description="A programme's slug")
@@ -246,6 +269,17 @@ def data_sources(request: HttpRequest, filters: Query[Search]):
 )
 def data_source(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)):
     return get_object_or_404(filtered("data"), pk=pk)
+
+
+@api.get("/lessons", response=list[LessonOut], url_name="lessons")
+@paginate(Page)
+def lessons(request: HttpRequest, filters: Query[Search]):
+    return filtered("lessons", text=filters.q, programme=filters.programme)
+
+
+@api.get("/lessons/{pk}", response={200: LessonDetail, 404: Message}, url_name="lesson")
+def lesson(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)):
+    return get_object_or_404(filtered("lessons"), pk=pk)
 
 
 @require_safe

@@ -17,12 +17,15 @@ from projects.models import (
     FeedbackItem,
     Insight,
     InsightTable,
+    Lesson,
     Project,
     ProjectEvent,
     ProjectMember,
     SelectionScore,
     SolutionIdea,
     Status,
+    Step,
+    SurveyInvitation,
 )
 from projects.services import project_transition
 from scoping.models import Idea
@@ -90,8 +93,8 @@ WARM_SPACES_IDEA = {
 
 @transaction.atomic
 def seed_national(programmes: dict[str, Programme]) -> None:
-    """Central Bedfordshire's project from last year, published with its insight and closed, so
-    that the national view (and the API) show both programmes' work beside each other. Runs
+    """Central Bedfordshire's project from last year, published with its insight and closed, and
+    a lesson it shared, so that the national view (and the API) show both programmes' work. Runs
     before this year's project is selected: a programme runs one project at a time."""
     programme = programmes.get("central-bedfordshire")
     lead = User.objects.filter(email="lead@advice.example").first()
@@ -161,8 +164,24 @@ def seed_national(programmes: dict[str, Programme]) -> None:
             row_title="Where visitors live",
             value_title="Visits",
         )
+    Lesson.objects.get_or_create(
+        programme=programme,
+        title="Test with village groups where they already meet",
+        defaults={
+            "project": project,
+            "step": Step.TESTING,
+            "body": "Our first workshop was in a town library and **nobody from the villages "
+            "came**. We took the draft table to two village lunch clubs instead, and their "
+            "feedback changed the caveats.",
+            "is_public": True,
+            "created_by": lead,
+        },
+    )
     project = publish(mark_ready(project, lead), lead)
     for action in ("start_reflecting", "close"):  # over, so this year's project can start
         project = project_transition(project=project, user=None, action=action)
-    # Last year's moves are history, not news: their emails count as sent.
+    # Last year's moves (and its reflections survey) are history: their emails count as sent.
     ProjectEvent.objects.filter(project=project, emailed_at=None).update(emailed_at=timezone.now())
+    SurveyInvitation.objects.filter(survey__project=project, emailed_at=None).update(
+        emailed_at=timezone.now()
+    )

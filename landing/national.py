@@ -1,7 +1,8 @@
 """The national view: what every programme of this deployment has made public, in one place.
 
 Published insights, the published figures behind them (data others can reuse, each table with
-its CSV and JSON) and the lessons programmes chose to share, searched and filtered together. The
+its CSV and JSON) and the lessons programmes chose to share (`is_public`), searched and filtered
+together; a public lesson has a page of its own here (the library is the team's). The
 same querysets feed the JSON API (landing/api.py), so the page and the API can only ever show
 the same public things: nothing here reads a draft, a dataset or a person.
 """
@@ -16,13 +17,13 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from cip.access import requires
 from cip.pagination import paginate
 from cip.public_cache import public_page
-from projects.models import Insight, InsightTable
+from projects.models import Insight, InsightTable, Lesson
 from teams.models import Programme
 
 PUBLIC = "landing.view_public_pages"
@@ -41,6 +42,11 @@ def public_tables() -> QuerySet[InsightTable]:
         .select_related("insight__programme")
         .order_by("-insight__published_at", "insight_id", "created_at", "pk")
     )
+
+
+def public_lessons() -> QuerySet[Lesson]:
+    """Lessons their programme chose to share with everyone, newest first."""
+    return Lesson.objects.filter(is_public=True).select_related("programme")
 
 
 def search(queryset: QuerySet, text: str, fields: tuple[str, ...]) -> QuerySet:
@@ -81,6 +87,7 @@ KINDS = {
         ("title", "description", "insight__title"),
         "insight__programme__slug",
     ),
+    "lessons": Kind("Lessons", public_lessons, ("title", "body"), "programme__slug"),
 }
 
 
@@ -133,3 +140,12 @@ def national(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, found),
     }
     return render(request, "landing/national.html", context)
+
+
+@require_safe
+@requires(PUBLIC)
+@public_page(every_programme=True)
+def lesson(request: HttpRequest, pk: int) -> HttpResponse:
+    """A lesson its programme shared, without the project or the person who wrote it."""
+    found = get_object_or_404(public_lessons(), pk=pk)
+    return render(request, "landing/national/lesson.html", {"lesson": found})

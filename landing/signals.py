@@ -6,7 +6,7 @@ from cip.public_cache import invalidate_on
 from landing.models import NewsPost, Principle
 from landing.principles import DEFAULT_PRINCIPLES
 from landing.services import news_post_save
-from projects.models import Insight, MethodChange, Project, ProjectEvent, ProjectMember
+from projects.models import Insight, Lesson, MethodChange, Project, ProjectEvent, ProjectMember
 from projects.signals import insights_published
 from scoping.models import Idea
 from teams.models import (
@@ -74,3 +74,4 @@ invalidate_on(Project, programme="idea.programme.slug")
 invalidate_on(ProjectMember, programme="project.idea.programme.slug")
 invalidate_on(Insight, programme="programme.slug")
 invalidate_on(MethodChange, programme="programme.slug")
+invalidate_on(Lesson, programme="programme.slug")  # public ones, on the national view

@@ -11,6 +11,7 @@ urlpatterns = [
     # Every programme's public content together (landing/national.py).
     path("national/", national.national, name="national"),
     path("national/feed/", views.national_feed, name="national_feed"),
+    path("national/lessons/<int:pk>/", national.lesson, name="national_lesson"),
     path("programmes/<slug:slug>/", views.programme_page, name="programme"),
     path(
         "programmes/<slug:slug>/principles/<int:position>/edit/",

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from projects.models import Insight
+from projects.models import Insight, Lesson
 from scoping.models import DataSource
 from teams.models import Membership, Role
 from tests.factories import ProgrammeFactory, UserFactory
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 NATIONAL = "/national/"
 FEED = "/national/feed/"
 API = "/api/v1"
-LISTS = ("/programmes", "/insights", "/data-sources")
+LISTS = ("/programmes", "/insights", "/data-sources", "/lessons")
 
 
 def publish(programme, title: str, *, project_title: str = "Who stops visiting the food bank?"):
@@ -33,6 +33,17 @@ def publish(programme, title: str, *, project_title: str = "Who stops visiting t
     Insight.objects.filter(pk=insight.pk).update(published_at=timezone.now())
     insight.refresh_from_db()
     return insight
+
+
+def lesson(programme, title: str, *, public: bool = True, project=None) -> Lesson:
+    return Lesson.objects.create(
+        programme=programme,
+        project=project,
+        step="scoping",
+        title=title,
+        body="Invite the **data owners** to the first session.",
+        is_public=public,
+    )
 
 
 @pytest.fixture
@@ -58,6 +69,21 @@ def test_national_view_filters_by_programme_search_and_kind(client, two_programm
     page = client.get(NATIONAL, {"kind": "data"}).content.decode()
     assert page.count('__title">Households by ward<') == 2
     assert "/data/" in page and ".csv" in page
+
+
+def test_national_view_shows_public_lessons_only(client, programme_a, programme_b):
+    shared = lesson(programme_a, "Ask data owners early")
+    lesson(programme_b, "Kept in the team", public=False)
+    page = client.get(NATIONAL, {"kind": "lessons"}).content.decode()
+    assert "Ask data owners early" in page and "Kept in the team" not in page
+    detail = client.get(f"/national/lessons/{shared.pk}/").content.decode()
+    assert "<strong>data owners</strong>" in detail
+    hidden = Lesson.objects.get(title="Kept in the team")
+    assert client.get(f"/national/lessons/{hidden.pk}/").status_code == 404
+    body = client.get(f"{API}/lessons").json()
+    assert [item["title"] for item in body["items"]] == ["Ask data owners early"]
+    assert client.get(f"{API}/lessons/{shared.pk}").json()["body"].startswith("Invite")
+    assert client.get(f"{API}/lessons/{hidden.pk}").status_code == 404
 
 
 def test_national_view_ignores_filters_it_does_not_know(client, two_programmes):
@@ -165,16 +191,19 @@ def _queries(client, url: str, params: dict | None = None) -> int:
         (NATIONAL, {}),
         (NATIONAL, {"kind": "data"}),
         (NATIONAL, {"q": "finding"}),
+        (NATIONAL, {"kind": "lessons"}),
         (FEED, {}),
         *((API + path, {}) for path in LISTS),
     ],
 )
 def test_query_count_does_not_grow_with_the_data(client, programme_a, url, params) -> None:
     publish(programme_a, "A finding")
+    lesson(programme_a, "A finding about scoping")
     few = _queries(client, url, params)
     for number in range(6):
         programme = ProgrammeFactory()
         publish(programme, f"Another finding {number}")
+        lesson(programme, f"Another finding about scoping {number}")
     assert _queries(client, url, params) == few
 
 
@@ -194,10 +223,15 @@ def _seed_private_things(programme_a, programme_b) -> None:
     )
     member = UserFactory(email=f"{CANARY}@example.org", display_name=f"Pat {CANARY}")
     Membership.objects.create(programme=programme_a, user=member, role=Role.DATA_ANALYST)
+    lesson(programme_b, f"Team only {CANARY}", public=False, project=project)
+    # A public lesson from a private project, written by the member: neither is named.
+    shared = lesson(programme_b, "Shared lesson", project=project)
+    Lesson.objects.filter(pk=shared.pk).update(created_by=member)
 
 
 def _every_public_url(client) -> list[str]:
-    urls = [NATIONAL, FEED, f"{NATIONAL}?kind=data", f"{API}/openapi.json"]
+    urls = [NATIONAL, FEED, f"{API}/openapi.json"]
+    urls += [f"{NATIONAL}?kind={kind}" for kind in ("data", "lessons")]
     for path in LISTS:
         urls.append(API + path)
         body = client.get(API + path, {"limit": 100}).json()
@@ -206,6 +240,8 @@ def _every_public_url(client) -> list[str]:
                 urls.append(f"{API}/programmes/{item['slug']}")
             elif path == "/insights":
                 urls.append(f"{API}/insights/{item['programme']}/{item['slug']}")
+            elif path == "/lessons":
+                urls += [f"{API}/lessons/{item['id']}", f"/national/lessons/{item['id']}/"]
             else:
                 urls.append(f"{API}/data-sources/{item['id']}")
     return urls
@@ -221,6 +257,6 @@ def test_nothing_private_in_any_response(client, programme_a, programme_b):
         assert response.status_code == 200, url
         assert CANARY not in response.content.decode(), url
     for words in (CANARY, "Smith", "Jones"):
-        for path in ("/insights", "/data-sources"):
+        for path in ("/insights", "/data-sources", "/lessons"):
             assert client.get(API + path, {"q": words}).json()["count"] == 0
         assert "Nothing matches" in client.get(NATIONAL, {"q": words}).content.decode()

@@ -192,6 +192,8 @@ def test_the_national_view_shows_both_demo_programmes(db, debug, client) -> None
     assert "Warm spaces were used mostly by people from the towns" in page  # Central Bedfordshire
     api = client.get("/api/v1/insights").json()
     assert {item["programme"] for item in api["items"]} == {"camden", "central-bedfordshire"}
+    lessons = client.get(reverse("landing:national"), {"kind": "lessons"}).content.decode()
+    assert "Test with village groups where they already meet" in lessons
 
 
 def test_the_demo_reflects_on_camdens_project(db, debug, client) -> None:

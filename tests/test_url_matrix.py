@@ -521,6 +521,9 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
             "api:insight",
             "api:data_sources",
             "api:data_source",
+            "landing:national_lesson",
+            "api:lessons",
+            "api:lesson",
         )
     },
     # No docs page (it would load from a CDN): the API's root has nothing to show.
@@ -820,6 +823,19 @@ def _method_change(programme: Programme) -> MethodChange:
     )[0]
 
 
+def _public_lesson(programme: Programme) -> Lesson:
+    """A lesson the programme shares with everyone."""
+    return Lesson.objects.get_or_create(
+        programme=programme,
+        title="Ask data owners early",
+        defaults={
+            "step": "scoping",
+            "body": "Invite them to the first session.",
+            "is_public": True,
+        },
+    )[0]
+
+
 # Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
 REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:solution_check_edit": lambda p: reverse(
@@ -1094,6 +1110,8 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
     "api:programme": lambda p: {"slug": p.slug},
     "api:insight": lambda p: {"programme": p.slug, "slug": _published(p).slug},
     "api:data_source": lambda p: {"pk": _published(p).tables.get().pk},
+    "api:lesson": lambda p: {"pk": _public_lesson(p).pk},
+    "landing:national_lesson": lambda p: {"pk": _public_lesson(p).pk},
     "account_confirm_email": lambda _: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
 }
