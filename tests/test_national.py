@@ -115,6 +115,18 @@ def test_the_national_view_is_cached_and_renewed_when_an_insight_is_published(
     assert "Second finding" in client.get(NATIONAL).content.decode()
 
 
+def test_a_cached_national_page_is_renewed_by_any_programmes_change(
+    client, programme_a, programme_b, django_assert_num_queries
+):
+    lessons = {"kind": "lessons"}
+    lesson(programme_a, "First lesson")
+    client.get(NATIONAL, lessons)
+    with django_assert_num_queries(0):  # from the shared cache
+        assert "First lesson" in client.get(NATIONAL, lessons).content.decode()
+    lesson(programme_b, "Second lesson")  # another programme's save renews the page
+    assert "Second lesson" in client.get(NATIONAL, lessons).content.decode()
+
+
 def test_feed_lists_the_latest_insights_of_every_programme(client, two_programmes):
     response = client.get(FEED)
     assert response["Content-Type"].startswith("application/atom+xml")
