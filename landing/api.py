@@ -2,11 +2,11 @@
 
 It serves what the national view shows (landing/national.py's querysets): programmes, published
 insights with their protected figures, those figures as reusable data, and public lessons (never
-the project or the person behind one). Every
-response schema lists its fields, so nothing else on a model (a draft, who wrote it, the figures
-as entered) can reach a response. Requests are counted per client address in the shared cache,
-as failed sign-ins are; too many get 429 with Retry-After. No docs page: the Swagger UI would load
-from a CDN, which the site's content policy forbids.
+the project or the person behind one). Every response schema lists its fields, so nothing else on
+a model (a draft, who wrote it, the figures as entered) can reach a response. Requests are counted
+per client address in the shared cache, as failed sign-ins are; too many get 429 with
+Retry-After. No docs page: the Swagger UI would load from a CDN, which the site's content policy
+forbids.
 """
 
 from datetime import datetime
@@ -73,6 +73,7 @@ api = NinjaAPI(
 class Page(LimitOffsetPagination):
     class Input(LimitOffsetPagination.Input):
         limit: int = Query(25, ge=1, le=MAX_PAGE)  # type: ignore[assignment]
+        offset: int = Query(0, ge=0, le=MAX_ID)  # type: ignore[assignment]
 
 
 class Message(Schema):
