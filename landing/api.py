@@ -205,7 +205,9 @@ class LessonOut(Schema):
     id: int
     programme: str
     phase: str
+    phase_label: str
     step: str
+    step_label: str
     title: str
     created_at: datetime
     url: str
@@ -213,6 +215,14 @@ class LessonOut(Schema):
     @staticmethod
     def resolve_programme(lesson: Lesson) -> str:
         return lesson.programme.slug
+
+    @staticmethod
+    def resolve_phase_label(lesson: Lesson) -> str:
+        return lesson.get_phase_display()
+
+    @staticmethod
+    def resolve_step_label(lesson: Lesson) -> str:
+        return lesson.get_step_display()
 
     @staticmethod
     def resolve_url(lesson: Lesson, context) -> str:

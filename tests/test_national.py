@@ -82,7 +82,8 @@ def test_national_view_shows_public_lessons_only(client, programme_a, programme_
     assert client.get(f"/national/lessons/{hidden.pk}/").status_code == 404
     body = client.get(f"{API}/lessons").json()
     assert [item["title"] for item in body["items"]] == ["Ask data owners early"]
-    assert client.get(f"{API}/lessons/{shared.pk}").json()["body"].startswith("Invite")
+    detail = client.get(f"{API}/lessons/{shared.pk}").json()
+    assert detail["body"].startswith("Invite") and detail["step_label"] == "Scoping"
     assert client.get(f"{API}/lessons/{hidden.pk}").status_code == 404
 
 
