@@ -18,7 +18,7 @@ from datetime import timedelta
 from django.core import signing
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from projects.charts import BAR, Point, chart_spec, render_svg
@@ -212,11 +212,20 @@ def survey_answer(
     from the invitation). `answers` maps question keys to chosen values or text. False when
     they had answered already or the survey has closed."""
     with transaction.atomic():
-        claimed = SurveyInvitation.objects.filter(
-            pk=invitation.pk, answered=False, survey__closed_at__isnull=True
-        ).update(answered=True)
+        # The row lock makes a second press of the button wait, then find it answered.
+        claimed = (
+            SurveyInvitation.objects.select_for_update(of=("self",))
+            .filter(pk=invitation.pk, answered=False, survey__closed_at__isnull=True)
+            .exists()
+        )
         if not claimed:
             return False
+        # Every invitation to the survey is rewritten, not only this one, so that the database's
+        # own bookkeeping (PostgreSQL's transaction id on each row version) cannot tie the new
+        # response to the one invitation written in the same transaction.
+        SurveyInvitation.objects.filter(survey_id=invitation.survey_id).update(
+            answered=Case(When(pk=invitation.pk, then=Value(True)), default=F("answered"))
+        )
         response = SurveyResponse.objects.create(
             survey_id=invitation.survey_id, user=None if anonymous else invitation.user
         )

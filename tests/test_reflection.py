@@ -191,6 +191,26 @@ def test_no_table_can_join_an_anonymous_answer_to_its_author(programme_a, facili
     assert not LogEntry.objects.filter(changes_text__icontains="food bank").exists()
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row versions")
+def test_the_database_bookkeeping_does_not_single_out_the_author(programme_a, facilitator, analyst):
+    """The response and the has-answered marker are written in one transaction, so they share
+    a transaction id (xmin): so does every other invitation to the survey."""
+    survey = _open(programme_a, facilitator)
+    SurveyInvitation.objects.create(survey=survey, email="someone@example.org")
+    reflection.survey_answer(
+        invitation=_invitation(survey, analyst.email), answers=ANSWERS, anonymous=True
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT xmin::text FROM {SurveyResponse._meta.db_table}")  # noqa: S608
+        (response_xmin,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT DISTINCT xmin::text FROM {SurveyInvitation._meta.db_table}"  # noqa: S608
+            " WHERE survey_id = %s",
+            [survey.pk],
+        )
+        assert cursor.fetchall() == [(response_xmin,)]
+
+
 def test_a_named_answer_keeps_the_name(programme_a, facilitator, analyst, client_for):
     survey = _open(programme_a, facilitator)
     _post_answers(client_for(None), survey, analyst.email, recorded="named")
