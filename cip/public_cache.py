@@ -51,6 +51,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 
 SITE = "site"
+# Pages that show every programme's content (the national view): any programme's change renews them.
+EVERY_PROGRAMME = "every-programme"
 NONCE_HOLE = b"__cip_public_cache_csp_nonce__"
 CSRF_HOLE = b"__cip_public_cache_csrf_token__"
 # What `{% csrf_token %}` writes: a hidden field with a masked token of 64 letters and digits.
@@ -71,7 +73,10 @@ def programme_scope(slug: str) -> str:
 
 
 def invalidate(*scopes: str) -> None:
-    """Start a new generation of the pages in each scope (`SITE` for every public page)."""
+    """Start a new generation of the pages in each scope (`SITE` for every public page); a
+    programme's new generation renews the pages showing every programme too."""
+    if any(scope.startswith(programme_scope("")) for scope in scopes):
+        scopes = (*scopes, EVERY_PROGRAMME)
     cache.set_many({_generation_key(s): secrets.token_hex(8) for s in scopes}, timeout=None)
 
 
@@ -252,13 +257,18 @@ def _not_shared(response: HttpResponse) -> HttpResponse:
 
 
 def public_page(
-    view: View | None = None, *, programme: str | None = None, params: Iterable[str] = ()
+    view: View | None = None,
+    *,
+    programme: str | None = None,
+    params: Iterable[str] = (),
+    every_programme: bool = False,
 ):
     """Serve a public page from the shared cache to anonymous visitors (see the module).
 
     `programme` names the view argument holding the programme's slug; `params` the query
     parameters the page reads (such as `page`); with any other parameter it is not cached.
-    The view must only read: it runs outside a transaction.
+    `every_programme` marks a page showing every programme's content, renewed whenever any
+    programme's pages are. The view must only read: it runs outside a transaction.
     """
     allowed = frozenset(params)
 
@@ -268,6 +278,7 @@ def public_page(
             if not _is_shareable(request, allowed):
                 return _not_shared(view(request, *args, **kwargs))
             scopes = [SITE] + ([programme_scope(kwargs[programme])] if programme else [])
+            scopes += [EVERY_PROGRAMME] if every_programme else []
             key = _page_key(request)
             found = cache.get_many([key, *(_generation_key(s) for s in scopes)])
             generations = _current_generations(scopes, found)

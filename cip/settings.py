@@ -222,6 +222,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
     # Our own: asking for a programme's update emails (per address, and per visitor).
     "subscribe_to_updates": "20/h/ip,3/h/key",
+    # Our own: the public API (landing/api.py), per address.
+    "public_api": env.str("PUBLIC_API_RATE_LIMIT", default="120/m/ip"),
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "teams.adapters.MFAAdapter"

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cip import views
+from landing.api import api, openapi_document
 from teams import account_views
 from teams.views import dashboard, dashboard_tasks
 
@@ -13,6 +14,8 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("landing.urls")),
+    path("api/v1/openapi.json", openapi_document, name="api_openapi"),
+    path("api/v1/", api.urls),
     path("dashboard/", dashboard, name="dashboard"),
     path("dashboard/tasks/<slug:group>/", dashboard_tasks, name="dashboard_tasks"),
     path("", include("teams.urls")),

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from landing.models import NewsPost
+from projects.models import Insight
 from teams.models import Programme
 
 
@@ -58,3 +59,32 @@ class ProgrammeNewsFeed(Feed):
 
     def item_updateddate(self, post: NewsPost):
         return post.updated_at
+
+
+class NationalInsightsFeed(Feed):
+    """An Atom feed of the latest insights published by every programme here."""
+
+    feed_type = PlainTextAtomFeed
+    title = "New insights from every programme"
+    subtitle = "Insights published by the Community Insights programmes on this site."
+
+    def link(self) -> str:
+        return reverse("landing:national")
+
+    def items(self):
+        return Insight.objects.published().select_related("programme")[:20]
+
+    def item_title(self, insight: Insight) -> str:
+        return f"{insight.title} ({insight.programme.name})"
+
+    def item_description(self, insight: Insight) -> str:
+        return insight.summary
+
+    def item_link(self, insight: Insight) -> str:
+        return insight.get_public_url()
+
+    def item_pubdate(self, insight: Insight):
+        return insight.published_at
+
+    def item_updateddate(self, insight: Insight):
+        return insight.updated_at

@@ -11,6 +11,7 @@ from projects.models import (
     ActionProgress,
     BlogPost,
     Insight,
+    Lesson,
     MethodChange,
     Plenary,
     PlenaryRegistration,
@@ -112,3 +113,4 @@ invalidate_on(MethodChange, programme="programme.slug")
 invalidate_on(Plenary, programme="programme.slug")
 invalidate_on(PlenaryRegistration, programme="plenary.programme.slug")  # places left
 invalidate_on(BlogPost, programme="programme.slug")
+invalidate_on(Lesson, programme="programme.slug")  # public ones, on the national view

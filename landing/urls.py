@@ -1,6 +1,6 @@
 from django.urls import path
 
-from landing import insight_pages, views
+from landing import insight_pages, national, views
 
 app_name = "landing"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("cookies/", views.cookies, name="cookies"),
+    # Every programme's public content together (landing/national.py).
+    path("national/", national.national, name="national"),
+    path("national/feed/", views.national_feed, name="national_feed"),
+    path("national/lessons/<int:pk>/", national.lesson, name="national_lesson"),
     path("programmes/<slug:slug>/", views.programme_page, name="programme"),
     path(
         "programmes/<slug:slug>/principles/<int:position>/edit/",

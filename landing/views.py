@@ -12,7 +12,7 @@ from cip.forms import posted
 from cip.pagination import paginate
 from cip.public_cache import public_page
 from landing import services
-from landing.feeds import ProgrammeNewsFeed
+from landing.feeds import NationalInsightsFeed, ProgrammeNewsFeed
 from landing.forms import NewsPostForm, PrincipleForm, SubscribeForm
 from landing.models import NewsPost, UpdateSubscription
 from projects.models import BlogPost, Insight
@@ -32,6 +32,9 @@ PROJECTS_SHOWN = 5
 
 news_feed = require_safe(
     requires("landing.view_public_pages")(public_page(programme="slug")(ProgrammeNewsFeed()))
+)
+national_feed = require_safe(
+    requires("landing.view_public_pages")(public_page(every_programme=True)(NationalInsightsFeed()))
 )
 
 

@@ -185,6 +185,17 @@ def test_the_demo_shows_safety_checks_and_agreements(db, debug) -> None:
     assert signed.filter(review_date__lte=soon).exists()
 
 
+def test_the_national_view_shows_both_demo_programmes(db, debug, client) -> None:
+    _seed()
+    page = client.get(reverse("landing:national")).content.decode()
+    assert "Households stop visiting the food bank while still in need" in page  # Camden
+    assert "Warm spaces were used mostly by people from the towns" in page  # Central Bedfordshire
+    api = client.get("/api/v1/insights").json()
+    assert {item["programme"] for item in api["items"]} == {"camden", "central-bedfordshire"}
+    lessons = client.get(reverse("landing:national"), {"kind": "lessons"}).content.decode()
+    assert "Test with village groups where they already meet" in lessons
+
+
 def test_the_demo_reflects_on_camdens_project(db, debug, client) -> None:
     from projects.models import Lesson, MethodChange, Project, Status, SurveyResponse  # noqa: PLC0415
 

@@ -551,6 +551,26 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
             "landing:insight_csvw",
         )
     },
+    # The national view, its feed and the public API: every programme's public content.
+    **{
+        name: {GET: row(200), POST: row(405)}
+        for name in (
+            "landing:national",
+            "landing:national_feed",
+            "api_openapi",
+            "api:programmes",
+            "api:programme",
+            "api:insights",
+            "api:insight",
+            "api:data_sources",
+            "api:data_source",
+            "landing:national_lesson",
+            "api:lessons",
+            "api:lesson",
+        )
+    },
+    # No docs page (it would load from a CDN): the API's root has nothing to show.
+    "api:api-root": {GET: row(404), POST: row(404)},
     # Reflecting (projects/views/reflection.py), on programme A's project that is reflecting:
     # its people (and admins) see the survey's progress and results and use the board; the
     # facilitator opens the survey. The survey is answered from an emailed link, with no
@@ -951,6 +971,19 @@ def _published_post(programme: Programme) -> BlogPost:
     )
 
 
+def _public_lesson(programme: Programme) -> Lesson:
+    """A lesson the programme shares with everyone."""
+    return Lesson.objects.get_or_create(
+        programme=programme,
+        title="Ask data owners early",
+        defaults={
+            "step": "scoping",
+            "body": "Invite them to the first session.",
+            "is_public": True,
+        },
+    )[0]
+
+
 # Where redirects to built objects go: Redirect("built:<key>") is resolved with these.
 REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:solution_check_edit": lambda p: reverse(
@@ -1283,6 +1316,11 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
     },
     "projects:blog_review": lambda p: {"pk": _submitted_post(p).pk},
     "landing:blog_post": lambda p: {"slug": p.slug, "post": _published_post(p).slug},
+    "api:programme": lambda p: {"slug": p.slug},
+    "api:insight": lambda p: {"programme": p.slug, "slug": _published(p).slug},
+    "api:data_source": lambda p: {"pk": _published(p).tables.get().pk},
+    "api:lesson": lambda p: {"pk": _public_lesson(p).pk},
+    "landing:national_lesson": lambda p: {"pk": _public_lesson(p).pk},
     "account_confirm_email": lambda _: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda _: {"uidb36": "zz", "key": "not-a-real-key"},
 }

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from landing.demo import seed_news
+from landing.demo import seed_national, seed_news
 from projects.demo import seed_idea_queue
 from projects.demo_actions import seed_actions
 from projects.demo_reflection import seed_reflection
@@ -48,6 +48,7 @@ class Command(BaseCommand):
         seed_idea_queue(programmes)
         seed_selection(programmes)
         seed_safety(programmes)
+        seed_national(programmes)
         seed_solutions(programmes)
         seed_actions(programmes)
         seed_reflection(programmes)
