@@ -25,6 +25,7 @@ from cip.access import requires
 from landing.national import PUBLIC, filtered
 from projects.insights import table_view
 from projects.models import Insight, InsightTable, Lesson
+from scoping.models import ProgrammeDataSet
 from teams.models import Programme
 
 MAX_PAGE = 100
@@ -233,6 +234,22 @@ class LessonDetail(LessonOut):
     body: str
 
 
+class DataSetOut(Schema):
+    id: int
+    programme: str
+    name: str
+    publisher: str
+    holds: str
+    kind: str
+    licence: str
+    period: str
+    url: str
+
+    @staticmethod
+    def resolve_programme(data_set: ProgrammeDataSet) -> str:
+        return data_set.programme.slug
+
+
 class Search(Schema):
     q: str = Query("", max_length=200, pattern=TEXT, description="Words to look for")
     programme: str = Query("", max_length=80, pattern=TEXT, description="A programme's slug")
@@ -280,6 +297,12 @@ def data_sources(request: HttpRequest, filters: Query[Search]):
 )
 def data_source(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_ID)):
     return get_object_or_404(filtered("data"), pk=pk)
+
+
+@api.get("/open-data-sets", response=list[DataSetOut], url_name="open_data_sets")
+@paginate(Page)
+def open_data_sets(request: HttpRequest, filters: Query[Search]):
+    return filtered("datasets", text=filters.q, programme=filters.programme)
 
 
 @api.get("/lessons", response=list[LessonOut], url_name="lessons")

@@ -1,7 +1,8 @@
 """The national view: what every programme of this deployment has made public, in one place.
 
 Published insights, the published figures behind them (data others can reuse, each table with
-its CSV and JSON) and the lessons programmes chose to share (`is_public`), searched and filtered
+its CSV and JSON), the lessons programmes chose to share (`is_public`) and the open data sets
+programmes work with (scoping's ProgrammeDataSet, published data by nature), searched and filtered
 together; a public lesson has a page of its own here (the library is the team's). The
 same querysets feed the JSON API (landing/api.py), so the page and the API can only ever show
 the same public things: nothing here reads a draft, a dataset or a person.
@@ -24,6 +25,7 @@ from cip.access import requires
 from cip.pagination import paginate
 from cip.public_cache import public_page
 from projects.models import Insight, InsightTable, Lesson
+from scoping.models import ProgrammeDataSet
 from teams.models import Programme
 
 PUBLIC = "landing.view_public_pages"
@@ -47,6 +49,12 @@ def public_tables() -> QuerySet[InsightTable]:
 def public_lessons() -> QuerySet[Lesson]:
     """Lessons their programme chose to share with everyone, newest first."""
     return Lesson.objects.filter(is_public=True).select_related("programme")
+
+
+def public_data_sets() -> QuerySet[ProgrammeDataSet]:
+    """The open data sets programmes work with (each with its publisher, licence and address),
+    for other programmes to reuse: published data, never who added it."""
+    return ProgrammeDataSet.objects.select_related("programme").order_by("name", "pk")
 
 
 def search(queryset: QuerySet, text: str, fields: tuple[str, ...]) -> QuerySet:
@@ -88,6 +96,12 @@ KINDS = {
         "insight__programme__slug",
     ),
     "lessons": Kind("Lessons", public_lessons, ("title", "body"), "programme__slug"),
+    "datasets": Kind(
+        "Open data sets",
+        public_data_sets,
+        ("name", "publisher", "holds", "kind"),
+        "programme__slug",
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from projects.models import Insight, Lesson
-from scoping.models import DataSource
+from scoping.models import DataSource, ProgrammeDataSet
 from teams.models import Membership, Role
 from tests.factories import ProgrammeFactory, UserFactory
 from tests.phase3_helpers import draft_insight, table_on
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 NATIONAL = "/national/"
 FEED = "/national/feed/"
 API = "/api/v1"
-LISTS = ("/programmes", "/insights", "/data-sources", "/lessons")
+LISTS = ("/programmes", "/insights", "/data-sources", "/open-data-sets", "/lessons")
 
 
 def publish(programme, title: str, *, project_title: str = "Who stops visiting the food bank?"):
@@ -205,6 +205,7 @@ def _queries(client, url: str, params: dict | None = None) -> int:
         (NATIONAL, {"kind": "data"}),
         (NATIONAL, {"q": "finding"}),
         (NATIONAL, {"kind": "lessons"}),
+        (NATIONAL, {"kind": "datasets"}),
         (FEED, {}),
         *((API + path, {}) for path in LISTS),
     ],
@@ -212,12 +213,40 @@ def _queries(client, url: str, params: dict | None = None) -> int:
 def test_query_count_does_not_grow_with_the_data(client, programme_a, url, params) -> None:
     publish(programme_a, "A finding")
     lesson(programme_a, "A finding about scoping")
+    open_data_set(programme_a, "Findings by ward")
     few = _queries(client, url, params)
     for number in range(6):
         programme = ProgrammeFactory()
         publish(programme, f"Another finding {number}")
         lesson(programme, f"Another finding about scoping {number}")
+        open_data_set(programme, f"Findings by ward {number}")
     assert _queries(client, url, params) == few
+
+
+def open_data_set(programme, name: str, **fields) -> ProgrammeDataSet:
+    values = {
+        "publisher": "Office for National Statistics",
+        "holds": "Households by ward",
+        "kind": "Census counts",
+        "licence": "Open Government Licence v3.0",
+        "url": "https://www.ons.gov.uk/census",
+    }
+    return ProgrammeDataSet.objects.create(programme=programme, name=name, **(values | fields))
+
+
+def test_national_view_and_api_list_the_open_data_sets_programmes_use(
+    client, programme_a, programme_b
+):
+    added_by = UserFactory(email="adder7731@example.org")
+    open_data_set(programme_a, "Indices of deprivation", added_by=added_by)
+    open_data_set(programme_b, "Fuel poverty by area", publisher="DESNZ")
+
+    page = client.get(NATIONAL, {"kind": "datasets", "q": "deprivation"}).content.decode()
+    assert "Indices of deprivation" in page and "Fuel poverty" not in page
+    assert "Office for National Statistics" in page and "adder7731" not in page
+    items = client.get(f"{API}/open-data-sets", {"programme": programme_b.slug}).json()["items"]
+    assert [(i["name"], i["publisher"]) for i in items] == [("Fuel poverty by area", "DESNZ")]
+    assert "adder7731" not in client.get(f"{API}/open-data-sets").content.decode()
 
 
 # --- Nothing private ---------------------------------------------------------------------------
@@ -244,7 +273,7 @@ def _seed_private_things(programme_a, programme_b) -> None:
 
 def _every_public_url(client) -> list[str]:
     urls = [NATIONAL, FEED, f"{API}/openapi.json"]
-    urls += [f"{NATIONAL}?kind={kind}" for kind in ("data", "lessons")]
+    urls += [f"{NATIONAL}?kind={kind}" for kind in ("data", "lessons", "datasets")]
     for path in LISTS:
         urls.append(API + path)
         body = client.get(API + path, {"limit": 100}).json()
@@ -255,6 +284,8 @@ def _every_public_url(client) -> list[str]:
                 urls.append(f"{API}/insights/{item['programme']}/{item['slug']}")
             elif path == "/lessons":
                 urls += [f"{API}/lessons/{item['id']}", f"/national/lessons/{item['id']}/"]
+            elif path == "/open-data-sets":
+                continue  # each links to its publisher's page
             else:
                 urls.append(f"{API}/data-sources/{item['id']}")
     return urls

@@ -564,6 +564,7 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
             "api:insight",
             "api:data_sources",
             "api:data_source",
+            "api:open_data_sets",
             "landing:national_lesson",
             "api:lessons",
             "api:lesson",
