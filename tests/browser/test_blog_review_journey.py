@@ -95,11 +95,11 @@ def test_a_co_written_post_from_draft_to_the_public_page(nojs_page, page, live_s
     after_navigation(page, page.get_by_role("button", name="Save the decision").click)
     expect(page.locator(".govuk-notification-banner")).to_contain_text("has been published")
 
-    # Anyone can read it from the programme's public page.
-    page.context.clear_cookies()
-    visit(page, f"/programmes/{programme.slug}/", live_server.url)
-    link = page.get_by_role("link", name="Why carers stop asking for help", exact=True)
-    after_navigation(page, link.click)
-    main = page.get_by_role("main")
+    # Anyone can read it from the programme's public page, without JavaScript.
+    nojs_page.context.clear_cookies()
+    visit(nojs_page, f"/programmes/{programme.slug}/", live_server.url)
+    link = nojs_page.get_by_role("link", name="Why carers stop asking for help", exact=True)
+    after_navigation(nojs_page, link.click)
+    main = nojs_page.get_by_role("main")
     expect(main.get_by_role("heading", level=1)).to_have_text("Why carers stop asking for help")
     expect(main).to_contain_text(re.compile(r"Amina Yusuf \(Riverside Carers\) and Dev Sharma"))

@@ -55,7 +55,7 @@ def setting(site_groups, settings, live_server):
     return {"project": project, "facilitator": facilitator, "analyst": analyst}
 
 
-def test_an_anonymous_answer_then_the_results(page, live_server, setting) -> None:
+def test_an_anonymous_answer_then_the_results(page, nojs_page, live_server, setting) -> None:
     project, facilitator, analyst = setting["project"], setting["facilitator"], setting["analyst"]
 
     # The facilitator opens the survey.
@@ -77,21 +77,25 @@ def test_an_anonymous_answer_then_the_results(page, live_server, setting) -> Non
     to_analyst = next(m for m in mail.outbox if m.to == [analyst.email])
     link = re.search(r"https?://\S+/reflections/\S+/", to_analyst.body).group(0)
 
-    # The analyst answers anonymously, without signing in.
-    page.context.clear_cookies()
-    visit(page, link)
-    after_navigation(page, lambda: page.get_by_role("button", name="Send my answers").click())
-    expect(page.locator(".govuk-error-summary")).to_contain_text(
+    # The analyst answers anonymously, without signing in and without JavaScript.
+    nojs_page.context.clear_cookies()
+    visit(nojs_page, link)
+    after_navigation(
+        nojs_page, lambda: nojs_page.get_by_role("button", name="Send my answers").click()
+    )
+    expect(nojs_page.locator(".govuk-error-summary")).to_contain_text(
         "Choose whether to answer with your name or anonymously"
     )
-    page.get_by_label("Anonymously: store nothing that links them to me").check()
-    page.get_by_label("As aggregate tables only").check()
-    page.get_by_label("It worked well").check()
-    page.get_by_label("Which new relationships worked best, and why?").fill(
+    nojs_page.get_by_label("Anonymously: store nothing that links them to me").check()
+    nojs_page.get_by_label("As aggregate tables only").check()
+    nojs_page.get_by_label("It worked well").check()
+    nojs_page.get_by_label("Which new relationships worked best, and why?").fill(
         "The carers' group and the housing team now share a monthly call."
     )
-    after_navigation(page, lambda: page.get_by_role("button", name="Send my answers").click())
-    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    after_navigation(
+        nojs_page, lambda: nojs_page.get_by_role("button", name="Send my answers").click()
+    )
+    expect(nojs_page.get_by_role("heading", name="Thank you")).to_be_visible()
     assert SurveyResponse.objects.get().user is None
 
     # Two more people answer; the facilitator reads the results.
