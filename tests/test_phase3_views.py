@@ -644,7 +644,8 @@ def test_team_lists_take_the_same_queries_at_any_size(
     client = client_for(analyst)
     make(project, 2)
     client.get(url(name, project.pk))  # warm the session
-    with django_assert_max_num_queries(30) as small:
+    # A bound for a page of this kind (the phase overview asks most); what matters is below.
+    with django_assert_max_num_queries(40) as small:
         client.get(url(name, project.pk))
     make(project, 40)
     with django_assert_max_num_queries(len(small.captured_queries)):
