@@ -337,6 +337,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Scans and redactions have a queue of their own, taken by a worker that runs one task at a time in
+# its main process (docker-compose.yml: datasets-worker, --pool=solo), where the engine may fork
+# a process per core; a prefork pool's children are daemons, which may not.
+DATASETS_QUEUE = env.str("DATASETS_QUEUE", default="datasets")
+CELERY_TASK_ROUTES = {
+    "safety.tasks.scan_dataset": {"queue": DATASETS_QUEUE},
+    "safety.tasks.redact_dataset": {"queue": DATASETS_QUEUE},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat's DatabaseScheduler copies these entries into its PeriodicTask table each time it starts.
