@@ -23,6 +23,7 @@ import io
 import multiprocessing as mp
 import os
 import re
+import signal
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -346,6 +347,13 @@ def _run_job(task):
     return _JOB.run(task)
 
 
+def _start_worker() -> None:
+    """In each forked process: end on SIGTERM, which is how the pool stops its processes. The
+    parent may handle it otherwise (a Celery worker starts a warm shutdown), and a process that
+    inherited that handler would never end, leaving the parent waiting for it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def worker_count(requested: int | None, tasks: int) -> int:
     """How many processes to use: 1 unless there are several tasks and forking is safe here."""
     if requested is not None and requested <= 1:
@@ -375,7 +383,7 @@ def _parallel(job, requested: int | None, tasks: int):
         return
     _JOB = job
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
             _JOB = None  # the workers hold their own copy
             yield lambda items: pool.imap(_run_job, items)
     finally:
