@@ -425,9 +425,10 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
             households if has_table else None,
             quasi_identifiers=dataset.quasi_identifiers,
             generalisation=dataset.generalisation,
-            # The reviewer may keep a column the scan would drop, so the redaction reads the
-            # file again rather than relying on the scan's scratch copy of the kept columns.
-            prepare_redact=False,
+            # The columns are kept in the scan's scratch file (the free text scrubbed), so the
+            # redaction renders from it on every core rather than reading the file again; every
+            # column, as the reviewer may keep one the suggestions drop.
+            keep_every_column=True,
             other_parts=False,  # the copy is the chosen sheet alone
         )
         try:

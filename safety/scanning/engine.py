@@ -68,6 +68,9 @@ class ScanOptions:
     # Keep the columns the redaction needs in a scratch file, so ``redact()`` does not parse the
     # input again. A scan that will not be followed by ``redact()`` can turn this off.
     prepare_redact: bool = True
+    # With ``prepare_redact``: keep the columns the suggested remedies drop too, for a redaction
+    # whose reviewer may keep them.
+    keep_every_column: bool = False
     # Processes for the free-text pass (and the redaction): None means one per core, at most 2.
     # Output is identical whatever the number.
     workers: int | None = None
@@ -203,7 +206,10 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
                         options.prepare_redact
                         and c.index not in qi_indices
                         and c.index not in text_columns
-                        and ACTION_BY_TYPE.get(c.profile.kind) != "drop"
+                        and (
+                            options.keep_every_column
+                            or ACTION_BY_TYPE.get(c.profile.kind) != "drop"
+                        )
                     ):
                         spilled.add(c.index)
             number = len(chunk_sizes)
