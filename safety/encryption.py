@@ -147,3 +147,22 @@ class DecryptingReader(io.RawIOBase):
 
 def open_decrypted(path: Path, key: bytes) -> io.BufferedReader:
     return io.BufferedReader(DecryptingReader(path, key), buffer_size=CHUNK_SIZE)
+
+
+class BlobCipher:
+    """AES-256-GCM for blobs of one file read separately and in any order (the scan's kept
+    columns, ``safety.scanning.spill``): each blob has a random nonce, and its label (where it
+    belongs) is authenticated with it, so a blob moved to another place does not decrypt."""
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+
+    def seal(self, data: bytes, label: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, label)
+
+    def open(self, blob: bytes, label: bytes) -> bytes:
+        try:
+            return self._aead.decrypt(blob[:12], blob[12:], label)
+        except InvalidTag as error:
+            raise DecryptionError("The file is damaged or the key is wrong") from error

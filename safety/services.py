@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cip.templatetags.govuk import govuk_date
 from safety import storage
-from safety.encryption import encrypt_to_path
+from safety.encryption import DecryptionError, encrypt_to_path
 from safety.models import (
     MAX_ATTEMPTS,
     ColumnFinding,
@@ -34,7 +34,9 @@ from safety.models import (
     SafetySettings,
 )
 from safety.scanning import DatasetError, Limits, ScanOptions, open_table, redact, scan
+from safety.scanning.engine import keep_for_redaction, resume
 from safety.scanning.reader import inspect_workbook
+from safety.scanning.spill import Spill
 from scoping.models import DataSource
 from teams.models import User
 
@@ -227,7 +229,7 @@ def _households_file(path: str) -> bool:
     return written
 
 
-def _scan(dataset: Dataset, path: str, households: str | None, **options):
+def _scan_options(dataset: Dataset, households: str | None, **options) -> ScanOptions:
     delay = settings.DATASET_SCAN_CHUNK_DELAY
 
     def progress(rows: int) -> None:
@@ -235,18 +237,37 @@ def _scan(dataset: Dataset, path: str, households: str | None, **options):
         if delay:
             time.sleep(delay)  # test-only: lets a test kill the worker mid-scan
 
-    return scan(
-        path,
-        ScanOptions(
-            min_cell_count=dataset.min_cell_count,
-            households_path=households,
-            sheet=dataset.sheet or None,
-            limits=upload_limits(),
-            chunk_rows=settings.DATASET_SCAN_CHUNK_ROWS,
-            progress=progress,
-            **options,
-        ),
+    return ScanOptions(
+        min_cell_count=dataset.min_cell_count,
+        households_path=households,
+        sheet=dataset.sheet or None,
+        limits=upload_limits(),
+        chunk_rows=settings.DATASET_SCAN_CHUNK_ROWS,
+        progress=progress,
+        **options,
     )
+
+
+def _scan(dataset: Dataset, path: str, households: str | None, **options):
+    return scan(path, _scan_options(dataset, households, **options))
+
+
+def _scan_kept(dataset: Dataset, households: str | None, **options):
+    """The scan's result carried on from what it kept (``resume``) with these options; None
+    when it kept nothing usable (an older scan, or the households table or the date changed)."""
+    try:
+        kept = storage.kept_scan_path(dataset.stored_name)
+        spill = Spill.reopen(str(kept), storage.blob_cipher())
+    except FileNotFoundError:
+        return None
+    try:
+        result = resume(spill, _scan_options(dataset, households, **options))
+    except (DecryptionError, OSError, KeyError, ValueError, TypeError, EOFError) as error:
+        logger.warning("Dataset %s: kept scan unusable (%s)", dataset.pk, type(error).__name__)
+        result = None
+    if result is None:
+        spill.close()
+    return result
 
 
 def dataset_scan(*, dataset_id: int) -> bool:
@@ -264,10 +285,19 @@ def dataset_scan(*, dataset_id: int) -> bool:
         with (
             storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path,
             storage.scratch_file(".csv") as households,
+            storage.scratch_file() as kept,
         ):
             has_table = _households_file(households)
-            result = _scan(dataset, path, households if has_table else None, prepare_redact=False)
-            result.close()
+            # What the redaction needs is kept, encrypted, beside the dataset's file (no value
+            # in clear), so the redaction need not read and scrub the file again.
+            spill = Spill(path=kept, codec=storage.blob_cipher())
+            households_path = households if has_table else None
+            result = _scan(dataset, path, households_path, keep_every_column=True, spill=spill)
+            try:
+                keep_for_redaction(result)
+            finally:
+                result.close()
+            os.replace(kept, storage.kept_scan_path(dataset.stored_name))
     except DatasetError as error:
         _fail(dataset_id, Dataset.Status.SCANNING, error.message)
         return False
@@ -414,23 +444,21 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
     copy = RedactedCopy(dataset=dataset, remedies_hash=digest, remedies=remedies, size=0, rows=0)
     destination = storage.path_for(copy.stored_name)
     with (
-        storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path,
         storage.scratch_file(".csv") as households,
         storage.scratch_file(".csv") as output,
     ):
         has_table = _households_file(households)
-        result = _scan(
-            dataset,
-            path,
-            households if has_table else None,
-            quasi_identifiers=dataset.quasi_identifiers,
-            generalisation=dataset.generalisation,
-            # The columns are kept in the scan's scratch file (the free text scrubbed), so the
-            # redaction renders from it on every core rather than reading the file again; every
-            # column, as the reviewer may keep one the suggestions drop.
-            keep_every_column=True,
-            other_parts=False,  # the copy is the chosen sheet alone
-        )
+        households_path = households if has_table else None
+        options = {
+            "quasi_identifiers": dataset.quasi_identifiers,
+            "generalisation": dataset.generalisation,
+            "other_parts": False,  # the copy is the chosen sheet alone
+        }
+        result = _scan_kept(dataset, households_path, **options)
+        if result is None:  # scan again, keeping every column (the reviewer may keep one the
+            # suggestions drop) with the free text scrubbed, to render from on every core
+            with storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path:
+                result = _scan(dataset, path, households_path, keep_every_column=True, **options)
         try:
             for column in result.columns:
                 column.action = chosen.get(column.index, column.action)
@@ -490,6 +518,7 @@ def expired_dataset_files_delete(*, today=None) -> int:
             if dataset.files_deleted_at is not None:
                 continue
             storage.path_for(dataset.stored_name).unlink(missing_ok=True)
+            storage.kept_scan_path(dataset.stored_name).unlink(missing_ok=True)
             for copy in dataset.redacted_copies.all():
                 storage.path_for(copy.stored_name).unlink(missing_ok=True)
             dataset.files_deleted_at = timezone.now()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from safety.encryption import derive_key, open_decrypted
+from safety.encryption import BlobCipher, derive_key, open_decrypted
 
 
 def key() -> bytes:
@@ -27,6 +27,15 @@ def path_for(stored_name: str) -> Path:
     if not stored_name.isalnum():  # generated hex names only: never a path from outside
         raise ValueError("Bad stored name")
     return Path(settings.PRIVATE_STORAGE_ROOT) / "datasets" / stored_name
+
+
+def kept_scan_path(stored_name: str) -> Path:
+    """Where a dataset's scan keeps what its redaction needs (encrypted blob by blob)."""
+    return path_for(f"{stored_name}scan")
+
+
+def blob_cipher() -> BlobCipher:
+    return BlobCipher(key())
 
 
 def scratch_dir() -> Path:

@@ -42,8 +42,9 @@ def _engine_alone(path, households, dataset, chosen: dict[int, str], out) -> byt
     return out.read_bytes()
 
 
+@pytest.mark.parametrize("kept", ["kept scan", "scanned again"])
 def test_the_workers_redaction_equals_the_engines_on_its_own(
-    programme_a, tmp_path, settings
+    kept, programme_a, tmp_path, settings, monkeypatch
 ) -> None:
     settings.DATASET_SCAN_CHUNK_ROWS = 300  # several chunks, so chunks run on both processes
     path, households = tmp_path / "export.csv", tmp_path / "households.csv"
@@ -64,6 +65,15 @@ def test_the_workers_redaction_equals_the_engines_on_its_own(
     # Keep a column the suggestions drop, pseudonymise another.
     dropped = next(f for f in findings.values() if f.suggested_action == "drop")
     chosen = {dropped.position: "keep", findings["nhs_number"].position: "pseudonymise"}
+    kept_path = storage.kept_scan_path(dataset.stored_name)
+    assert kept_path.exists()
+    with path.open(newline="") as fh:
+        first = next(csv.DictReader(fh))
+    assert first["email"].encode() not in kept_path.read_bytes()  # encrypted
+    if kept == "kept scan":  # the redaction carries on from the scan: no second scan
+        monkeypatch.setattr(services, "_scan", None)
+    else:
+        kept_path.unlink()
     services.dataset_remedies_confirm(
         dataset=dataset,
         user=uploader,

@@ -17,7 +17,9 @@ holding negative numbers are unchanged while ``=HYPERLINK(...)`` or ``-2+3`` are
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import hashlib
 import hmac
 import io
 import multiprocessing as mp
@@ -68,9 +70,12 @@ class ScanOptions:
     # Keep the columns the redaction needs in a scratch file, so ``redact()`` does not parse the
     # input again. A scan that will not be followed by ``redact()`` can turn this off.
     prepare_redact: bool = True
-    # With ``prepare_redact``: keep the columns the suggested remedies drop too, for a redaction
-    # whose reviewer may keep them.
+    # With ``prepare_redact``: keep every column (those the suggested remedies drop, and the
+    # quasi-identifiers), for a redaction with other remedies (``resume``).
     keep_every_column: bool = False
+    # With ``prepare_redact``: the scratch file to use (``Spill(path=..., codec=...)``), for
+    # example a named, encrypted one kept after the scan for ``resume``.
+    spill: Spill | None = None
     # Processes for the free-text pass (and the redaction): None means one per core, at most 2.
     # Output is identical whatever the number.
     workers: int | None = None
@@ -114,6 +119,8 @@ class ScanResult:
     spilled: frozenset[int] = frozenset()
     # What postcodes in free text become (small cells removed, the others kept to the district).
     postcode_rule: PostcodeRule | None = None
+    # Column index -> how often each raw postcode appears.
+    postcode_counts: dict[int, Counter] = field(default_factory=dict)
 
     def close(self) -> None:
         """Delete the scratch file now (it is also deleted when the result is collected)."""
@@ -182,7 +189,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
     text_columns: dict[int, bool] = {}  # free-text column -> look for names too
     spilled: set[int] = set()
     chunk_sizes: list[int] = []
-    spill = Spill()
+    spill = (options.spill if options.prepare_redact else None) or Spill()
     try:
         for chunk in table.chunks(options.chunk_rows):
             cols = list(zip(*chunk, strict=True))
@@ -204,7 +211,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
                         postcode_counts[c.index] = Counter()
                     if (
                         options.prepare_redact
-                        and c.index not in qi_indices
+                        and (options.keep_every_column or c.index not in qi_indices)
                         and c.index not in text_columns
                         and (
                             options.keep_every_column
@@ -310,6 +317,114 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         chunk_sizes=chunk_sizes,
         spilled=frozenset(spilled),
         postcode_rule=postcode_rule,
+        postcode_counts=postcode_counts,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping the scan for the redaction
+
+PLAN_VERSION = 1
+
+
+def _fingerprint(options: ScanOptions) -> list:
+    """What a scan's results depend on besides the file itself."""
+    households = None
+    if options.households_path:
+        with open(options.households_path, "rb") as fh:
+            households = hashlib.file_digest(fh, "sha256").hexdigest()
+    today = options.today or dt.date.today()
+    return [PLAN_VERSION, today.isoformat(), options.min_cell_count, households, options.sheet,
+            options.chunk_rows, options.sample_rows]  # fmt: skip
+
+
+def keep_for_redaction(result: ScanResult) -> None:
+    """Write what the redaction needs into the scan's scratch file and finish it, so that
+    ``resume`` can carry on from it. The scan must have run with ``prepare_redact`` and
+    ``keep_every_column``."""
+    spill = result.spill
+    spill.put(
+        ("plan",),
+        {
+            "fingerprint": _fingerprint(result.options),
+            "columns": [
+                [
+                    c.index,
+                    c.name,
+                    dataclasses.asdict(c.profile),
+                    c.matches,
+                    c.examples,
+                    dict(c.type_counts),
+                ]
+                for c in result.columns
+            ],  # fmt: skip
+            "chunk_sizes": result.chunk_sizes,
+            "spilled": sorted(result.spilled),
+            "postcode_counts": {i: dict(n) for i, n in result.postcode_counts.items()},
+            "source": result.report["source"],
+        },
+    )
+    spill.finish()
+
+
+def resume(spill: Spill, options: ScanOptions) -> ScanResult | None:
+    """The scan's result again from a scratch file ``keep_for_redaction`` finished, with
+    ``options``' quasi-identifiers and generalisation: the same as scanning the file again with
+    those options (``prepare_redact``), without reading or scrubbing it again. None when the
+    scan depended on something that has changed since (the households table, the threshold,
+    the date): then scan again."""
+    state = spill.get(("plan",))
+    if state["fingerprint"] != _fingerprint(options):
+        return None
+    today = options.today or dt.date.today()
+    threshold = options.min_cell_count
+    households = load_households(options.households_path) if options.households_path else None
+    columns = []
+    for index, name, profile, matches, examples, type_counts in state["columns"]:
+        columns.append(ColumnState(index, name, Profile(**profile), matches, examples))
+        columns[-1].type_counts = Counter(type_counts)
+    header = [c.name for c in columns]
+    qi_columns = _choose_qi(
+        columns, _resolve_qi_names(header, options.quasi_identifiers), households is None
+    )
+    spilled, sizes = frozenset(state["spilled"]), state["chunk_sizes"]
+    for number in range(len(sizes)):
+        for q in qi_columns:
+            q.add(spill.get(("col" if q.index in spilled else "raw", q.index, number)))
+    for q in qi_columns:
+        q.finish()
+    postcode_counts = {i: Counter(n) for i, n in state["postcode_counts"].items()}
+    small_cells, postcode_small, postcode_note = _small_postcodes(
+        columns, postcode_counts, households, threshold
+    )
+    qi_report, outputs, tables = _mosaic(
+        qi_columns, postcode_small, threshold, today, options.generalisation
+    )
+    for c in columns:
+        text = c.profile.kind in ("free_text", "mixed")
+        _decide_action(c, c.type_counts if text else None, households is not None, qi_columns)
+    report = {
+        "rows": sum(sizes),
+        "small_cells": small_cells,
+        "k_anonymity": qi_report,
+        "postcode_small_numbers": postcode_note,
+        "min_cell_count": threshold,
+        "source": state["source"],
+    }
+    return ScanResult(
+        report=report,
+        table=None,
+        options=options,
+        columns=columns,
+        names=NameIndex(),
+        qi_columns=qi_columns,
+        qi_outputs=outputs,
+        qi_tables=tables,
+        postcode_small=postcode_small,
+        postcode_level=0 if households is not None else 1,
+        spill=spill,
+        chunk_sizes=sizes,
+        spilled=spilled,
     )
 
 
