@@ -30,8 +30,11 @@ def path_for(stored_name: str) -> Path:
 
 
 def kept_scan_path(stored_name: str) -> Path:
-    """Where a dataset's scan keeps what its redaction needs (encrypted blob by blob)."""
-    return path_for(f"{stored_name}scan")
+    """Where a dataset's scan keeps what its redaction needs (encrypted blob by blob), in a
+    folder of its own beside the datasets' files."""
+    folder = path_for(stored_name).parent.parent / "scans"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / stored_name
 
 
 def blob_cipher() -> BlobCipher:
