@@ -87,3 +87,24 @@ def test_the_workers_redaction_equals_the_engines_on_its_own(
     alone = _engine_alone(path, households, dataset, chosen, tmp_path / "alone.csv")
     assert product == alone
     assert copy.rows == 1_500 and b"[NAME]" in product
+
+
+def test_a_solo_pool_stops_a_task_at_its_soft_time_limit() -> None:
+    # The datasets worker runs tasks in its main process, where Celery enforces no time limit.
+    import time  # noqa: PLC0415
+    from types import SimpleNamespace  # noqa: PLC0415
+
+    from celery.exceptions import SoftTimeLimitExceeded  # noqa: PLC0415
+
+    from cip.celery import arm_time_limit, disarm_time_limit  # noqa: PLC0415
+
+    task = SimpleNamespace(soft_time_limit=0.2, time_limit=None)
+    arm_time_limit(task=task)
+    try:
+        with pytest.raises(SoftTimeLimitExceeded):
+            time.sleep(5)
+    finally:
+        disarm_time_limit()
+    arm_time_limit(task=SimpleNamespace(soft_time_limit=5, time_limit=10))
+    disarm_time_limit()
+    time.sleep(0.1)  # disarmed: nothing fires
