@@ -8,6 +8,7 @@ does its work once.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from cip.templatetags.govuk import govuk_date
 from safety import storage
-from safety.encryption import DecryptionError, encrypt_to_path
+from safety.encryption import DecryptionError, EncryptingWriter, encrypt_to_path
 from safety.models import (
     MAX_ATTEMPTS,
     ColumnFinding,
@@ -443,10 +444,7 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
     chosen = {f.position: f.remedy for f in findings}
     copy = RedactedCopy(dataset=dataset, remedies_hash=digest, remedies=remedies, size=0, rows=0)
     destination = storage.path_for(copy.stored_name)
-    with (
-        storage.scratch_file(".csv") as households,
-        storage.scratch_file(".csv") as output,
-    ):
+    with storage.scratch_file(".csv") as households:
         has_table = _households_file(households)
         households_path = households if has_table else None
         options = {
@@ -462,7 +460,7 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
         try:
             for column in result.columns:
                 column.action = chosen.get(column.index, column.action)
-            summary = redact(result, output, key)
+            summary, stored = _redact_encrypted(result, destination, key)
             # The report now describes the reviewer's quasi-identifiers, not the suggested ones
             # (keeping the scan's options to choose from while they are the same ones).
             k_anonymity = result.report["k_anonymity"]
@@ -471,16 +469,33 @@ def _write_redacted_copy(dataset: Dataset, findings, remedies: dict, digest: str
             Dataset.objects.filter(pk=dataset.pk).update(
                 k_anonymity=k_anonymity, small_cells=result.report["small_cells"]
             )
+        except BaseException:
+            destination.unlink(missing_ok=True)
+            raise
         finally:
             result.close()
-        with open(output, "rb") as source:
-            stored = encrypt_to_path(source, destination, storage.key())
     copy.size, copy.sha256, copy.rows = stored.size, stored.sha256, summary["rows"]
     try:
         with transaction.atomic():
             copy.save()
     except IntegrityError:
         destination.unlink(missing_ok=True)  # another delivery stored the same copy first
+
+
+def _redact_encrypted(result, destination: Path, key: bytes):
+    """Redact straight into the encrypted copy: no plaintext copy on disk."""
+    encrypted = EncryptingWriter(destination, storage.key())
+    try:
+        text = io.TextIOWrapper(
+            io.BufferedWriter(encrypted, 1024 * 1024), encoding="utf-8", newline=""
+        )
+        summary = redact(result, text, key)
+        text.flush()
+        encrypted.close()  # seals the last chunk and moves the file into place
+    except BaseException:
+        encrypted.discard()
+        raise
+    return summary, encrypted.stored
 
 
 # --- Reading the bytes ---------------------------------------------------------------------------

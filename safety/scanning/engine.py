@@ -710,45 +710,52 @@ def excel_safe(values: list[str]) -> list[str]:
     ]
 
 
-def redact(result: ScanResult, out_path: str, key: bytes) -> dict:
+def redact(result: ScanResult, out, key: bytes) -> dict:
     """Pass 2: write the redacted CSV (UTF-8). Returns counts of what was changed.
 
     After a scan with ``prepare_redact`` the columns come from the scan's scratch file (the
     free text already scrubbed) and chunks are rendered on up to two processes, written in
     order; otherwise the input is read and scrubbed again. The bytes written are the same.
+    ``out`` is a path, or a text file open for writing (``newline=""``), left open.
     """
+    if not isinstance(out, (str, os.PathLike)):
+        return _redact_to(result, out, key)
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        return _redact_to(result, fh, key)
+
+
+def _redact_to(result: ScanResult, fh, key: bytes) -> dict:
     job = _RedactJob(result, key)
     rows = 0
-    with open(out_path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(excel_safe([c.name for c in job.kept]))
-        if result.spill is not None:
-            numbers = range(len(result.chunk_sizes))
-            with _parallel(job, result.options.workers, len(numbers)) as run_all:
-                for text in run_all(numbers):
-                    fh.write(text)
-            rows = sum(result.chunk_sizes)
-        else:
-            scrubbers: dict[int, TextScrubber] = {}
-            for c in job.kept:
-                if c.profile.kind in ("free_text", "mixed"):
-                    find = c.profile.kind == "free_text"
-                    scrubbers[c.index] = TextScrubber(
-                        result.names,
-                        find_names=find,
-                        today=result.options.today,
-                        postcode=result.postcode_rule,
-                    )
-            for chunk in result.table.chunks(result.options.chunk_rows):
-                cols = list(zip(*chunk, strict=True))
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(excel_safe([c.name for c in job.kept]))
+    if result.spill is not None:
+        numbers = range(len(result.chunk_sizes))
+        with _parallel(job, result.options.workers, len(numbers)) as run_all:
+            for text in run_all(numbers):
+                fh.write(text)
+        rows = sum(result.chunk_sizes)
+    else:
+        scrubbers: dict[int, TextScrubber] = {}
+        for c in job.kept:
+            if c.profile.kind in ("free_text", "mixed"):
+                find = c.profile.kind == "free_text"
+                scrubbers[c.index] = TextScrubber(
+                    result.names,
+                    find_names=find,
+                    today=result.options.today,
+                    postcode=result.postcode_rule,
+                )
+        for chunk in result.table.chunks(result.options.chunk_rows):
+            cols = list(zip(*chunk, strict=True))
 
-                def values_of(c: ColumnState, cols=cols):
-                    if c.index in scrubbers:
-                        return scrubbers[c.index].scrub(list(cols[c.index]))
-                    return cols[c.index]
+            def values_of(c: ColumnState, cols=cols):
+                if c.index in scrubbers:
+                    return scrubbers[c.index].scrub(list(cols[c.index]))
+                return cols[c.index]
 
-                fh.write(job.render(rows, len(chunk), values_of))
-                rows += len(chunk)
+            fh.write(job.render(rows, len(chunk), values_of))
+            rows += len(chunk)
     return {"rows": rows, "columns": [c.name for c in job.kept]}
 
 
