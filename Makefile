@@ -64,8 +64,12 @@ audit: install-test ## Security checks: bandit and pip-audit
 	$(BIN)/bandit -c pyproject.toml -r . --severity-level medium --quiet
 	$(PY) .ci/audit_dependencies.py
 
+# The engine on the command line, then the same export through the product (benchmarks/worker.py:
+# upload, a Celery worker as docker-compose.yml runs it, PostgreSQL and Redis; BENCH_DATABASE_URL
+# and BENCH_BROKER_URL say which). Pass options with BENCH_ARGS, e.g. BENCH_ARGS="--rows 100000".
 bench: install assets ## Personal-data scanner benchmark (the web service: make bench-web)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks $(BENCH_ARGS)
+	$(PY) -m benchmarks.worker $(BENCH_ARGS)
 	@echo "The web service under load: make bench-web (gunicorn, PostgreSQL, Redis and wrk)."
 
 # The web service under load (benchmarks/web.py): gunicorn with DEBUG off on a fresh PostgreSQL

@@ -365,6 +365,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Tasks go to this queue unless routed elsewhere (the worker tests give theirs one of its own).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Scans and redactions have a queue of their own, taken by a worker that runs one task at a time in
+# its main process (docker-compose.yml: datasets-worker, --pool=solo), where the engine may fork
+# a process per core; a prefork pool's children are daemons, which may not.
+DATASETS_QUEUE = env.str("DATASETS_QUEUE", default="datasets")
+CELERY_TASK_ROUTES = {
+    "safety.tasks.scan_dataset": {"queue": DATASETS_QUEUE},
+    "safety.tasks.redact_dataset": {"queue": DATASETS_QUEUE},
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Beat's DatabaseScheduler copies these entries into its PeriodicTask table each time it starts.

@@ -87,6 +87,71 @@ def encrypt_to_path(source: BinaryIO, destination: Path, key: bytes) -> StoredFi
     return StoredFile(sha256=digest.hexdigest(), size=size)
 
 
+class EncryptingWriter(io.RawIOBase):
+    """A write-only file object that encrypts what is written into ``destination``, in the
+    layout ``encrypt_to_path`` writes, so a file can be encrypted as it is produced with no
+    plaintext copy on disk. ``close()`` seals the last chunk and moves the file into place;
+    ``discard()`` (or an error inside ``with``) leaves nothing behind. ``stored`` is set once
+    closed."""
+
+    def __init__(self, destination: Path, key: bytes) -> None:
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        self._destination, self._aead = destination, AESGCM(key)
+        self._prefix = os.urandom(_PREFIX_SIZE)
+        self._digest, self._size, self._counter = hashlib.sha256(), 0, 0
+        self._pending = bytearray()
+        fd, self._temp = tempfile.mkstemp(dir=destination.parent, prefix=".incoming-")
+        self._out = os.fdopen(fd, "wb")
+        self._out.write(MAGIC + self._prefix)
+        self.stored: StoredFile | None = None
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self._pending += data
+        # Keep the newest full chunk back: only at close is it known whether it is the last.
+        while len(self._pending) > CHUNK_SIZE:
+            self._seal(bytes(self._pending[:CHUNK_SIZE]), last=False)
+            del self._pending[:CHUNK_SIZE]
+        return len(data)
+
+    def _seal(self, chunk: bytes, last: bool) -> None:
+        self._digest.update(chunk)
+        self._size += len(chunk)
+        sealed = self._aead.encrypt(_nonce(self._prefix, self._counter, last), chunk, None)
+        self._out.write(_LENGTH.pack(len(sealed)) + sealed)
+        self._counter += 1
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            if self.stored is None and not self._out.closed:
+                self._seal(bytes(self._pending), last=True)
+                self._out.flush()
+                os.fsync(self._out.fileno())
+                self._out.close()
+                os.replace(self._temp, self._destination)
+                self.stored = StoredFile(sha256=self._digest.hexdigest(), size=self._size)
+        except BaseException:
+            self.discard()
+            raise
+        finally:
+            super().close()
+
+    def discard(self) -> None:
+        self._out.close()
+        Path(self._temp).unlink(missing_ok=True)
+        super().close()
+
+    def __exit__(self, kind, error, traceback) -> None:
+        if kind is not None:
+            self.discard()
+        else:
+            self.close()
+
+
 Keys = bytes | Sequence[bytes]
 
 
@@ -198,3 +263,22 @@ class DecryptingReader(io.RawIOBase):
 
 def open_decrypted(path: Path, keys: Keys) -> io.BufferedReader:
     return io.BufferedReader(DecryptingReader(path, keys), buffer_size=CHUNK_SIZE)
+
+
+class BlobCipher:
+    """AES-256-GCM for blobs of one file read separately and in any order (the scan's kept
+    columns, ``safety.scanning.spill``): each blob has a random nonce, and its label (where it
+    belongs) is authenticated with it, so a blob moved to another place does not decrypt."""
+
+    def __init__(self, key: bytes) -> None:
+        self._aead = AESGCM(key)
+
+    def seal(self, data: bytes, label: bytes) -> bytes:
+        nonce = os.urandom(12)
+        return nonce + self._aead.encrypt(nonce, data, label)
+
+    def open(self, blob: bytes, label: bytes) -> bytes:
+        try:
+            return self._aead.decrypt(blob[:12], blob[12:], label)
+        except InvalidTag as error:
+            raise DecryptionError("The file is damaged or the key is wrong") from error

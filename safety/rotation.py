@@ -29,6 +29,9 @@ logger = logging.getLogger(__name__)
 
 # The folder of decrypted scratch copies: plaintext, short-lived, never rotated.
 SCRATCH = "tmp"
+# What a scan keeps for its redaction (safety.storage.kept_scan_path): a cache, encrypted blob by
+# blob, deleted at rotation rather than re-encrypted (a redaction after it scans again).
+KEPT_SCANS = "scans"
 PROGRESS_EVERY = 250
 # Fields of allauth's authenticators holding Fernet tokens (teams.adapters.MFAAdapter): the
 # TOTP secret, the recovery codes' seed, and codes migrated from elsewhere (a list).
@@ -55,7 +58,7 @@ def stored_files() -> Iterator[Path]:
     if not root.exists():
         return
     for folder in sorted(root.iterdir()):
-        if folder.is_dir() and folder.name != SCRATCH:
+        if folder.is_dir() and folder.name not in (SCRATCH, KEPT_SCANS):
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):
                     yield path
@@ -68,6 +71,8 @@ def encryption_keys_rotate() -> KeyRotation:
     root = Path(settings.PRIVATE_STORAGE_ROOT)
     for leftover in root.rglob(".rotating-*") if root.exists() else ():
         leftover.unlink(missing_ok=True)  # an earlier run was killed mid-file
+    for kept in (root / KEPT_SCANS).glob("*") if (root / KEPT_SCANS).exists() else ():
+        kept.unlink(missing_ok=True)  # may be under an old key: nothing stays under one
     for number, path in enumerate(stored_files(), 1):
         try:
             rotated = reencrypt(path, keys)

@@ -8,6 +8,7 @@ does its work once.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from kombu.exceptions import OperationalError
 
 from cip.templatetags.govuk import govuk_date
 from safety import leases, storage
-from safety.encryption import encrypt_to_path
+from safety.encryption import DecryptionError, EncryptingWriter, encrypt_to_path
 from safety.leases import Lease, LeaseLost
 from safety.models import (
     MAX_ATTEMPTS,
@@ -37,7 +38,9 @@ from safety.models import (
     SafetySettings,
 )
 from safety.scanning import DatasetError, Limits, ScanOptions, open_table, redact, scan
+from safety.scanning.engine import keep_for_redaction, resume
 from safety.scanning.reader import inspect_workbook
+from safety.scanning.spill import Spill
 from scoping.models import DataSource
 from teams.models import User
 
@@ -308,7 +311,7 @@ def _households_file(path: str) -> bool:
     return written
 
 
-def _scan(dataset: Dataset, lease: Lease, path: str, households: str | None, **options):
+def _scan_options(dataset: Dataset, lease: Lease, households: str | None, **options) -> ScanOptions:
     delay = settings.DATASET_SCAN_CHUNK_DELAY
 
     def progress(rows: int) -> None:
@@ -316,18 +319,38 @@ def _scan(dataset: Dataset, lease: Lease, path: str, households: str | None, **o
         if delay:
             time.sleep(delay)  # test-only: lets a test kill the worker mid-scan
 
-    return scan(
-        path,
-        ScanOptions(
-            min_cell_count=dataset.min_cell_count,
-            households_path=households,
-            sheet=dataset.sheet or None,
-            limits=upload_limits(),
-            chunk_rows=settings.DATASET_SCAN_CHUNK_ROWS,
-            progress=progress,
-            **options,
-        ),
+    return ScanOptions(
+        min_cell_count=dataset.min_cell_count,
+        households_path=households,
+        sheet=dataset.sheet or None,
+        limits=upload_limits(),
+        chunk_rows=settings.DATASET_SCAN_CHUNK_ROWS,
+        progress=progress,
+        **options,
     )
+
+
+def _scan(dataset: Dataset, lease: Lease, path: str, households: str | None, **options):
+    return scan(path, _scan_options(dataset, lease, households, **options))
+
+
+def _scan_kept(dataset: Dataset, lease: Lease, households: str | None, **options):
+    """The scan's result carried on from what it kept (``resume``) with these options; None
+    when it kept nothing usable (an older scan, a rotated key, or the households table or the
+    date changed)."""
+    try:
+        kept = storage.kept_scan_path(dataset.stored_name)
+        spill = Spill.reopen(str(kept), storage.blob_cipher())
+    except FileNotFoundError:
+        return None
+    try:
+        result = resume(spill, _scan_options(dataset, lease, households, **options))
+    except (DecryptionError, OSError, KeyError, ValueError, TypeError, EOFError) as error:
+        logger.warning("Dataset %s: kept scan unusable (%s)", dataset.pk, type(error).__name__)
+        result = None
+    if result is None:
+        spill.close()
+    return result
 
 
 def dataset_scan(*, dataset_id: int) -> bool:
@@ -346,13 +369,22 @@ def dataset_scan(*, dataset_id: int) -> bool:
             lease,
             storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path,
             storage.scratch_file(".csv") as households,
+            storage.scratch_file() as kept,
         ):
             lease.renew(rows_done=0)
             has_table = _households_file(households)
+            # What the redaction needs is kept, encrypted, beside the dataset's file (no value
+            # in clear), so the redaction need not read and scrub the file again.
+            spill = Spill(path=kept, codec=storage.blob_cipher())
+            households_path = households if has_table else None
             result = _scan(
-                dataset, lease, path, households if has_table else None, prepare_redact=False
+                dataset, lease, path, households_path, keep_every_column=True, spill=spill
             )
-            result.close()
+            try:
+                keep_for_redaction(result)
+            finally:
+                result.close()
+            os.replace(kept, storage.kept_scan_path(dataset.stored_name))
     except LeaseLost:
         logger.warning("Scan of dataset %s stopped: another run holds it", dataset_id)
         return False
@@ -513,38 +545,36 @@ def _write_redacted_copy(
     chosen = {f.position: f.remedy for f in findings}
     copy = RedactedCopy(dataset=dataset, remedies_hash=digest, remedies=remedies, size=0, rows=0)
     destination = storage.path_for(copy.stored_name)
-    with (
-        storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path,
-        storage.scratch_file(".csv") as households,
-        storage.scratch_file(".csv") as output,
-    ):
+    with storage.scratch_file(".csv") as households:
         has_table = _households_file(households)
-        result = _scan(
-            dataset,
-            lease,
-            path,
-            households if has_table else None,
-            quasi_identifiers=dataset.quasi_identifiers,
-            generalisation=dataset.generalisation,
-            # The reviewer may keep a column the scan would drop, so the redaction reads the
-            # file again rather than relying on the scan's scratch copy of the kept columns.
-            prepare_redact=False,
-            other_parts=False,  # the copy is the chosen sheet alone
-        )
+        households_path = households if has_table else None
+        options = {
+            "quasi_identifiers": dataset.quasi_identifiers,
+            "generalisation": dataset.generalisation,
+            "other_parts": False,  # the copy is the chosen sheet alone
+        }
+        result = _scan_kept(dataset, lease, households_path, **options)
+        if result is None:  # scan again, keeping every column (the reviewer may keep one the
+            # suggestions drop) with the free text scrubbed, to render from on every core
+            with storage.plaintext_copy(dataset.stored_name, f".{dataset.content_type}") as path:
+                result = _scan(
+                    dataset, lease, path, households_path, keep_every_column=True, **options
+                )
         try:
             for column in result.columns:
                 column.action = chosen.get(column.index, column.action)
-            summary = redact(result, output, key)
+            summary, stored = _redact_encrypted(result, destination, key)
             # The report now describes the reviewer's quasi-identifiers, not the suggested ones
             # (keeping the scan's options to choose from while they are the same ones).
             k_anonymity = result.report["k_anonymity"]
             if k_anonymity["quasi_identifiers"] == dataset.k_anonymity.get("quasi_identifiers"):
                 k_anonymity["options"] = dataset.k_anonymity.get("options", [])
             lease.renew(k_anonymity=k_anonymity, small_cells=result.report["small_cells"])
+        except BaseException:
+            destination.unlink(missing_ok=True)
+            raise
         finally:
             result.close()
-        with open(output, "rb") as source:
-            stored = encrypt_to_path(source, destination, storage.key())
     copy.size, copy.sha256, copy.rows = stored.size, stored.sha256, summary["rows"]
     try:
         with transaction.atomic():
@@ -556,6 +586,22 @@ def _write_redacted_copy(
     except LeaseLost:
         destination.unlink(missing_ok=True)
         raise
+
+
+def _redact_encrypted(result, destination: Path, key: bytes):
+    """Redact straight into the encrypted copy: no plaintext copy on disk."""
+    encrypted = EncryptingWriter(destination, storage.key())
+    try:
+        text = io.TextIOWrapper(
+            io.BufferedWriter(encrypted, 1024 * 1024), encoding="utf-8", newline=""
+        )
+        summary = redact(result, text, key)
+        text.flush()
+        encrypted.close()  # seals the last chunk and moves the file into place
+    except BaseException:
+        encrypted.discard()
+        raise
+    return summary, encrypted.stored
 
 
 # --- Reading the bytes ---------------------------------------------------------------------------
@@ -593,6 +639,7 @@ def expired_dataset_files_delete(*, today=None) -> int:
             if dataset.files_deleted_at is not None:
                 continue
             storage.path_for(dataset.stored_name).unlink(missing_ok=True)
+            storage.kept_scan_path(dataset.stored_name).unlink(missing_ok=True)
             for copy in dataset.redacted_copies.all():
                 storage.path_for(copy.stored_name).unlink(missing_ok=True)
             dataset.files_deleted_at = timezone.now()

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from safety.encryption import derive_key, open_decrypted
+from safety.encryption import BlobCipher, derive_key, open_decrypted
 
 
 def key() -> bytes:
@@ -33,6 +33,18 @@ def path_for(stored_name: str) -> Path:
     if not stored_name.isalnum():  # generated hex names only: never a path from outside
         raise ValueError("Bad stored name")
     return Path(settings.PRIVATE_STORAGE_ROOT) / "datasets" / stored_name
+
+
+def kept_scan_path(stored_name: str) -> Path:
+    """Where a dataset's scan keeps what its redaction needs (encrypted blob by blob), in a
+    folder of its own beside the datasets' files."""
+    folder = path_for(stored_name).parent.parent / "scans"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder / stored_name
+
+
+def blob_cipher() -> BlobCipher:
+    return BlobCipher(key())
 
 
 def scratch_dir() -> Path:

@@ -44,7 +44,9 @@ def _faults(queue: str, **extra: str) -> dict[str, str]:
         "DATASET_LEASE_SECONDS": "3",
         "DATASET_REAPER_SECONDS": "2",
         "DATASET_REQUEUE_SECONDS": "3",
-        "CELERY_TASK_DEFAULT_QUEUE": queue,  # where the reaper's messages go
+        # Where the reaper's messages go: scans and redactions are routed to DATASETS_QUEUE.
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "DATASETS_QUEUE": queue,
         "DATASET_SCAN_CHUNK_ROWS": str(CHUNK_ROWS),
         "DATASET_SCAN_CHUNK_DELAY": "0.1",
         **extra,

@@ -108,3 +108,27 @@ def test_a_file_cut_inside_a_chunk_header_is_reported_as_truncated(tmp_path):
     path.write_bytes(raw[: header + 4 + first_length + 2])  # half of the next length
     with pytest.raises(DecryptionError), open_decrypted(path, KEY) as reader:
         reader.read()
+
+
+@pytest.mark.parametrize(
+    "size",
+    [0, 1, encryption.CHUNK_SIZE - 1, encryption.CHUNK_SIZE, encryption.CHUNK_SIZE + 1,
+     3 * encryption.CHUNK_SIZE + 17],
+)  # fmt: skip
+def test_writing_through_the_encrypting_writer_equals_encrypting_a_file(tmp_path, size):
+    key = encryption.derive_key("writer test")
+    data = bytes(range(256)) * (size // 256) + bytes(size % 256)
+    whole = encryption.encrypt_to_path(io.BytesIO(data), tmp_path / "whole", key)
+    with encryption.EncryptingWriter(tmp_path / "written", key) as writer:
+        for start in range(0, size, 70_000):  # pieces that straddle the chunks
+            writer.write(data[start : start + 70_000])
+    assert writer.stored == whole
+    assert (tmp_path / "written").stat().st_size == (tmp_path / "whole").stat().st_size
+    assert b"".join(encryption.iter_decrypted(tmp_path / "written", key)) == data
+
+
+def test_an_encrypting_writer_stopped_by_an_error_leaves_nothing(tmp_path):
+    with pytest.raises(RuntimeError), encryption.EncryptingWriter(tmp_path / "out", b"k" * 32) as w:
+        w.write(b"x" * (encryption.CHUNK_SIZE + 5))
+        raise RuntimeError("the redaction failed")
+    assert list(tmp_path.iterdir()) == []

@@ -17,12 +17,15 @@ holding negative numbers are unchanged while ``=HYPERLINK(...)`` or ``-2+3`` are
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
+import hashlib
 import hmac
 import io
 import multiprocessing as mp
 import os
 import re
+import signal
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -67,6 +70,12 @@ class ScanOptions:
     # Keep the columns the redaction needs in a scratch file, so ``redact()`` does not parse the
     # input again. A scan that will not be followed by ``redact()`` can turn this off.
     prepare_redact: bool = True
+    # With ``prepare_redact``: keep every column (those the suggested remedies drop, and the
+    # quasi-identifiers), for a redaction with other remedies (``resume``).
+    keep_every_column: bool = False
+    # With ``prepare_redact``: the scratch file to use (``Spill(path=..., codec=...)``), for
+    # example a named, encrypted one kept after the scan for ``resume``.
+    spill: Spill | None = None
     # Processes for the free-text pass (and the redaction): None means one per core, at most 2.
     # Output is identical whatever the number.
     workers: int | None = None
@@ -110,6 +119,8 @@ class ScanResult:
     spilled: frozenset[int] = frozenset()
     # What postcodes in free text become (small cells removed, the others kept to the district).
     postcode_rule: PostcodeRule | None = None
+    # Column index -> how often each raw postcode appears.
+    postcode_counts: dict[int, Counter] = field(default_factory=dict)
 
     def close(self) -> None:
         """Delete the scratch file now (it is also deleted when the result is collected)."""
@@ -178,7 +189,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
     text_columns: dict[int, bool] = {}  # free-text column -> look for names too
     spilled: set[int] = set()
     chunk_sizes: list[int] = []
-    spill = Spill()
+    spill = (options.spill if options.prepare_redact else None) or Spill()
     try:
         for chunk in table.chunks(options.chunk_rows):
             cols = list(zip(*chunk, strict=True))
@@ -200,9 +211,12 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
                         postcode_counts[c.index] = Counter()
                     if (
                         options.prepare_redact
-                        and c.index not in qi_indices
+                        and (options.keep_every_column or c.index not in qi_indices)
                         and c.index not in text_columns
-                        and ACTION_BY_TYPE.get(c.profile.kind) != "drop"
+                        and (
+                            options.keep_every_column
+                            or ACTION_BY_TYPE.get(c.profile.kind) != "drop"
+                        )
                     ):
                         spilled.add(c.index)
             number = len(chunk_sizes)
@@ -303,6 +317,114 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
         chunk_sizes=chunk_sizes,
         spilled=frozenset(spilled),
         postcode_rule=postcode_rule,
+        postcode_counts=postcode_counts,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Keeping the scan for the redaction
+
+PLAN_VERSION = 1
+
+
+def _fingerprint(options: ScanOptions) -> list:
+    """What a scan's results depend on besides the file itself."""
+    households = None
+    if options.households_path:
+        with open(options.households_path, "rb") as fh:
+            households = hashlib.file_digest(fh, "sha256").hexdigest()
+    today = options.today or dt.date.today()
+    return [PLAN_VERSION, today.isoformat(), options.min_cell_count, households, options.sheet,
+            options.chunk_rows, options.sample_rows]  # fmt: skip
+
+
+def keep_for_redaction(result: ScanResult) -> None:
+    """Write what the redaction needs into the scan's scratch file and finish it, so that
+    ``resume`` can carry on from it. The scan must have run with ``prepare_redact`` and
+    ``keep_every_column``."""
+    spill = result.spill
+    spill.put(
+        ("plan",),
+        {
+            "fingerprint": _fingerprint(result.options),
+            "columns": [
+                [
+                    c.index,
+                    c.name,
+                    dataclasses.asdict(c.profile),
+                    c.matches,
+                    c.examples,
+                    dict(c.type_counts),
+                ]
+                for c in result.columns
+            ],  # fmt: skip
+            "chunk_sizes": result.chunk_sizes,
+            "spilled": sorted(result.spilled),
+            "postcode_counts": {i: dict(n) for i, n in result.postcode_counts.items()},
+            "source": result.report["source"],
+        },
+    )
+    spill.finish()
+
+
+def resume(spill: Spill, options: ScanOptions) -> ScanResult | None:
+    """The scan's result again from a scratch file ``keep_for_redaction`` finished, with
+    ``options``' quasi-identifiers and generalisation: the same as scanning the file again with
+    those options (``prepare_redact``), without reading or scrubbing it again. None when the
+    scan depended on something that has changed since (the households table, the threshold,
+    the date): then scan again."""
+    state = spill.get(("plan",))
+    if state["fingerprint"] != _fingerprint(options):
+        return None
+    today = options.today or dt.date.today()
+    threshold = options.min_cell_count
+    households = load_households(options.households_path) if options.households_path else None
+    columns = []
+    for index, name, profile, matches, examples, type_counts in state["columns"]:
+        columns.append(ColumnState(index, name, Profile(**profile), matches, examples))
+        columns[-1].type_counts = Counter(type_counts)
+    header = [c.name for c in columns]
+    qi_columns = _choose_qi(
+        columns, _resolve_qi_names(header, options.quasi_identifiers), households is None
+    )
+    spilled, sizes = frozenset(state["spilled"]), state["chunk_sizes"]
+    for number in range(len(sizes)):
+        for q in qi_columns:
+            q.add(spill.get(("col" if q.index in spilled else "raw", q.index, number)))
+    for q in qi_columns:
+        q.finish()
+    postcode_counts = {i: Counter(n) for i, n in state["postcode_counts"].items()}
+    small_cells, postcode_small, postcode_note = _small_postcodes(
+        columns, postcode_counts, households, threshold
+    )
+    qi_report, outputs, tables = _mosaic(
+        qi_columns, postcode_small, threshold, today, options.generalisation
+    )
+    for c in columns:
+        text = c.profile.kind in ("free_text", "mixed")
+        _decide_action(c, c.type_counts if text else None, households is not None, qi_columns)
+    report = {
+        "rows": sum(sizes),
+        "small_cells": small_cells,
+        "k_anonymity": qi_report,
+        "postcode_small_numbers": postcode_note,
+        "min_cell_count": threshold,
+        "source": state["source"],
+    }
+    return ScanResult(
+        report=report,
+        table=None,
+        options=options,
+        columns=columns,
+        names=NameIndex(),
+        qi_columns=qi_columns,
+        qi_outputs=outputs,
+        qi_tables=tables,
+        postcode_small=postcode_small,
+        postcode_level=0 if households is not None else 1,
+        spill=spill,
+        chunk_sizes=sizes,
+        spilled=spilled,
     )
 
 
@@ -346,6 +468,13 @@ def _run_job(task):
     return _JOB.run(task)
 
 
+def _start_worker() -> None:
+    """In each forked process: end on SIGTERM, which is how the pool stops its processes. The
+    parent may handle it otherwise (a Celery worker starts a warm shutdown), and a process that
+    inherited that handler would never end, leaving the parent waiting for it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def worker_count(requested: int | None, tasks: int) -> int:
     """How many processes to use: 1 unless there are several tasks and forking is safe here."""
     if requested is not None and requested <= 1:
@@ -375,7 +504,7 @@ def _parallel(job, requested: int | None, tasks: int):
         return
     _JOB = job
     try:
-        with mp.get_context("fork").Pool(workers) as pool:
+        with mp.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
             _JOB = None  # the workers hold their own copy
             yield lambda items: pool.imap(_run_job, items)
     finally:
@@ -581,45 +710,55 @@ def excel_safe(values: list[str]) -> list[str]:
     ]
 
 
-def redact(result: ScanResult, out_path: str, key: bytes) -> dict:
+def redact(result: ScanResult, out, key: bytes) -> dict:
     """Pass 2: write the redacted CSV (UTF-8). Returns counts of what was changed.
 
     After a scan with ``prepare_redact`` the columns come from the scan's scratch file (the
     free text already scrubbed) and chunks are rendered on up to two processes, written in
     order; otherwise the input is read and scrubbed again. The bytes written are the same.
+    ``out`` is a path, or a text file open for writing (``newline=""``), left open.
     """
+    if not isinstance(out, (str, os.PathLike)):
+        return _redact_to(result, out, key)
+    with open(out, "w", encoding="utf-8", newline="") as fh:
+        return _redact_to(result, fh, key)
+
+
+def _redact_to(result: ScanResult, fh, key: bytes) -> dict:
     job = _RedactJob(result, key)
     rows = 0
-    with open(out_path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\r\n")
-        writer.writerow(excel_safe([c.name for c in job.kept]))
-        if result.spill is not None:
-            numbers = range(len(result.chunk_sizes))
-            with _parallel(job, result.options.workers, len(numbers)) as run_all:
-                for text in run_all(numbers):
-                    fh.write(text)
-            rows = sum(result.chunk_sizes)
-        else:
-            scrubbers: dict[int, TextScrubber] = {}
-            for c in job.kept:
-                if c.profile.kind in ("free_text", "mixed"):
-                    find = c.profile.kind == "free_text"
-                    scrubbers[c.index] = TextScrubber(
-                        result.names,
-                        find_names=find,
-                        today=result.options.today,
-                        postcode=result.postcode_rule,
-                    )
-            for chunk in result.table.chunks(result.options.chunk_rows):
-                cols = list(zip(*chunk, strict=True))
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(excel_safe([c.name for c in job.kept]))
+    progress = result.options.progress or (lambda rows: None)
+    if result.spill is not None:
+        numbers = range(len(result.chunk_sizes))
+        with _parallel(job, result.options.workers, len(numbers)) as run_all:
+            for number, text in zip(numbers, run_all(numbers), strict=True):
+                fh.write(text)
+                rows += result.chunk_sizes[number]
+                progress(rows)
+    else:
+        scrubbers: dict[int, TextScrubber] = {}
+        for c in job.kept:
+            if c.profile.kind in ("free_text", "mixed"):
+                find = c.profile.kind == "free_text"
+                scrubbers[c.index] = TextScrubber(
+                    result.names,
+                    find_names=find,
+                    today=result.options.today,
+                    postcode=result.postcode_rule,
+                )
+        for chunk in result.table.chunks(result.options.chunk_rows):
+            cols = list(zip(*chunk, strict=True))
 
-                def values_of(c: ColumnState, cols=cols):
-                    if c.index in scrubbers:
-                        return scrubbers[c.index].scrub(list(cols[c.index]))
-                    return cols[c.index]
+            def values_of(c: ColumnState, cols=cols):
+                if c.index in scrubbers:
+                    return scrubbers[c.index].scrub(list(cols[c.index]))
+                return cols[c.index]
 
-                fh.write(job.render(rows, len(chunk), values_of))
-                rows += len(chunk)
+            fh.write(job.render(rows, len(chunk), values_of))
+            rows += len(chunk)
+            progress(rows)
     return {"rows": rows, "columns": [c.name for c in job.kept]}
 
 

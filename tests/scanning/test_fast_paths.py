@@ -4,6 +4,8 @@ and each vectorised shortcut agrees with the plain per-cell (or whole-text) vers
 import csv
 import datetime as dt
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -66,6 +68,33 @@ def test_the_parallel_path_is_really_taken_here():
     assert worker_count(2, tasks=6) == 2
     assert worker_count(None, tasks=1) == 1
     assert worker_count(1, tasks=6) == 1
+
+
+IGNORING_SIGTERM = """
+import signal, sys
+from safety.scanning.engine import _parallel
+
+class Job:
+    def run(self, n):
+        return n * n
+
+signal.signal(signal.SIGTERM, lambda *_: None)  # as a Celery worker does (warm shutdown)
+with _parallel(Job(), 2, 4) as run_all:
+    print(list(run_all(range(4))))
+"""
+
+
+def test_forked_processes_end_when_the_parent_handles_sigterm_itself():
+    # The pool stops its processes with SIGTERM; inheriting a handler that ignores it, they
+    # never ended and the scan waited for ever inside a Celery worker.
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", IGNORING_SIGTERM],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.strip() == "[0, 1, 4, 9]"
 
 
 def test_a_scan_without_redaction_keeps_no_scratch_file(synthetic):
