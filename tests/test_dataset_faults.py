@@ -19,9 +19,10 @@ import pytest
 import redis
 from django.conf import settings
 
+from cip.dashboard import tasks_for
 from safety import services
 from safety.demo import synthetic_csv
-from safety.models import Dataset
+from safety.models import MAX_ATTEMPTS, Dataset
 from safety.tasks import redact_dataset, scan_dataset
 from scoping.models import DataSource
 from tests.dataset_helpers import data_source, stored_dataset
@@ -228,6 +229,50 @@ def test_a_redaction_killed_mid_way_writes_the_same_bytes_as_a_clean_run(
     # The raw files and one copy each: the killed run left nothing behind.
     stored = settings.PRIVATE_STORAGE_ROOT / "datasets"
     assert len([p for p in stored.iterdir() if not p.name.startswith(".")]) == 4
+
+
+def test_a_dataset_that_kills_its_worker_every_time_fails_and_its_uploader_is_told(
+    workers,  # noqa: F811
+    beat,
+    programme_a,
+    team_member,
+    tmp_path,
+    rf,
+) -> None:
+    # Killed on every attempt, each dead worker replaced as Compose restarts its container: after
+    # the last attempt the reaper fails the dataset instead of queueing it again, and the
+    # uploader is emailed (by a worker, into files) and sees it on their dashboard. Another
+    # source's scan, queued alongside, finishes as usual.
+    outbox = tmp_path / "mail"
+    faults = _faults(workers.queue, EMAIL_FILE_PATH=str(outbox))
+    running = [workers(**faults), workers(**faults)]
+    beat(**faults)
+    source = data_source(programme_a, owner=team_member.organisation)
+    crashing = _stored(source, tmp_path, "crashing", upto="uploaded", uploader=team_member)
+    other = _stored(_twin_source(source), tmp_path, "other", upto="uploaded", rows=200)
+    for dataset in (crashing, other):
+        scan_dataset.apply_async((dataset.pk,), queue=workers.queue)
+
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        _wait_for(lambda a=attempt: _reload(crashing).attempts == a, f"attempt {attempt}", 120)
+        _kill_when(crashing, Dataset.Status.SCANNING, ROWS // 10, running)
+        running.append(workers(**faults))
+    _wait_for(lambda: _reload(crashing).status == Dataset.Status.FAILED, "the failure", 120)
+    _wait_for(lambda: outbox.is_dir() and any(outbox.iterdir()), "the email", 120)
+
+    assert crashing.attempts == MAX_ATTEMPTS
+    assert "stopped 3 times" in crashing.error_message
+    [email] = [path.read_text() for path in outbox.iterdir()]
+    assert f"To: {team_member.email}" in email
+    assert "Subject: visits.csv could not be scanned" in email
+    request = rf.get("/")
+    request.user = team_member
+    assert "visits.csv could not be scanned" in [task.title for task in tasks_for(request)]
+    _wait_for(lambda: _reload(other).status == Dataset.Status.SCANNED, "the other scan", 120)
+    assert (other.attempts, other.rows, other.error_message) == (1, 200, "")
+    # Longer than a lease and a reaper round: the failed dataset is not queued again.
+    time.sleep(4)
+    assert (_reload(crashing).status, crashing.attempts) == (Dataset.Status.FAILED, MAX_ATTEMPTS)
 
 
 def _proxied(url: str, proxy: TcpProxy) -> str:
