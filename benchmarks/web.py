@@ -4,10 +4,11 @@ It creates a fresh PostgreSQL database, seeds a busy programme (benchmarks/web_s
 of which 200 have moved on, 5,000 office-hours bookings, 500 news posts), starts gunicorn with
 gunicorn.conf.py and DEBUG off on PostgreSQL and Redis, then drives it from a second process with
 `wrk` for a fixed time per scenario: a trivial view, each public page, and a signed-in mix
-(dashboard, idea queue, project page, selection, dataset report). It prints requests per second,
-p50/p95/p99 latency and errors, each scenario's throughput as a share of the trivial view's, and
-the targets; writes the results to docs/benchmarks.md with the machine they came from; then stops
-gunicorn and drops the database.
+(dashboard, idea queue, project page, selection, dataset report); last, the signed-in mix again
+while ten large scans run (benchmarks/web_scans.py). It prints requests per second, p50/p95/p99
+latency and errors, each scenario's throughput as a share of the trivial view's, the scans'
+times, and the targets; writes the results to docs/benchmarks.md with the machine they came from;
+then stops gunicorn and drops the database.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from . import web_scans
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -184,6 +187,7 @@ def _prepare(environment: dict[str, str]) -> dict:
     from django.db import connections  # noqa: PLC0415
 
     from benchmarks.web_seed import seed_programme  # noqa: PLC0415
+    from cip.sessions import SIGNED_IN_AT  # noqa: PLC0415
 
     print("Migrating the benchmark database…", flush=True)
     call_command("migrate", verbosity=0, interactive=False)
@@ -198,6 +202,7 @@ def _prepare(environment: dict[str, str]) -> dict:
         session[SESSION_KEY] = str(seeded.analyst.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = seeded.analyst.get_session_auth_hash()
+        session[SIGNED_IN_AT] = int(time.time())  # as signing in records (cip/sessions.py)
         session.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
     post = seeded.programme.news.order_by("-published_at").first()
@@ -219,6 +224,7 @@ def _prepare(environment: dict[str, str]) -> dict:
             "dataset report": f"/datasets/{seeded.busy_dataset.pk}/",
         },
         "cookies": cookies,
+        "seeded": seeded,
     }
 
 
@@ -342,6 +348,17 @@ def _machine(args, environment: dict[str, str]) -> str:
     )
 
 
+def _scans_heading(scans: web_scans.Outcome) -> str:
+    load = ", ".join(f"{x:.1f}" for x in scans.load_during)
+    return textwrap.fill(
+        f"{len(scans.scans)} exports of {scans.rows:,} rows ({scans.size_mb:.0f} MB each) queued "
+        f"at once, scanned one after another by one datasets worker at niceness "
+        f"{scans.niceness}; times from the worker's start (load average while the pages were "
+        f"measured: {load}):",
+        100,
+    )
+
+
 def _write_doc(text: str) -> None:
     DOC.parent.mkdir(exist_ok=True)
     current = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
@@ -366,6 +383,15 @@ def main() -> None:
     parser.add_argument(
         "--cache-url", default=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/15")
     )
+    parser.add_argument(
+        "--scans", type=int, default=10, help="scans queued at once in the last phase (0: none)"
+    )
+    parser.add_argument("--scan-rows", type=int, default=1_000_000, help="rows in each export")
+    parser.add_argument(
+        "--broker",
+        default=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"),
+        help="Redis for the scans' queue (gunicorn runs without a broker)",
+    )
     parser.add_argument("--note", default="", help="a line to keep with the results")
     parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -376,12 +402,16 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     database_url = _create_database(args.database)
     process = None
+    scans = None
     try:
         with tempfile.TemporaryDirectory() as folder:
             tmp = Path(folder)
             environment = _environment(args, database_url, port, tmp)
+            # This process (the uploads) and the datasets worker queue scans; gunicorn does not.
+            queue = f"bench-web-datasets-{os.getpid()}"
+            with_broker = environment | web_scans.broker_environment(args.broker, queue)
             load_before = os.getloadavg()
-            pages = _prepare(environment)
+            pages = _prepare(with_broker if args.scans else environment)
             process = subprocess.Popen(  # noqa: S603
                 [str(Path(sys.executable).with_name("gunicorn")), "--config",
                  str(ROOT / "gunicorn.conf.py"), "cip.wsgi:application"],
@@ -405,6 +435,18 @@ def main() -> None:
                 results.append(_run(base, scenario, pages["cookies"], args, tmp))
                 r = results[-1]
                 print(f"  {r.rps:,.0f} requests/s, p95 {r.p95:.0f} ms, {r.errors} errors")
+            if args.scans:
+
+                def measure(name: str) -> Result:
+                    print(f"{name}:", flush=True)
+                    paths = list(pages["signed_in"].values())
+                    scenario = Scenario(name, paths, signed_in=True, kind="signed-in")
+                    results.append(_run(base, scenario, pages["cookies"], args, tmp))
+                    r = results[-1]
+                    print(f"  {r.rps:,.0f} requests/s, p95 {r.p95:.0f} ms, {r.errors} errors")
+                    return r
+
+                scans = web_scans.run(args, pages["seeded"], with_broker, tmp, measure)
             machine = _machine(args, environment)
     finally:
         if process is not None:
@@ -415,6 +457,9 @@ def main() -> None:
     trivial = results[0]
     table = _table(results, trivial)
     verdicts = _verdicts(results, trivial)
+    if scans is not None:
+        verdicts += scans.verdicts()
+        table += "\n\n" + _scans_heading(scans) + "\n\n" + scans.table()
     print("\n" + table + "\n")
     print("\n".join(verdicts))
     print(f"\nMachine: {machine}")

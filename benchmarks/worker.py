@@ -64,11 +64,17 @@ def compose_worker_command(queue: str) -> tuple[str, list[str]]:
         command.append(part)
     if not any(p.startswith("--queues=") for p in command):
         command.append(f"--queues={queue}")
-    if command[0] == "celery":
-        command[:1] = [sys.executable, "-m", "celery"]
+    if "celery" in command:  # perhaps after `nice -n 10`
+        at = command.index("celery")
+        command[at : at + 1] = [sys.executable, "-m", "celery"]
     command.append(f"--hostname={queue}@{socket.gethostname()}")
     command += ["--without-gossip", "--without-mingle"]
     return chosen, command
+
+
+def shown_command(command: list[str]) -> str:
+    """The command as docker-compose.yml writes it (`celery`, not this interpreter)."""
+    return shlex.join(command).replace(f"{shlex.quote(sys.executable)} -m celery", "celery")
 
 
 def _environment(database_url: str, broker_url: str, queue: str, tmp: Path) -> dict[str, str]:
@@ -220,7 +226,7 @@ def run(args, tmp: Path, environment: dict[str, str], log: Path) -> None:
     print(f"households table: {_households(households):,} postcodes")
 
     name, command = compose_worker_command(environment["DATASETS_QUEUE"])
-    print(f"worker (docker-compose.yml service {name!r}): {shlex.join(command[2:])}")
+    print(f"worker (docker-compose.yml service {name!r}): {shown_command(command)}")
     with log.open("wb") as out:
         worker = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT
