@@ -74,8 +74,9 @@ bench: install assets ## Personal-data scanner benchmark (the web service: make 
 
 # The web service under load (benchmarks/web.py): gunicorn with DEBUG off on a fresh PostgreSQL
 # database and Redis, driven by wrk from Debian (installed here, like Chromium). Pass options with
-# BENCH_ARGS, for example BENCH_ARGS="--duration 30"; BENCH_DATABASE_URL and BENCH_CACHE_URL say
-# which PostgreSQL server and Redis database to use.
+# BENCH_ARGS, for example BENCH_ARGS="--duration 30" or "--scan-rows 200000 --scans 3" (the last
+# phase: large scans queued at once); BENCH_DATABASE_URL, BENCH_CACHE_URL and BENCH_BROKER_URL say
+# which PostgreSQL server and Redis databases to use.
 bench-web: install assets ## Requests per second and latency of the web pages under load
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m benchmarks.web $(BENCH_ARGS)

@@ -1,4 +1,5 @@
-"""The web server's settings (gunicorn.conf.py), and that the image and Compose use them."""
+"""The web server's settings (gunicorn.conf.py), that the image and Compose use them, and that
+Compose runs the datasets worker below it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import runpy
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "gunicorn.conf.py"
@@ -37,3 +39,12 @@ def test_workers_are_recycled_with_jitter_and_time_out(monkeypatch) -> None:
 @pytest.mark.parametrize("path", ["Dockerfile", "docker-compose.yml"])
 def test_the_image_and_compose_start_gunicorn_with_these_settings(path) -> None:
     assert '"--config", "gunicorn.conf.py", "cip.wsgi:application"' in (ROOT / path).read_text()
+
+
+def test_compose_runs_the_datasets_worker_below_the_web_service() -> None:
+    # Scans give way to pages when the CPU is short (README, "Scans and pages on the same
+    # machine"): `nice` within a machine, a smaller CPU weight between containers.
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    worker, web = services["datasets-worker"], services["web"]
+    assert worker["command"][:4] == ["nice", "-n", "10", "celery"]
+    assert worker["cpu_shares"] < web.get("cpu_shares", 1024)
