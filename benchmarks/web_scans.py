@@ -176,6 +176,28 @@ class Watcher(threading.Thread):
         return all(scan.finished is not None for scan in self.scans.values())
 
 
+def _weigh_session(pid: int) -> None:
+    """Give the worker's session the weight its niceness gives it among processes.
+
+    With autogroup (most Linux kernels), each session shares the CPU with the others as a
+    container does, whatever its processes' niceness: gunicorn's session would get no more than
+    the worker's. Compose weighs containers (cpu_shares); this weighs the worker's session alike.
+    """
+    enabled = Path("/proc/sys/kernel/sched_autogroup_enabled")
+    if not enabled.exists() or enabled.read_text().strip() != "1":
+        return
+    niceness = None
+    deadline = time.monotonic() + 10
+    while niceness in (None, 0) and time.monotonic() < deadline:  # `nice` has not run yet
+        time.sleep(0.05)
+        niceness = _niceness(pid)
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text(str(niceness))
+        print(f"The worker's session (autogroup) runs at niceness {niceness} too", flush=True)
+    except (OSError, TypeError) as error:
+        print(f"The worker's session keeps its weight ({error}): the pages may lose", flush=True)
+
+
 def _niceness(pid: int) -> int | None:
     try:
         return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
@@ -225,6 +247,7 @@ def run(
             command, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
+    _weigh_session(worker.pid)
     try:
         worker_started = time.monotonic()
         watcher.start()
