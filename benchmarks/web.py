@@ -31,8 +31,10 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import web_scans
+if TYPE_CHECKING:
+    from .web_scans import Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -348,7 +350,7 @@ def _machine(args, environment: dict[str, str]) -> str:
     )
 
 
-def _scans_heading(scans: web_scans.Outcome) -> str:
+def _scans_heading(scans: Outcome) -> str:
     load = ", ".join(f"{x:.1f}" for x in scans.load_during)
     return textwrap.fill(
         f"{len(scans.scans)} exports of {scans.rows:,} rows ({scans.size_mb:.0f} MB each) queued "
@@ -395,6 +397,8 @@ def main() -> None:
     parser.add_argument("--note", default="", help="a line to keep with the results")
     parser.add_argument("--no-write", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args()
+    from . import web_scans  # noqa: PLC0415 (it imports benchmarks.worker, which imports this)
+
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: `make bench-web` installs it (Debian package)")
 
