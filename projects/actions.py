@@ -138,9 +138,15 @@ def pack_contents(project: Project) -> dict:
 # --- Actions and progress -----------------------------------------------------------------------
 
 
-def action_save(*, action: Action, user: User) -> Action:
+def action_save(*, action: Action, user: User, agrees_public: bool | None = None) -> Action:
+    """Save the action. ``agrees_public`` is the owner's own answer on showing it publicly (None
+    when the person saving is not one of the owner's people, who alone can agree)."""
     if action.pk is None:
         action.created_by = user
+    if agrees_public is not None and agrees_public != action.public:
+        action.public = agrees_public
+        action.public_agreed_by = user if agrees_public else None
+        action.public_agreed_at = timezone.now() if agrees_public else None
     action.save()
     return action
 

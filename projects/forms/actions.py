@@ -131,13 +131,12 @@ class ActionForm(BaseModelForm):
 
     class Meta:
         model = Action
-        fields = ["insight", "owner", "title", "due_date", "status", "public"]
+        fields = ["insight", "owner", "title", "due_date", "status"]
         labels = {
             "insight": "Which insight is it acting on?",
             "owner": "Which organisation owns it?",
             "title": "What will they do?",
             "status": "Status",
-            "public": "The owner agrees to show this action and its progress publicly",
         }
         help_texts = {
             "owner": "Its people are reminded when an update is due, and can add progress.",
@@ -156,10 +155,20 @@ class ActionForm(BaseModelForm):
             },
         }
 
-    def __init__(self, *args, project: Project, choose_owner: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, project: Project, choose_owner: bool = True, can_agree: bool = False, **kwargs
+    ) -> None:
         """`choose_owner`: the facilitator chooses the insight and the owner; the owner's own
-        people change the rest, but cannot hand the action to someone else."""
+        people change the rest, but cannot hand the action to someone else. `can_agree`: the
+        owner's own people, who alone answer whether it shows publicly."""
         super().__init__(*args, **kwargs)
+        if can_agree:
+            self.fields["agrees_public"] = forms.BooleanField(
+                label="We agree to show this action and its progress publicly",
+                help_text="It and its latest update then show on the insight's public page.",
+                required=False,
+                initial=self.instance.public,
+            )
         if choose_owner:
             self.fields["insight"].queryset = project.insights.published()
             self.fields["insight"].empty_label = None
@@ -176,7 +185,7 @@ class ActionForm(BaseModelForm):
             "title",
             Field("due_date", legend_size=Size.SMALL),
             Field.radios("status", legend_size=Size.SMALL, inline=True),
-            Field.checkbox("public"),
+            *((Field.checkbox("agrees_public"),) if can_agree else ()),
             Submit("submit", self.submit_label),
         )
 

@@ -143,6 +143,11 @@ class Action(models.Model):
         default=False,
         help_text="The action and its latest progress show on the insight's public page.",
     )
+    # Only the owner's own people can agree (projects.actions.action_save): who did, and when.
+    public_agreed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    public_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
