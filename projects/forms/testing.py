@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
+from projects.forms.personal_data import PersonalDataCheckMixin
 from projects.models import FeedbackItem, FinalCheck
 from teams.forms import MeetingTimeMixin
 from teams.models import User
@@ -137,7 +138,10 @@ class BookWorkshopForm(BaseForm):
     )
 
 
-class FeedbackForm(BaseModelForm):
+class FeedbackForm(PersonalDataCheckMixin, BaseModelForm):
+    """Feedback from testing. What was said, and the reply, are checked for personal data."""
+
+    checked_fields = ("text", "response")
     submit_label = "Save the feedback"
 
     class Meta:
@@ -182,6 +186,7 @@ class FeedbackForm(BaseModelForm):
             "text",
             Field.radios("state", legend_size=Size.SMALL),
             "response",
+            "checked",
             Submit("submit", self.submit_label),
         )
 
