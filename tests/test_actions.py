@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from projects import actions
 from projects.actions import DUE_SOON_DAYS, QUIET_DAYS, reminder_key
+from projects.emails import action_interest_email as send_action_interest_email
 from projects.models import (
     Action,
     ActionInterest,
@@ -149,6 +150,22 @@ def test_a_signed_in_partner_registers_interest_once(insight, vcs_partner, clien
     assert "You registered Carers" in again.content.decode()
     registration = ActionInterest.objects.get()
     assert (registration.what, registration.note) == ("Fund outreach", "Free on Tuesdays")
+
+
+def test_the_facilitators_are_told_once_of_each_registration(
+    insight, vcs_partner, facilitator, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        interest = actions.action_interest_register(
+            insight=insight, user=vcs_partner, organisation_name="Carers", what="Fund outreach"
+        )
+    [sent] = mail.outbox
+    assert sent.to == [facilitator.email]
+    assert sent.subject == "Carers might act on “Who stops visiting”"
+    assert "Fund outreach" in sent.body and vcs_partner.email in sent.body
+    assert reverse("projects:action_interest", args=[insight.project_id]) in sent.body
+    assert send_action_interest_email(interest_id=interest.pk) is False  # a retry sends nothing
+    assert len(mail.outbox) == 1
 
 
 def test_interest_needs_a_published_insight(project, vcs_partner, client_for) -> None:

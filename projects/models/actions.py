@@ -26,6 +26,8 @@ class ActionInterest(models.Model):
     what = models.TextField("What your organisation might do", max_length=2000)
     note = OneLineCharField("A note for the facilitator", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the facilitators were told (projects.emails.action_interest_email), so once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
