@@ -29,6 +29,7 @@ from projects import sharing
 from projects.models import BlogPost, PlenaryRegistration
 from teams.models import Organisation, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.selection_helpers import selected
 from tests.sharing_helpers import blog_post_on, plenary_on, registration_on
 
 pytestmark = pytest.mark.django_db
@@ -344,6 +345,23 @@ def test_the_public_page_shows_a_new_plenary_and_its_places_at_once(programme_a,
     assert plenary.title in page and "1 place left" in page
     register(plenary, vcs_partner)
     assert "You can join the waiting list" in Client().get(url).content.decode()
+
+
+def test_the_public_page_names_a_plenarys_project_once_it_is_announced(programme_a):
+    project = selected(programme_a)
+    project.announced_at = None
+    project.save()
+    plenary = plenary_on(programme_a)
+    plenary.project = project
+    plenary.save()
+    url = reverse("landing:programme", args=[programme_a.slug])
+    assert "About the project" not in Client().get(url).content.decode()  # not announced yet
+    project.announced_at = timezone.now()
+    project.save()
+    assert (
+        f'About the project <a class="govuk-link" href="#the-project">‘{project.idea.title}’'
+        in (Client().get(url).content.decode())
+    )
 
 
 # --- Blog posts: authors, editing, review -------------------------------------------------------
