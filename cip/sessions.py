@@ -32,7 +32,9 @@ REFRESH_SECONDS = 60
 
 @receiver(user_logged_in, dispatch_uid="cip_sessions_record_sign_in")
 def record_sign_in(sender, request, user, **kwargs) -> None:
-    request.session[SIGNED_IN_AT] = int(time.time())
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[REFRESHED_AT] = now  # the session is saved as it signs in
 
 
 def lifetime_over(session: SessionBase) -> bool:

@@ -24,6 +24,14 @@ def roles_by_programme(user) -> dict[int, frozenset[str]]:
     return user._roles_by_programme
 
 
+def programmes_where(user, *roles: str) -> list[int]:
+    """Ids of the programmes where the user holds any of `roles`, or any role when none is named.
+    Dashboards ask the database about these programmes only when there are some."""
+    return sorted(
+        pk for pk, held in roles_by_programme(user).items() if not roles or held & set(roles)
+    )
+
+
 def held_roles(user) -> frozenset[str]:
     """Every role the user holds on any programme."""
     return frozenset().union(*roles_by_programme(user).values())
