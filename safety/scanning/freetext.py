@@ -24,6 +24,7 @@ from .patterns import (
     MONTH_WORD,
     NI_FULL,
     PHONE_EXTENSION,
+    POSTCODE_AREAS,
     POSTCODE_COMPACT,
     make_date,
     nhs_checksum_ok,
@@ -59,14 +60,14 @@ DATE_MARK = re.compile(r"[/.-]")
 DATE_AFTER = re.compile(r" ?[/.-] ?\d")
 # Identifiers that mix letters and digits, in any case, found from their first digit (the letters
 # before it are checked in Python): a date with the month in words, a postcode's district digit
-# onwards, or the six digits of a National Insurance number and its suffix letter (spaces or
-# hyphens between them: with dots they are a date, as in "d.o.b. 10.10.00").
+# onwards, or the six digits of a National Insurance number and its suffix letter (spaces,
+# hyphens or dots between them: "AB.12.34.56.C"; ``_ni_at`` tells it from a date).
 CODE_BRANCHES = {
     "tdate": r"\d?(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*(?i:" + MONTH_WORD + r")\.?,?[\s./-]*"
     r"(?:19|20)?\d\d(?!\d)",
     "mdate": r"\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)",
     "pc": r"[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_])",
-    "ni": r"(?:[ -]?[ -]?\d){5}(?:[ -]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]?\d)",
+    "ni": r"(?:[ .-]?[ -]?\d){5}(?:[ .-]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]?\d)",
 }
 CODES = re.compile(
     r"(?<!\d)\d(?:" + "|".join(f"(?P<{k}>{v})" for k, v in CODE_BRANCHES.items()) + ")"
@@ -79,10 +80,26 @@ TEXT_DATE = re.compile(
     + r"))\.?,?[\s./-]*((?:19|20)?\d\d)"
 )
 MONTH_BEFORE = re.compile(r"(?<![^\W_])(?i:" + MONTH_WORD + r")\.?\s+$")
-# Two letters, a hyphen and six digits with no suffix letter: a reference number ("SR-100000").
+# Two letters, a hyphen and six digits with no suffix letter: a reference number ("SR-100000"),
+# unless the words before it say it is a National Insurance number ("NI: JT-123456").
 REFERENCE = re.compile(r"[A-Za-z]{2}-\d{6}")
-OUTWARD_LETTERS = re.compile(r"(?<![^\W_])[A-Za-z]{1,2}$")
-NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ -]?([A-Za-z])[ -]{0,2}$")
+NI_CONTEXT = re.compile(
+    r"(?i)(?:\bn\.?\s?i\b\.?(?:\s?(?:no|num|number)\b\.?)?|\bnino\b|\bnin\b"
+    r"|\bnat(?:ional|\.)?\s+ins(?:urance|\.)?(?:\s+(?:no|num|number)\b\.?)?)"
+    r"(?:\s*(?:[:#=,(-]|\bis\b|\bwas\b|\bgiven\s+as\b|\bas\b))*\s*$"
+)
+# Any letter pair, then six digits and the suffix letter if typed: with the words above, a
+# number HMRC never issues ("QQ 12 34 56") is still taken as one (a typo shows the digits).
+NI_ANY = re.compile(r"[A-Z]{2}\d{6}[A-D]?")
+# A National Insurance number in dots is told from a date or an amount after a two-letter word
+# ("on 14.03.24", "at 1234.56") by the letters being joined to the digits, as in
+# "AB.12.34.56.C" or "ab123456.c", or by capitals with a suffix letter ("JT 12.34.56 C").
+NI_SPACED_CAPITALS = re.compile(r"[A-Z][ -]?[A-Z]\s[\d .-]*\d[ .-]?[A-D]")
+# Letters of a postcode's area: joined to the district digit, or a space apart ("NW 5 1TL").
+OUTWARD_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z]{1,2})( ?)$")
+# With that space, an inward code that reads as an ordinal ("me 5 1st") is a word, not a code.
+ORDINAL_INWARD = re.compile(r"(?i)1st|2nd|3rd|\dth")
+NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ -]?([A-Za-z])[ .-]{0,2}$")
 # Words that mark the date after them as a date of birth ("DOB", "d.o.b.", "born on", ...).
 DOB_CONTEXT = re.compile(
     r"(?i)(?:\bd\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|\bborn(?:\s+on)?|birthday"
@@ -106,6 +123,35 @@ CONTEXT_TAIL = re.compile(
     rf"|(?i:\b(?:his|her|their|my|your|client's|resident's|the|with)\s+(?:{_RELATIVES}))"
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.)[,:]?\s+$"
 )
+# A recent date is a child's birth date when it stands beside the child: after a word for a
+# child and the child's name ("son Jayden, 14/03/2019") or after an age ("aged 5 (14.03.2019)").
+# A date after other words ("seen on", "her son was seen") is a date of service and kept.
+CHILD_CONTEXT = re.compile(
+    r"(?:\b(?i:sons?|daughters?|child|children|kids?|bab(?:y|ies)|grand(?:son|daughter|child)"
+    r"|nephew|niece|boy|girl|twins?|infant|toddler|newborn|step-?(?:son|daughter|child))"
+    rf"((?:\s+{TOKEN})*?)"
+    r"|\b(?i:aged?)\s*:?\s*\d{1,2}(?:\s*(?i:yrs?|years?|months?|mths?)(?:\s+(?i:old))?)?"
+    r"|\b\d{1,2}\s*(?i:yrs?|years?|months?|mths?)\s+(?i:old)|\b\d{1,2}\s*(?i:y/?o)\b)"
+    r"[\s:,=(-]*$"
+)
+# A name just before a bracketed date ("Jayden (14/03/2019)") is whose birth date it is.
+NAME_BEFORE_BRACKET = re.compile(r"(?<![^\W_])([A-Za-z'’-]+)\s*\(\s*$")
+# Words that say the number after them is a phone number, so one typed without its trunk 0
+# ("mob 7700 900123", "call her on 20 7946 0123") is one; a bare run of ten digits is not
+# enough on its own, as account, claim and invoice numbers look the same.
+_PHONE_WORDS = (
+    "tel|telephone|phone|phoned|phoning|ph|mob|mobile|cell|landline|call|called|calling|ring"
+    "|rang|text|texted|txt|sms|whatsapp|contact|contactable|reach|reached"
+)
+_NUMBER_WORDS = "number|numbers|no|nos|num"
+PHONE_CONTEXT = re.compile(
+    rf"(?i)(?:\b(?:{_PHONE_WORDS})\b(?:\s+(?:{_NUMBER_WORDS})\b)?"
+    rf"|(?:\b(?:his|her|their|my|your|our)|['’]s)\s+(?:{_NUMBER_WORDS})\b)"
+    rf"(?:[\s.:#=,(-]|\b(?:on|is|was|at|to|me|him|her|them|us|back|via|from|for|of|the|his"
+    rf"|their|my|your|client|{_RELATIVES}|{_NUMBER_WORDS})\b)*$"
+)
+# Between two phone numbers ("07700 900123 or 20 7946 0123") the first is the second's context.
+PHONE_JOIN = re.compile(r"(?i)\s*(?:or|and|/|,|;|&|\bor\s+on|alt(?:ernatively)?:?)\s*")
 NUMBER_TAIL = re.compile(
     r"(?i)(?:\b(?:flat|apartment|apt|unit)\s*\d+\w?,?\s+)?\b\d{1,4}[a-z]?,?\s+$"
 )
@@ -207,31 +253,62 @@ class TextScrubber:
         runs = parts[1::2]
         for run in set(runs).difference(cache):
             cache[run] = self._classify_digits(run)
+        phone_before = False
         for i, run in enumerate(runs):
             j = 2 * i + 1
-            new, kinds, new_born, kinds_born = cache[run]
-            if new_born != new and DOB_CONTEXT.search(parts[j - 1][-30:]):
-                new, kinds = new_born, kinds_born
+            new, kinds, variants = cache[run]
+            for need, prefix, new_if, kinds_if in variants:
+                before = parts[j - 1][-40:] + prefix
+                if (
+                    self._birth_context(before)
+                    if need == "born"
+                    else PHONE_CONTEXT.search(before)
+                    or (phone_before and PHONE_JOIN.fullmatch(parts[j - 1]))
+                ):
+                    new, kinds = new_if, kinds_if
+                    break
             if kinds:
                 self.counts.update(kinds)
+            phone_before = "[PHONE]" in new
             parts[j] = new
         return "".join(parts)
 
-    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
-        """(run as replaced, kinds found, the same after a birth-date word, its kinds)."""
+    def _birth_context(self, before: str) -> bool:
+        """Whether the text just before a recent date says it is a birth date."""
+        if DOB_CONTEXT.search(before):
+            return True
+        child = CHILD_CONTEXT.search(before)
+        if child and not any(
+            word.lower() in ORG_PLACE or word.lower() in STOP_WORDS
+            for word in (child[1] or "").split()
+        ):
+            return True
+        name = NAME_BEFORE_BRACKET.search(before)
+        if name:
+            low = name[1].lower()
+            return low in self.names.file_names or (
+                low in self.names.first and low not in STOP_WORDS and low not in ORG_PLACE
+            )
+        return False
+
+    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...], tuple]:
+        """(run as replaced, kinds found, variants): each variant is (need, the run's text
+        before its first span needing it, the run as replaced where the words before it say
+        "born" or "phone", its kinds)."""
         if len(run) < 6:
-            return run, (), run, ()
+            return run, (), ()
         digit_count = sum(map(str.isdigit, run))
         if digit_count < 4 or (digit_count < 9 and not DATE_MARK.search(run)):
-            return run, (), run, ()  # too short for a phone or NHS number, and not a date
+            return run, (), ()  # too short for a phone or NHS number, and not a date
         groups = [m.span() for m in DIGITS.finditer(run)]
-        spans = []  # (start, end, placeholder or None, only after a birth-date word)
+        spans = []  # (start, end, placeholder or None, None or the context it needs)
         i = 0
         while i < len(groups):
             found = (
                 self._date_at(run, groups, i)
                 or self._phone_at(run, groups, i)
                 or self._nhs_at(run, groups, i)
+                or (i == 0 and self._bare_phone_at(run, groups))
             )
             if found:
                 spans.append(found[0])
@@ -240,20 +317,32 @@ class TextScrubber:
                 i += 1
         if not any(s[2] for s in spans) and sum(len(run[a:b]) for a, b in groups) >= 9:
             spans = self._library_phones(run, spans)
-        plain, born = [], []
+        plain, kinds = self._replaced(run, spans, None)
+        variants = tuple(
+            (
+                need,
+                run[: min(s[0] for s in spans if s[3] == need)],
+                *self._replaced(run, spans, need),
+            )
+            for need in sorted({s[3] for s in spans if s[2] is not None and s[3] is not None})
+        )
+        return plain, kinds, variants
+
+    @staticmethod
+    def _replaced(run: str, spans, need: str | None) -> tuple[str, tuple[str, ...]]:
+        """``run`` with the spans that need no context, or ``need``, replaced; and their kinds."""
+        out, kinds = [], []
         pos = 0
-        for start, end, placeholder, needs_word in spans:
-            plain.append(run[pos:start])
-            born.append(run[pos:start])
-            text = run[start:end]
-            plain.append(text if placeholder is None or needs_word else placeholder)
-            born.append(text if placeholder is None else placeholder)
+        for start, end, placeholder, needs in spans:
+            out.append(run[pos:start])
+            if placeholder is not None and needs in (None, need):
+                out.append(placeholder)
+                kinds.append(KIND_OF[placeholder])
+            else:
+                out.append(run[start:end])
             pos = end
-        plain.append(run[pos:])
-        born.append(run[pos:])
-        kinds = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None and not s[3])
-        kinds_born = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None)
-        return "".join(plain), kinds, "".join(born), kinds_born
+        out.append(run[pos:])
+        return "".join(out), tuple(kinds)
 
     def _date_at(self, run: str, groups, i: int):
         """A date in digits from group ``i``: ((start, end, placeholder, needs word), next)."""
@@ -274,14 +363,14 @@ class TextScrubber:
             return None
         return (a0, c1, *self._date_verdict(date)), i + 3
 
-    def _date_verdict(self, date: dt.date) -> tuple[str | None, bool]:
-        """(placeholder or None, whether only a birth-date word before it makes it one)."""
+    def _date_verdict(self, date: dt.date) -> tuple[str | None, str | None]:
+        """(placeholder or None, "born" if only the words before it can make it a birth date)."""
         if not self.find_dates or date > self.today:
-            return None, False  # an appointment, or a column of event dates: kept
+            return None, None  # an appointment, or a column of event dates: kept
         years = self.today.year - date.year
         if years > 120:
-            return None, False
-        return "[DATE]", years < DOB_MIN_YEARS
+            return None, None
+        return "[DATE]", "born" if years < DOB_MIN_YEARS else None
 
     def _phone_at(self, run: str, groups, i: int):
         start = groups[i][0]
@@ -307,7 +396,37 @@ class TextScrubber:
             start -= 1
         if run.count("(", start, end) > run.count(")", start, end) and run[end : end + 1] == ")":
             end += 1
-        return (start, end, "[PHONE]", False), best + 1
+        return (start, end, "[PHONE]", None), best + 1
+
+    def _bare_phone_at(self, run: str, groups):
+        """A UK number typed without its trunk 0 from the run's first group ("7700 900123",
+        "20 7946 0123"): a phone number only where the words before the run say so."""
+        start = groups[0][0]
+        if run[start] not in "1237" or run[:start].strip("( "):
+            return None
+        digits, best = "", None
+        for j in range(len(groups)):
+            if j and not PHONE_SEP.fullmatch(run[groups[j - 1][1] : groups[j][0]]):
+                break
+            digits += run[groups[j][0] : groups[j][1]]
+            if len(digits) > 10:
+                break
+            if len(digits) >= 9 and uk_phone_national("0" + digits):
+                best = j
+        if best is None:
+            return None
+        end = groups[best][1]
+        extension = PHONE_EXTENSION.match(run, end)
+        if extension:
+            end = extension.end()
+        if run.count("(", 0, end) > run.count(")", 0, end) and run[end : end + 1] == ")":
+            end += 1
+        return (
+            run.index("(") if run[:start].count("(") else start,
+            end,
+            "[PHONE]",
+            "phone",
+        ), best + 1
 
     def _nhs_at(self, run: str, groups, i: int):
         digits = ""
@@ -317,7 +436,7 @@ class TextScrubber:
             digits += run[groups[j][0] : groups[j][1]]
             if len(digits) == 10:
                 if nhs_checksum_ok(digits):
-                    return (groups[i][0], groups[j][1], "[NHS_NUMBER]", False), j + 1
+                    return (groups[i][0], groups[j][1], "[NHS_NUMBER]", None), j + 1
                 return None
             if len(digits) > 10:
                 return None
@@ -334,7 +453,7 @@ class TextScrubber:
                 and uk_phone_national(digits, typed.startswith("+"))
                 and not any(a < match.end and match.start < b for a, b, _, _ in spans)
             ):
-                found.append((match.start, match.end, "[PHONE]", False))
+                found.append((match.start, match.end, "[PHONE]", None))
         return sorted(spans + found)
 
     def _codes(self, text: str) -> str:
@@ -364,8 +483,13 @@ class TextScrubber:
     def _code_at(self, kind: str, text: str, start: int, end: int, pos: int):
         """(start, end, replacement, type) if the candidate is one, with the letters before it."""
         if kind == "pc":
-            letters = OUTWARD_LETTERS.search(text, max(pos, start - 3), start)
+            letters = OUTWARD_LETTERS.search(text, max(pos, start - 4), start)
             if not letters:
+                return None
+            if letters[2] and (
+                letters[1].upper() not in POSTCODE_AREAS
+                or (text[end - 2 : end].islower() and ORDINAL_INWARD.fullmatch(text, end - 3, end))
+            ):
                 return None
             start = letters.start()
             compact = text[start:end].replace(" ", "").replace("-", "").upper()
@@ -373,14 +497,7 @@ class TextScrubber:
                 return None
             return start, end, self.postcode(normalise_postcode(compact)), "POSTCODE"
         if kind == "ni":
-            letters = NI_LETTERS.search(text, max(pos, start - 6), start)
-            if not letters:
-                return None
-            start = letters.start()
-            compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
-            if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
-                return None
-            return start, end, "[NI_NUMBER]", "NI_NUMBER"
+            return self._ni_at(text, start, end, pos)
         first = start
         if kind == "tdate":
             day, month, year = TEXT_DATE.match(text, start, end).groups()
@@ -392,12 +509,34 @@ class TextScrubber:
             month = month_word.group().rstrip(". \t\n")
             day, year = DAY_YEAR.match(text, first, end).groups()
         date = make_date(day, MONTH_NAMES.get(month.lower()), year, self.today)
-        placeholder, needs_word = self._date_verdict(date) if date else (None, False)
+        placeholder, need = self._date_verdict(date) if date else (None, None)
         if placeholder is None or (
-            needs_word and not DOB_CONTEXT.search(text, max(pos, start - 30), start)
+            need and not self._birth_context(text[max(pos, start - 40) : start])
         ):
             return None
         return start, end, placeholder, "DATE_OF_BIRTH"
+
+    def _ni_at(self, text: str, start: int, end: int, pos: int):
+        """A National Insurance number from its letters (just before ``start``) to ``end``."""
+        letters = NI_LETTERS.search(text, max(pos, start - 6), start)
+        if not letters:
+            return None
+        first_digit, start = start, letters.start()
+        if text[end - 1].isalpha() and text[end - 3 : end - 1] == ". ":
+            end -= 3  # "... on 14.03.24. A referral": a new sentence, not a suffix letter
+        compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
+        if NI_CONTEXT.search(text, max(pos, start - 40), start):
+            return (start, end, "[NI_NUMBER]", "NI_NUMBER") if NI_ANY.fullmatch(compact) else None
+        if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
+            return None
+        joined = not text[letters.end(2) : first_digit].strip(".-")
+        if (
+            "." in text[start:end]
+            and not joined
+            and not NI_SPACED_CAPITALS.fullmatch(text, start, end)
+        ):
+            return None  # "on 14.03.24", "at 1234.56": a date or an amount after a short word
+        return start, end, "[NI_NUMBER]", "NI_NUMBER"
 
     def _caps(self, text: str, context_only: bool = False) -> str:
         parts = CAP_RUN.split(text)
