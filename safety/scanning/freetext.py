@@ -243,7 +243,8 @@ class TextScrubber:
 
     def _digits(self, text: str) -> str:
         """Phone numbers, NHS numbers and dates written in digits, decided once per distinct run;
-        a recent date is a birth date only where a word such as "born" comes before it."""
+        a recent date is a birth date, and a number with no trunk 0 a phone number, only where
+        the words before the run say so."""
         parts = DIGIT_RUN.split(text)
         if len(parts) == 1:
             return text
@@ -258,12 +259,8 @@ class TextScrubber:
             j = 2 * i + 1
             new, kinds, variants = cache[run]
             for need, prefix, new_if, kinds_if in variants:
-                before = parts[j - 1][-40:] + prefix
-                if (
-                    self._birth_context(before)
-                    if need == "born"
-                    else PHONE_CONTEXT.search(before)
-                    or (phone_before and PHONE_JOIN.fullmatch(parts[j - 1]))
+                if self._context_says(need, parts[j - 1][-40:] + prefix) or (
+                    need == "phone" and phone_before and PHONE_JOIN.fullmatch(parts[j - 1])
                 ):
                     new, kinds = new_if, kinds_if
                     break
@@ -272,6 +269,9 @@ class TextScrubber:
             phone_before = "[PHONE]" in new
             parts[j] = new
         return "".join(parts)
+
+    def _context_says(self, need: str, before: str) -> bool:
+        return self._birth_context(before) if need == "born" else bool(PHONE_CONTEXT.search(before))
 
     def _birth_context(self, before: str) -> bool:
         """Whether the text just before a recent date says it is a birth date."""
@@ -421,12 +421,7 @@ class TextScrubber:
             end = extension.end()
         if run.count("(", 0, end) > run.count(")", 0, end) and run[end : end + 1] == ")":
             end += 1
-        return (
-            run.index("(") if run[:start].count("(") else start,
-            end,
-            "[PHONE]",
-            "phone",
-        ), best + 1
+        return (0, end, "[PHONE]", "phone"), best + 1  # from any "(" before the first digit
 
     def _nhs_at(self, run: str, groups, i: int):
         digits = ""
