@@ -67,7 +67,7 @@ CODE_BRANCHES = {
     r"(?:19|20)?\d\d(?!\d)",
     "mdate": r"\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)",
     "pc": r"[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_])",
-    "ni": r"(?:[ .-]?[ -]?\d){5}(?:[ .-]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]?\d)",
+    "ni": r"(?:[ .-]?[ -]?\d){5}(?:[ .-]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]{0,2}\d)",
 }
 CODES = re.compile(
     r"(?<!\d)\d(?:" + "|".join(f"(?P<{k}>{v})" for k, v in CODE_BRANCHES.items()) + ")"
@@ -279,10 +279,10 @@ class TextScrubber:
             return True
         child = CHILD_CONTEXT.search(before)
         if child and not any(
-            word.lower() in ORG_PLACE or word.lower() in STOP_WORDS
-            for word in (child[1] or "").split()
+            low in ORG_PLACE or (low in STOP_WORDS and not self.names.is_known(low))
+            for low in (child[1] or "").lower().split()
         ):
-            return True
+            return True  # "son Jayden", "daughter Amy Rose"; not "Kids Club"
         name = NAME_BEFORE_BRACKET.search(before)
         if name:
             low = name[1].lower()
