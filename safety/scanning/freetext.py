@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -160,6 +161,17 @@ DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
 KEEP, NAME, MAYBE, STREET, MONTH = range(5)
 
 
+class Span(NamedTuple):
+    """A stretch of a digit run: what replaces it, and the context that needs (None, "born" or
+    "phone"); ``otherwise``, what replaces it where that context is missing."""
+
+    start: int
+    end: int
+    placeholder: str | None
+    need: str | None = None
+    otherwise: str | None = None
+
+
 class TextScrubber:
     """Replaces personal data spans in cells; ``counts`` tallies spans by type."""
 
@@ -301,30 +313,30 @@ class TextScrubber:
         if digit_count < 4 or (digit_count < 9 and not DATE_MARK.search(run)):
             return run, (), ()  # too short for a phone or NHS number, and not a date
         groups = [m.span() for m in DIGITS.finditer(run)]
-        spans = []  # (start, end, placeholder or None, None or the context it needs)
+        spans: list[Span] = []
         i = 0
         while i < len(groups):
             found = (
                 self._date_at(run, groups, i)
                 or self._phone_at(run, groups, i)
-                or self._nhs_at(run, groups, i)
                 or (i == 0 and self._bare_phone_at(run, groups))
+                or self._nhs_at(run, groups, i)
             )
             if found:
                 spans.append(found[0])
                 i = found[1]
             else:
                 i += 1
-        if not any(s[2] for s in spans) and sum(len(run[a:b]) for a, b in groups) >= 9:
+        if not any(s.placeholder for s in spans) and sum(b - a for a, b in groups) >= 9:
             spans = self._library_phones(run, spans)
         plain, kinds = self._replaced(run, spans, None)
         variants = tuple(
             (
                 need,
-                run[: min(s[0] for s in spans if s[3] == need)],
+                run[: min(s.start for s in spans if s.need == need)],
                 *self._replaced(run, spans, need),
             )
-            for need in sorted({s[3] for s in spans if s[2] is not None and s[3] is not None})
+            for need in sorted({s.need for s in spans if s.placeholder and s.need})
         )
         return plain, kinds, variants
 
@@ -333,14 +345,15 @@ class TextScrubber:
         """``run`` with the spans that need no context, or ``need``, replaced; and their kinds."""
         out, kinds = [], []
         pos = 0
-        for start, end, placeholder, needs in spans:
-            out.append(run[pos:start])
-            if placeholder is not None and needs in (None, need):
-                out.append(placeholder)
-                kinds.append(KIND_OF[placeholder])
+        for span in spans:
+            out.append(run[pos : span.start])
+            new = span.placeholder if span.need in (None, need) else span.otherwise
+            if new:
+                out.append(new)
+                kinds.append(KIND_OF[new])
             else:
-                out.append(run[start:end])
-            pos = end
+                out.append(run[span.start : span.end])
+            pos = span.end
         out.append(run[pos:])
         return "".join(out), tuple(kinds)
 
@@ -361,7 +374,7 @@ class TextScrubber:
             return None
         if date is None:
             return None
-        return (a0, c1, *self._date_verdict(date)), i + 3
+        return Span(a0, c1, *self._date_verdict(date)), i + 3
 
     def _date_verdict(self, date: dt.date) -> tuple[str | None, str | None]:
         """(placeholder or None, "born" if only the words before it can make it a birth date)."""
@@ -396,11 +409,12 @@ class TextScrubber:
             start -= 1
         if run.count("(", start, end) > run.count(")", start, end) and run[end : end + 1] == ")":
             end += 1
-        return (start, end, "[PHONE]", None), best + 1
+        return Span(start, end, "[PHONE]"), best + 1
 
     def _bare_phone_at(self, run: str, groups):
         """A UK number typed without its trunk 0 from the run's first group ("7700 900123",
-        "20 7946 0123"): a phone number only where the words before the run say so."""
+        "20 7946 0123"): a phone number only where the words before the run say so (and an
+        NHS number where they do not, if it is one). Not across a date ("aged 7 (03/03/2018)")."""
         start = groups[0][0]
         if run[start] not in "1237" or run[:start].strip("( "):
             return None
@@ -415,13 +429,20 @@ class TextScrubber:
                 best = j
         if best is None:
             return None
+        if any(self._date_at(run, groups, k) for k in range(best + 1)):
+            return None
+        nhs = self._nhs_at(run, groups, 0)
+        if nhs and nhs[1] != best + 1:
+            return None  # an NHS number and more digits: the NHS number
         end = groups[best][1]
         extension = PHONE_EXTENSION.match(run, end)
         if extension:
             end = extension.end()
         if run.count("(", 0, end) > run.count(")", 0, end) and run[end : end + 1] == ")":
             end += 1
-        return (0, end, "[PHONE]", "phone"), best + 1  # from any "(" before the first digit
+        otherwise = "[NHS_NUMBER]" if nhs else None
+        # From any "(" before the first digit.
+        return Span(0, end, "[PHONE]", "phone", otherwise), best + 1
 
     def _nhs_at(self, run: str, groups, i: int):
         digits = ""
@@ -431,7 +452,7 @@ class TextScrubber:
             digits += run[groups[j][0] : groups[j][1]]
             if len(digits) == 10:
                 if nhs_checksum_ok(digits):
-                    return (groups[i][0], groups[j][1], "[NHS_NUMBER]", None), j + 1
+                    return Span(groups[i][0], groups[j][1], "[NHS_NUMBER]"), j + 1
                 return None
             if len(digits) > 10:
                 return None
@@ -446,9 +467,9 @@ class TextScrubber:
             if (
                 match.number.country_code == 44
                 and uk_phone_national(digits, typed.startswith("+"))
-                and not any(a < match.end and match.start < b for a, b, _, _ in spans)
+                and not any(s.start < match.end and match.start < s.end for s in spans)
             ):
-                found.append((match.start, match.end, "[PHONE]", None))
+                found.append(Span(match.start, match.end, "[PHONE]"))
         return sorted(spans + found)
 
     def _codes(self, text: str) -> str:
