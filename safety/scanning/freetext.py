@@ -98,8 +98,6 @@ NI_ANY = re.compile(r"[A-Z]{2}\d{6}[A-D]?")
 NI_SPACED_CAPITALS = re.compile(r"[A-Z][ -]?[A-Z]\s[\d .-]*\d[ .-]?[A-D]")
 # Letters of a postcode's area: joined to the district digit, or a space apart ("NW 5 1TL").
 OUTWARD_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z]{1,2})( ?)$")
-# With that space, an inward code that reads as an ordinal ("me 5 1st") is a word, not a code.
-ORDINAL_INWARD = re.compile(r"(?i)1st|2nd|3rd|\dth")
 NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ -]?([A-Za-z])[ .-]{0,2}$")
 # Words that mark the date after them as a date of birth ("DOB", "d.o.b.", "born on", ...).
 DOB_CONTEXT = re.compile(
@@ -502,11 +500,8 @@ class TextScrubber:
             letters = OUTWARD_LETTERS.search(text, max(pos, start - 4), start)
             if not letters:
                 return None
-            if letters[2] and (
-                letters[1].upper() not in POSTCODE_AREAS
-                or (text[end - 2 : end].islower() and ORDINAL_INWARD.fullmatch(text, end - 3, end))
-            ):
-                return None
+            if letters[2] and letters[1].upper() not in POSTCODE_AREAS:
+                return None  # "at 5 1st": only a postcode area's letters may stand apart
             start = letters.start()
             compact = text[start:end].replace(" ", "").replace("-", "").upper()
             if not POSTCODE_COMPACT.fullmatch(compact):

@@ -188,9 +188,11 @@ def test_ni_numbers_in_any_case_and_spacing_are_removed(ni, sentence):
         "Seen on 14.03.24. A referral was made",
         "Balance at 1234.56 today",
         "No DOB given; visited by JT on 14.03.24",
+        "Put in 5 1st class stamps",
+        "Flat at 2 2nd floor is empty",
     ],
 )
-def test_references_dates_and_amounts_after_two_letters_are_not_ni_numbers(note):
+def test_references_dates_amounts_and_ordinals_after_short_words_are_kept(note):
     assert scrub(note) == note
 
 
