@@ -92,6 +92,7 @@ NI_CONTEXT = re.compile(
 # Any letter pair, then six digits and the suffix letter if typed: with the words above, a
 # number HMRC never issues ("QQ 12 34 56") is still taken as one (a typo shows the digits).
 NI_ANY = re.compile(r"[A-Z]{2}\d{6}[A-D]?")
+NI_SEPARATORS = str.maketrans("", "", " .-")  # all a candidate holds but letters and digits
 # A National Insurance number in dots is told from a date or an amount after a two-letter word
 # ("on 14.03.24", "at 1234.56") by the letters being joined to the digits, as in
 # "AB.12.34.56.C" or "ab123456.c", or by capitals with a suffix letter ("JT 12.34.56 C").
@@ -125,14 +126,23 @@ CONTEXT_TAIL = re.compile(
 # A recent date is a child's birth date when it stands beside the child: after a word for a
 # child and the child's name ("son Jayden, 14/03/2019") or after an age ("aged 5 (14.03.2019)").
 # A date after other words ("seen on", "her son was seen") is a date of service and kept.
+CHILD_WORDS = frozenset(
+    """
+    son sons daughter daughters child children kid kids baby babies grandson granddaughter
+    grandchild nephew niece boy girl twin twins infant toddler newborn stepson stepdaughter
+    stepchild step-son step-daughter step-child
+    """.split()  # noqa: SIM905
+)
 CHILD_CONTEXT = re.compile(
-    r"(?:\b(?i:sons?|daughters?|child|children|kids?|bab(?:y|ies)|grand(?:son|daughter|child)"
-    r"|nephew|niece|boy|girl|twins?|infant|toddler|newborn|step-?(?:son|daughter|child))"
-    rf"((?:\s+{TOKEN})*?)"
+    rf"(?:\b(?i:{'|'.join(sorted(CHILD_WORDS, key=len, reverse=True))})((?:\s+{TOKEN})*?)"
     r"|\b(?i:aged?)\s*:?\s*\d{1,2}(?:\s*(?i:yrs?|years?|months?|mths?)(?:\s+(?i:old))?)?"
     r"|\b\d{1,2}\s*(?i:yrs?|years?|months?|mths?)\s+(?i:old)|\b\d{1,2}\s*(?i:y/?o)\b)"
     r"[\s:,=(-]*$"
 )
+# The last word before the date when CHILD_CONTEXT may match: a child word, "old", a name or a
+# number ("aged 5", "4yo"); most dates of service ("on", "dated") are let go without the regex.
+SEPARATORS_BEFORE = " \t\n:,=(-"
+AGE_WORDS = CHILD_WORDS | {"old"}
 # A name just before a bracketed date ("Jayden (14/03/2019)") is whose birth date it is.
 NAME_BEFORE_BRACKET = re.compile(r"(?<![^\W_])([A-Za-z'’-]+)\s*\(\s*$")
 # Words that say the number after them is a phone number, so one typed without its trunk 0
@@ -287,13 +297,17 @@ class TextScrubber:
         """Whether the text just before a recent date says it is a birth date."""
         if DOB_CONTEXT.search(before):
             return True
+        tail = before.rstrip(SEPARATORS_BEFORE)
+        last = tail[tail.rfind(" ") + 1 :]
+        if not (last[:1].isdigit() or last[:1].isupper() or last.lower() in AGE_WORDS):
+            return False
         child = CHILD_CONTEXT.search(before)
         if child and not any(
             low in ORG_PLACE or (low in STOP_WORDS and not self.names.is_known(low))
             for low in (child[1] or "").lower().split()
         ):
             return True  # "son Jayden", "daughter Amy Rose"; not "Kids Club"
-        name = NAME_BEFORE_BRACKET.search(before)
+        name = NAME_BEFORE_BRACKET.search(before) if before.rstrip().endswith("(") else None
         if name:
             low = name[1].lower()
             return low in self.names.file_names or (
@@ -356,7 +370,7 @@ class TextScrubber:
         return "".join(out), tuple(kinds)
 
     def _date_at(self, run: str, groups, i: int):
-        """A date in digits from group ``i``: ((start, end, placeholder, needs word), next)."""
+        """A date in digits from group ``i``: (its ``Span``, the next group)."""
         if i + 2 >= len(groups):
             return None
         (a0, a1), (b0, b1), (c0, c1) = groups[i : i + 3]
@@ -535,18 +549,27 @@ class TextScrubber:
         first_digit, start = start, letters.start()
         if text[end - 1].isalpha() and text[end - 3 : end - 1] == ". ":
             end -= 3  # "... on 14.03.24. A referral": a new sentence, not a suffix letter
-        compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
-        if NI_CONTEXT.search(text, max(pos, start - 40), start):
-            return (start, end, "[NI_NUMBER]", "NI_NUMBER") if NI_ANY.fullmatch(compact) else None
-        if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
-            return None
-        joined = not text[letters.end(2) : first_digit].strip(".-")
-        if (
-            "." in text[start:end]
-            and not joined
-            and not NI_SPACED_CAPITALS.fullmatch(text, start, end)
-        ):
-            return None  # "on 14.03.24", "at 1234.56": a date or an amount after a short word
+        typed = text[start:end]
+        # In dots after a short word ("on 14.03.24", "at 1234.56"), a date or an amount unless
+        # the letters are joined to the digits or typed as capitals with a suffix letter.
+        dotted_apart = (
+            "." in typed
+            and text[letters.end(2) : first_digit].strip(".-")
+            and not NI_SPACED_CAPITALS.fullmatch(typed)
+        )
+        said = None  # whether words such as "NI no" come before it, looked at once if needed
+        if dotted_apart:
+            said = NI_CONTEXT.search(text, max(pos, start - 40), start)
+            if not said:
+                return None
+        compact = typed.translate(NI_SEPARATORS).upper()
+        plain = not dotted_apart and not REFERENCE.fullmatch(typed) and NI_FULL.fullmatch(compact)
+        if not plain:
+            # After those words, any letter pair and six digits ("NI: QQ-123456").
+            if not NI_ANY.fullmatch(compact):
+                return None
+            if said is None and not NI_CONTEXT.search(text, max(pos, start - 40), start):
+                return None
         return start, end, "[NI_NUMBER]", "NI_NUMBER"
 
     def _caps(self, text: str, context_only: bool = False) -> str:
