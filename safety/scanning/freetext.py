@@ -303,10 +303,12 @@ class TextScrubber:
             return False
         child = CHILD_CONTEXT.search(before)
         if child and not any(
-            low in ORG_PLACE or (low in STOP_WORDS and not self.names.is_known(low))
+            (low in ORG_PLACE or low in STOP_WORDS)
+            and low not in self.names.first
+            and low not in self.names.file_names
             for low in (child[1] or "").lower().split()
         ):
-            return True  # "son Jayden", "daughter Amy Rose"; not "Kids Club"
+            return True  # "son Jayden", "daughter Amy Rose", "son Charity"; not "Kids Club"
         name = NAME_BEFORE_BRACKET.search(before) if before.rstrip().endswith("(") else None
         if name:
             low = name[1].lower()

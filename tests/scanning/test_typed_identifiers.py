@@ -298,6 +298,7 @@ CHILD_WORDS = [
     "daughter Amy Rose: ",
     "the baby, ",
     "grandson Kacper - ",
+    "her daughter Charity - ",
     "aged 5 (",
     "Age: 7, ",
     "3 years old, ",
