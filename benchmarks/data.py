@@ -63,7 +63,9 @@ TEMPLATES = [
     "NI number given as {ni} for the benefits form; ring back on {phone}.",
     "Moved to {postcode} last month (DOB {dob}).",
     "Client d.o.b. {dob}; NHS no. {nhs}, new address {postcode}.",
+    "Her {child} {kid}{kid_dob} lives at home.",
 ]
+CHILDREN = ["son", "daughter", "grandson", "granddaughter"]
 # Phone numbers typed in notes: mobiles and landlines in Ofcom's drama ranges, as national numbers
 # without the trunk 0, completed with random digits.
 NOTE_PHONES = ["77009", "163296", "2079460", "1614960", "1134960", "1174960", "7700900"]
@@ -157,14 +159,18 @@ def generate(path: str, rows: int, seed: int = 20201101, chunk: int = 100_000) -
                 other = f"{firsts[other_f[i]]} {lasts[s[(i + 7) % n]]}"
                 t = TEMPLATES[tmpl[i]]
                 ni_value = f"JG{row_no % 1000000:06d}A"
+                kid = firsts[other_f[i]]
+                kid_born = today - dt.timedelta(days=int(days[i]) + 365 * int(ages[i] % 9))
                 stem = NOTE_PHONES[row_no % len(NOTE_PHONES)]
                 national = stem + f"{row_no:010d}"[len(stem) :]
                 code = pool[pcs[i]]
                 makers = {
                     "{phone}": ("PHONE", national, typed.phone, national),
                     "{nhs}": ("NHS_NUMBER", nhs[i], typed.nhs, nhs[i]),
-                    "{ni}": ("NI_NUMBER", ni_value, typed.ni, ni_value),
+                    # typed with or without its suffix letter: the rest must be gone
+                    "{ni}": ("NI_NUMBER", ni_value[:8], typed.ni, ni_value),
                     "{dob}": ("DATE_OF_BIRTH", None, typed.birth_date, born),
+                    "{kid_dob}": ("DATE_OF_BIRTH", None, typed.child_birth_date, kid_born),
                     "{postcode}": ("POSTCODE", code, typed.postcode, code),
                     "{email}": ("EMAIL", email, typed.as_is, email),
                 }
@@ -179,6 +185,8 @@ def generate(path: str, rows: int, seed: int = 20201101, chunk: int = 100_000) -
                     other=other,
                     surname=last,
                     unknown=HELD_OUT[held[i]],
+                    child=CHILDREN[rel[i] % len(CHILDREN)],
+                    kid=kid,
                     **{k[1:-1]: v[2] for k, v in used.items()},
                 )
                 names = []
@@ -190,6 +198,8 @@ def generate(path: str, rows: int, seed: int = 20201101, chunk: int = 100_000) -
                     names.append(last)
                 if "{unknown}" in t:
                     names.append(HELD_OUT[held[i]])
+                if "{kid}" in t:
+                    names.append(kid)
                 # What must not be left: (type, the value in any spacing, or the date as typed).
                 values = [(kind, v or typed_value) for kind, v, typed_value in used.values()]
                 truth["note_names"].append(names)

@@ -165,9 +165,12 @@ def _nhs_number(r: random.Random) -> str:
             return nine + str(check)
 
 
-def _phone_as_typed(r: random.Random, national: str) -> str:
-    """Hand-typed: a table of the layouts seen on forms, filled from the national number."""
+def _phone_as_typed(r: random.Random, national: str, trunk: bool = True) -> str:
+    """Hand-typed: a table of the layouts seen on forms, filled from the national number;
+    in notes (``trunk`` False) some leave out the leading 0."""
     n = national
+    if not trunk and r.random() < 0.25:
+        return r.choice([f"{n[:4]} {n[4:]}", n, f"{n[:2]} {n[2:6]} {n[6:]}", f"({n[:4]}) {n[4:]}"])
     layouts = [
         f"0{n[:4]} {n[4:]}",
         f"0{n[:4]}{n[4:]}",
@@ -198,6 +201,9 @@ def _ni_as_typed(r: random.Random, ni: str) -> str:
         f"{ni[:2]}{ni[2:8]} {ni[8]}",
         f"{ni[:2]} {ni[2:5]} {ni[5:8]} {ni[8]}".lower(),
         f"{ni[0]} {ni[1]} {ni[2:4]} {ni[4:6]} {ni[6:8]} {ni[8]}",
+        f"{ni[:2]}.{ni[2:4]}.{ni[4:6]}.{ni[6:8]}.{ni[8]}",
+        f"{ni[:2]}.{ni[2:8]}.{ni[8]}".lower(),
+        f"{ni[:2]}-{ni[2:8]}",
     ]
     return r.choice(layouts)
 
@@ -231,6 +237,8 @@ def _date_as_typed(r: random.Random, d: dt.date) -> str:
 
 
 def _postcode_as_typed(r: random.Random, code: str) -> str:
+    outward, inward = code.split(" ")
+    area = outward.rstrip("0123456789")
     layouts = [
         code,
         code.lower(),
@@ -238,6 +246,8 @@ def _postcode_as_typed(r: random.Random, code: str) -> str:
         code.replace(" ", "").lower(),
         code.replace(" ", "  "),
         code.title(),
+        f"{area} {outward[len(area) :]} {inward}",  # a space after the area: "LU 1 3AB"
+        f"{area} {outward[len(area) :]} {inward}".lower(),
     ]
     return r.choice(layouts)
 
@@ -308,11 +318,13 @@ def _case_note(r: random.Random, p: Person, served: dt.date):
     choice = r.randrange(12)
     if choice == 0:
         phone = r.choice([p.mobile, p.landline])
-        parts.append(f"Rang client on {_phone_as_typed(r, phone)} - no reply, left vm.")
+        parts.append(
+            f"Rang client on {_phone_as_typed(r, phone, trunk=False)} - no reply, left vm."
+        )
         ids.append(("PHONE", phone))
     elif choice == 1:
         parts.append(f"Client's NI no is {_ni_as_typed(r, p.ni)}, passed to DWP.")
-        ids.append(("NI_NUMBER", p.ni))
+        ids.append(("NI_NUMBER", p.ni[:8]))  # the suffix letter is not always typed
     elif choice == 2:
         parts.append(f"Pt NHS# {_nhs_as_typed(r, p.nhs)} - GP aware.")
         ids.append(("NHS_NUMBER", p.nhs))
@@ -326,7 +338,7 @@ def _case_note(r: random.Random, p: Person, served: dt.date):
         names += [p.first, relative]
     elif choice == 5:
         phone = p.mobile
-        parts.append(f"Mum {relative} phoned from {_phone_as_typed(r, phone)} re benefits")
+        parts.append(f"Mum {relative} phoned from {_phone_as_typed(r, phone, False)} re benefits")
         ids.append(("PHONE", phone))
         names.append(relative)
     elif choice == 6:
@@ -338,7 +350,17 @@ def _case_note(r: random.Random, p: Person, served: dt.date):
     elif choice == 8:
         child = TODAY - dt.timedelta(days=r.randint(200, 3000))
         typed = _date_as_typed(r, child)
-        parts.append(f"Son {relative} born {typed}, lives with client.")
+        parts.append(
+            r.choice(
+                [
+                    f"Son {relative} born {typed}, lives with client.",
+                    f"Son {relative}, {typed}, lives with client.",
+                    f"Youngest is {relative} ({typed}), at nursery.",
+                    f"daughter {relative} - {typed} - in year 2",
+                    f"{relative} aged {max(1, TODAY.year - child.year)} ({typed}) stays with nan",
+                ]
+            )
+        )
         ids.append(("DATE_OF_BIRTH", typed))
         names.append(relative)
     elif choice == 9:
@@ -350,8 +372,9 @@ def _case_note(r: random.Random, p: Person, served: dt.date):
     else:
         parts.append("Food parcel collected; no concerns raised")
     # What must survive: an amount, the date of service and a service reference.
-    kept = f"£{r.randint(5, 300)}.{r.choice(['00', '50'])} on {served.strftime('%d/%m/%Y')}"
-    reference = f"ref FB-{r.randint(1000, 99999)}"
+    kept = f"£{r.randint(5, 300)}.{r.choice(['00', '50'])} on "
+    kept += served.strftime(r.choice(["%d/%m/%Y", "%d.%m.%y", "%d %b %Y"]))
+    reference = r.choice([f"ref FB-{r.randint(1000, 99999)}", f"SR-{r.randint(100000, 999999)}"])
     parts.append(f"Paid {kept} ({reference}).")
     return " ".join(parts), ids, names, [kept, reference]
 
@@ -360,7 +383,8 @@ def _other_info(r: random.Random, p: Person):
     x = r.random()
     if x < 0.15:
         phone = p.mobile
-        return f"Prefers contact by text: {_phone_as_typed(r, phone)}", [("PHONE", phone)], []
+        typed = _phone_as_typed(r, phone, trunk=False)
+        return f"Prefers contact by text: {typed}", [("PHONE", phone)], []
     if x < 0.25:
         partner = r.choice(FORENAMES)
         return f"Lives with partner {partner}", [], [partner]

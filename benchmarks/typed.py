@@ -26,7 +26,7 @@ def phone(rng, national: str) -> str:
     head, body = national[: area - 1], national[area - 1 :]
     sep = SEPARATORS[rng.integers(len(SEPARATORS))]
     body = sep.join(_cut(rng, body, int(rng.integers(1, 4))))
-    style = int(rng.integers(8))
+    style = int(rng.integers(9))
     if style == 0:
         typed = f"0{head}{sep}{body}"
     elif style == 1:
@@ -41,15 +41,17 @@ def phone(rng, national: str) -> str:
         typed = f"+44{national}"
     elif style == 6:
         typed = " ".join(_cut(rng, "0" + national, int(rng.integers(3, 6))))
-    else:
+    elif style == 7:
         typed = f"0{national}"
+    else:  # no trunk 0, as some type it after "call", "tel" or "mob": "7700 900123"
+        typed = f"({head}) {body}" if rng.integers(2) else f"{head}{sep}{body}"
     return typed + EXTENSIONS[rng.integers(len(EXTENSIONS))]
 
 
 def ni(rng, value: str) -> str:
-    """``value``: 'AB123456C'."""
+    """``value``: 'AB123456C'. Typed after words that say it is one ("NI number given as")."""
     letters, digits, suffix = value[:2], value[2:8], value[8:]
-    style = int(rng.integers(6))
+    style = int(rng.integers(9))
     if style == 0:
         typed = f"{letters} {digits[:2]} {digits[2:4]} {digits[4:]} {suffix}"
     elif style == 1:
@@ -60,8 +62,14 @@ def ni(rng, value: str) -> str:
         typed = f"{letters} {digits[:3]} {digits[3:]} {suffix}"
     elif style == 4:
         typed = f"{letters[0]} {letters[1]} {' '.join(digits)} {suffix}"
-    else:
+    elif style == 5:
         typed = f"{letters} {digits}{suffix}"
+    elif style == 6:
+        typed = f"{letters}.{digits[:2]}.{digits[2:4]}.{digits[4:]}.{suffix}"
+    elif style == 7:
+        typed = f"{letters}.{digits}.{suffix}"
+    else:  # no suffix letter, hyphenated like a service reference
+        typed = f"{letters}-{digits}"
     case = int(rng.integers(3))
     return typed.lower() if case == 0 else typed.title() if case == 1 else typed
 
@@ -95,9 +103,23 @@ def birth_date(rng, born: dt.date) -> str:
     return forms[rng.integers(len(forms))]
 
 
+def child_birth_date(rng, born: dt.date) -> str:
+    """A child's birth date beside the child's name, with no birth word: ", 14/03/2019"."""
+    forms = [
+        f", {born.day:02d}/{born.month:02d}/{born.year},",
+        f" ({born.day:02d}.{born.month:02d}.{born.year})",
+        f", aged {max(1, 2025 - born.year)} ({born.isoformat()})",
+        f" - {born.day} {MONTHS[born.month - 1]} {born.year} -",
+    ]
+    return forms[rng.integers(len(forms))]
+
+
 def postcode(rng, code: str) -> str:
     """``code``: 'NW5 1TL'."""
     outward, inward = code.split(" ")
+    if rng.integers(4) == 0:  # a space inside the outward code: "NW 5 1TL"
+        area = outward.rstrip("0123456789")
+        outward = f"{area} {outward[len(area) :]}"
     sep = ["", " ", "  ", "-"][rng.integers(4)]
     typed = outward + sep + inward
     case = int(rng.integers(3))

@@ -204,7 +204,7 @@ def _prepare(environment: dict[str, str]) -> dict:
         session[SESSION_KEY] = str(seeded.analyst.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         session[HASH_SESSION_KEY] = seeded.analyst.get_session_auth_hash()
-        session[SIGNED_IN_AT] = int(time.time())  # as signing in records (cip/sessions.py)
+        session[SIGNED_IN_AT] = int(time.time())  # else past its absolute lifetime (cip.sessions)
         session.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
     post = seeded.programme.news.order_by("-published_at").first()

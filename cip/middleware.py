@@ -5,7 +5,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from cip.sessions import lifetime_over
+from cip.sessions import keep_alive, lifetime_over
 from teams.rules import requires_mfa
 
 # Signing in, MFA, password resets and the admin: private whoever asks.
@@ -50,7 +50,8 @@ class PrivatePagesMiddleware:
 
 class SessionLimitsMiddleware:
     """End a signed-in session past its absolute lifetime (see cip.sessions), and one whose
-    account can no longer sign in (deactivated or deleted), rather than leave it dormant."""
+    account can no longer sign in (deactivated or deleted), rather than leave it dormant. Keep a
+    session in use alive: its idle timeout starts again (`cip.sessions.keep_alive`)."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -58,7 +59,11 @@ class SessionLimitsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._must_end(request):
             logout(request)
-        return self.get_response(request)
+        response = self.get_response(request)
+        session = request.session
+        if session.accessed and not session.is_empty():
+            keep_alive(session)
+        return response
 
     @staticmethod
     def _must_end(request: HttpRequest) -> bool:

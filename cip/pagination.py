@@ -79,10 +79,14 @@ def paginate(
     *,
     per_page: int = PER_PAGE,
     parameter: str = "page",
+    count: int | None = None,
 ) -> Pagination:
     """The page of `items` the request asks for (`?page=N`). A number past the end gives the last
-    page and anything that is not a number gives the first, so an old or edited link still works."""
+    page and anything that is not a number gives the first, so an old or edited link still works.
+    `count`: how many items there are, when the caller knows already (one query fewer)."""
     paginator = Paginator(items, per_page, allow_empty_first_page=True)
+    if count is not None:
+        paginator.count = count
     page = paginator.get_page(request.GET.get(parameter))
     last = paginator.num_pages
     links = tuple(

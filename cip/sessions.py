@@ -2,7 +2,7 @@
 
 Django gives a new session id at sign-in, ends the session at sign-out, and stops honouring other
 sessions once the password changes. Here: every session also has an absolute lifetime from
-sign-in (`SESSION_ABSOLUTE_SECONDS`, beside the idle timeout; enforced by
+sign-in (`SESSION_ABSOLUTE_SECONDS`, beside the idle timeout; both enforced by
 `cip.middleware.SessionLimitsMiddleware`), and an account's sessions are deleted outright when it
 is deactivated, and its other sessions when its password or second factor changes, so none can
 come back (a deactivated account that is reactivated does not revive its old sessions).
@@ -24,11 +24,17 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 SIGNED_IN_AT = "cip_signed_in_at"
+# The idle timeout is pushed back by saving the session, a database write, so it is saved for
+# that at most once a minute: a session then ends after between 29 and 30 idle minutes.
+REFRESHED_AT = "cip_refreshed_at"
+REFRESH_SECONDS = 60
 
 
 @receiver(user_logged_in, dispatch_uid="cip_sessions_record_sign_in")
 def record_sign_in(sender, request, user, **kwargs) -> None:
-    request.session[SIGNED_IN_AT] = int(time.time())
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[REFRESHED_AT] = now  # the session is saved as it signs in
 
 
 def lifetime_over(session: SessionBase) -> bool:
@@ -36,6 +42,14 @@ def lifetime_over(session: SessionBase) -> bool:
     when it began)."""
     signed_in_at = session.get(SIGNED_IN_AT)
     return signed_in_at is None or time.time() - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
+
+
+def keep_alive(session: SessionBase) -> None:
+    """Mark a session in use to be saved (so its idle timeout starts again) when it was last
+    refreshed over REFRESH_SECONDS ago. A session changed by the request is saved anyway."""
+    now = int(time.time())
+    if now - session.get(REFRESHED_AT, 0) >= REFRESH_SECONDS:
+        session[REFRESHED_AT] = now
 
 
 def end_sessions_of(user, *, keep: str | None = None) -> int:

@@ -248,10 +248,11 @@ else:
     )
 
 # Sessions end after 30 idle minutes, when the browser closes, and 12 hours after signing in
-# however busy (NIST SP 800-63B's limit at AAL2; cip.sessions).
+# however busy (NIST SP 800-63B's limit at AAL2; cip.sessions). A session in use is saved again
+# at most once a minute (cip.sessions.keep_alive) rather than on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

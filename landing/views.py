@@ -101,6 +101,7 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         "method_changes": programme.method_changes.all()[:METHOD_CHANGES_SHOWN],
         "plenaries": programme.plenaries.open_for_registration()
         .with_places()
+        .select_related("project__idea")
         .order_by("starts_at", "pk")[:PLENARIES_SHOWN],
         "blog_posts": _published_posts(programme)[:BLOG_POSTS_SHOWN],
     }

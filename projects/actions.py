@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from projects import tasks
 from projects.insights import table_view
 from projects.models import (
     Action,
@@ -41,11 +42,11 @@ class AlreadyRegistered(Exception):
 def action_interest_register(
     *, insight: Insight, user: User, organisation_name: str, what: str, note: str = ""
 ) -> ActionInterest:
-    """Record that someone's organisation might act on a published insight. Raises
-    AlreadyRegistered when they have done so before."""
+    """Record that someone's organisation might act on a published insight, and tell the
+    programme's facilitators. Raises AlreadyRegistered when they have done so before."""
     try:
         with transaction.atomic():
-            return ActionInterest.objects.create(
+            interest = ActionInterest.objects.create(
                 insight=insight,
                 user=user,
                 organisation_name=organisation_name.strip(),
@@ -54,6 +55,8 @@ def action_interest_register(
             )
     except IntegrityError as error:
         raise AlreadyRegistered from error
+    transaction.on_commit(lambda: tasks.email_action_interest.delay(interest.pk))
+    return interest
 
 
 def interest_in(project: Project) -> QuerySet[ActionInterest]:
@@ -138,9 +141,15 @@ def pack_contents(project: Project) -> dict:
 # --- Actions and progress -----------------------------------------------------------------------
 
 
-def action_save(*, action: Action, user: User) -> Action:
+def action_save(*, action: Action, user: User, agrees_public: bool | None = None) -> Action:
+    """Save the action. ``agrees_public`` is the owner's own answer on showing it publicly (None
+    when the person saving is not one of the owner's people, who alone can agree)."""
     if action.pk is None:
         action.created_by = user
+    if agrees_public is not None and agrees_public != action.public:
+        action.public = agrees_public
+        action.public_agreed_by = user if agrees_public else None
+        action.public_agreed_at = timezone.now() if agrees_public else None
     action.save()
     return action
 

@@ -23,6 +23,7 @@ from projects.models import (
 )
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
+from teams.rules import programmes_where
 
 
 @register
@@ -31,9 +32,7 @@ def idea_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     if not user.is_authenticated:
         return
     facilitating = Programme.objects.filter(
-        memberships__user=user,
-        memberships__role=Role.FACILITATOR,
-        memberships__ended_at__isnull=True,
+        pk__in=programmes_where(user, Role.FACILITATOR)
     ).annotate(
         new_ideas=Count("ideas", filter=Q(ideas__project__status=Status.IDEA), distinct=True)
     )
@@ -66,7 +65,7 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     user = request.user
     if not user.is_authenticated:
         return
-    on_team = user.memberships.active().values("programme")
+    on_team = programmes_where(user)
     scored = SelectionScore.objects.filter(project=OuterRef("pk"), scorer=user)
     unscored = (
         Project.objects.filter(status=Status.EVALUATED, idea__programme__in=on_team)
@@ -76,7 +75,7 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     )
     yield TaskGroup(
         "Candidates to score",
-        unscored,
+        unscored if on_team else [],
         lambda project: Task(
             title=f"Score “{project.idea.title}”",
             url=reverse("projects:score", args=[project.pk]),
@@ -84,9 +83,7 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
         ),
     )
     facilitating = Programme.objects.filter(
-        memberships__user=user,
-        memberships__role=Role.FACILITATOR,
-        memberships__ended_at__isnull=True,
+        pk__in=programmes_where(user, Role.FACILITATOR)
     ).annotate(
         candidates=Count(
             "ideas__project", filter=Q(ideas__project__status=Status.EVALUATED), distinct=True
@@ -142,12 +139,14 @@ def sharing_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
     user = request.user
     if not user.is_authenticated:
         return
-    facilitating = user.memberships.active().filter(role=Role.FACILITATOR).values("programme")
+    facilitating = programmes_where(user, Role.FACILITATOR)
     yield TaskGroup(
         "Blog posts to review",
         BlogPost.objects.filter(
             status=BlogPost.Status.SUBMITTED, programme__in=facilitating
-        ).order_by("submitted_at", "pk"),
+        ).order_by("submitted_at", "pk")
+        if facilitating
+        else [],
         lambda post: Task(
             title=f"Review “{post.title}”",
             url=reverse("projects:blog_review", args=[post.pk]),

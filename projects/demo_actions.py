@@ -124,6 +124,7 @@ def seed_actions(programmes: dict[str, Programme]) -> None:
             owner = Organisation.objects.filter(name=owner_name).first()
             if owner is None or insight.actions.filter(title=title).exists():
                 continue
+            author = User.objects.filter(organisation=owner, organisation_confirmed=True).first()
             action = Action.objects.create(
                 insight=insight,
                 owner=owner,
@@ -131,10 +132,11 @@ def seed_actions(programmes: dict[str, Programme]) -> None:
                 due_date=timezone.localdate() + timedelta(days=due_in),
                 status=status,
                 public=True,
+                public_agreed_by=author,
+                public_agreed_at=now - timedelta(days=45),
                 created_by=facilitator,
                 created_at=now - timedelta(days=50),
             )
-            author = User.objects.filter(organisation=owner, organisation_confirmed=True).first()
             for days_ago, text in notes:
                 ActionProgress.objects.create(
                     action=action, author=author, text=text, at=now - timedelta(days=days_ago)

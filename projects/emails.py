@@ -17,6 +17,7 @@ from cip.ics import Event, attachment, calendar
 from projects import reflection
 from projects.models import (
     Action,
+    ActionInterest,
     ActionsMeetingInvitation,
     BlogPost,
     PlenaryRegistration,
@@ -218,6 +219,32 @@ def workshop_booking_email(*, booking_id: int, sequence: int) -> bool:
 
 
 # --- Insights to actions (projects/actions.py) --------------------------------------------------
+
+
+def action_interest_email(*, interest_id: int) -> bool:
+    """Tell the programme's facilitators that someone registered interest in acting on an
+    insight; False when it was sent already or there is no facilitator to tell."""
+    with transaction.atomic():
+        claimed = ActionInterest.objects.filter(pk=interest_id, emailed_at__isnull=True).update(
+            emailed_at=timezone.now()
+        )
+        if not claimed:
+            return False
+        interest = ActionInterest.objects.select_related(
+            "insight__project__idea__programme", "user"
+        ).get(pk=interest_id)
+        project = interest.insight.project
+        to = facilitator_emails(project.idea.programme)
+        if not to:
+            return False
+        context = {
+            "interest": interest,
+            "insight": interest.insight,
+            "programme": project.idea.programme,
+            "list_url": absolute_url(reverse("projects:action_interest", args=[project.pk])),
+        }
+        send_templated("projects/email/action_interest.txt", to=to, context=context)
+    return True
 
 
 def actions_meeting_invitation_email(*, invitation_id: int) -> bool:

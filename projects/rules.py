@@ -147,6 +147,8 @@ rules.add_perm("projects.view_action_pack", is_on_team | is_project_member | is_
 rules.add_perm("projects.manage_actions", is_facilitator | is_admin)
 rules.add_perm("projects.see_action", is_action_owner | works_on_action_project)
 rules.add_perm("projects.update_action", is_action_owner | facilitates_action | is_admin)
+# Showing an action publicly is its owner's own decision, not the facilitator's.
+rules.add_perm("projects.agree_action_public", is_action_owner)
 rules.add_perm("projects.view_own_actions", rules.is_authenticated)
 
 

@@ -239,6 +239,17 @@ def blog_author_add(*, post: BlogPost, user: User) -> None:
 
 
 @transaction.atomic
+def blog_author_remove(*, post: BlogPost, author: User) -> None:
+    """Take someone off a draft's authors; a draft keeps at least one."""
+    post = BlogPost.objects.select_for_update().get(pk=post.pk)
+    if not post.is_editable:
+        raise ValidationError("This post is with the facilitator, so it cannot change now")
+    if not post.authors.exclude(pk=author.pk).exists():
+        raise ValidationError("A post needs at least one author")
+    post.authors.remove(author)
+
+
+@transaction.atomic
 def blog_post_submit(*, post: BlogPost, user: User) -> BlogPost:
     """Send the post to the facilitator for review, once it has the authors it needs."""
     post = BlogPost.objects.select_for_update().get(pk=post.pk)

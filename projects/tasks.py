@@ -20,6 +20,12 @@ def email_facilitators_about_idea(event_id: int) -> int:
     return emails.facilitators_idea_email(event_id=event_id)
 
 
+@shared_task(name="projects.tasks.email_action_interest", **EMAIL_TASK)
+def email_action_interest(interest_id: int) -> bool:
+    """Tell the facilitators someone might act on an insight (safe to run twice: sends once)."""
+    return emails.action_interest_email(interest_id=interest_id)
+
+
 @shared_task(name="projects.tasks.email_about_idea_message", **EMAIL_TASK)
 def email_about_idea_message(message_id: int) -> int:
     """Email a request to the proposer or a reply to the facilitators (sends once)."""

@@ -86,9 +86,12 @@ def workshop_booking_cancel(*, booking: WorkshopBooking) -> None:
     _email_booking(booking)
 
 
-def feedback_save(*, item: FeedbackItem, user: User) -> FeedbackItem:
+def feedback_save(*, item: FeedbackItem, user: User, kept_identifiers: bool) -> FeedbackItem:
+    """Save feedback whose text has been checked for personal data; record when someone chose
+    to keep what the check found (the feedback list says so)."""
     if item.pk is None:
         item.recorded_by = user
+    item.kept_identifiers = kept_identifiers
     item.save()
     return item
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
@@ -17,7 +18,7 @@ from safety.models import (
 )
 from safety.questions import ANSWERS, QUESTIONS, UNKNOWN, YES
 from scoping.models import DataSource
-from teams.models import Organisation, Role, User
+from teams.models import Membership, Organisation, Role, User
 
 CONDITION_SLOTS = 3
 
@@ -250,6 +251,18 @@ class ReasonForm(BaseForm):
     )
 
 
+def programme_organisations(programme, also=()) -> QuerySet[Organisation]:
+    """The organisations that can be party to a programme's agreement: its lead organisation,
+    those holding its data sources and those its team works for (and ``also``, the parties an
+    agreement already names), rather than every organisation in the service."""
+    return Organisation.objects.filter(
+        Q(pk=programme.lead_organisation_id)
+        | Q(pk__in=DataSource.objects.filter(idea__programme=programme).values("owner"))
+        | Q(pk__in=Membership.objects.filter(programme=programme).values("user__organisation"))
+        | Q(pk__in=[org.pk for org in also])
+    ).order_by("name")
+
+
 class AgreementForm(BaseModelForm):
     submit_label = "Save the agreement"
 
@@ -307,7 +320,9 @@ class AgreementForm(BaseModelForm):
     def __init__(self, *args, programme, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
-        self.fields["parties"].queryset = Organisation.objects.all()
+        self.fields["parties"].queryset = programme_organisations(
+            programme, also=self.instance.parties.all() if self.instance.pk else ()
+        )
         self.fields["data_sources"].queryset = DataSource.objects.filter(
             idea__programme=programme
         ).select_related("idea")

@@ -15,6 +15,7 @@ from safety.checks import checks_to_sign_off, open_conditions_for
 from safety.models import Dataset, Outcome, SafetyCheck
 from scoping.models import DataSource
 from teams.models import Role
+from teams.rules import programmes_where
 
 
 @register
@@ -44,11 +45,14 @@ def dataset_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
             .order_by("pk")
         )
         yield TaskGroup("Files that could not be scanned", failed, _failed_task)
-    reviewing = user.memberships.active().filter(role=Role.INFORMATION_RIGHTS)
+    reviewing = programmes_where(user, Role.INFORMATION_RIGHTS)
+    if not reviewing:
+        yield TaskGroup("Remedies to choose", [], _remedies_task)
+        return
     # Not their own organisation's data nor their own upload: someone else decides those.
     to_review = (
         Dataset.objects.filter(
-            data_source__idea__programme__in=reviewing.values("programme"),
+            data_source__idea__programme__in=reviewing,
             status=Dataset.Status.SCANNED,
         )
         .exclude(uploaded_by=user)
@@ -62,7 +66,8 @@ def dataset_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
 @register
 def safety_check_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     user = request.user
-    waiting = checks_to_sign_off(user).exclude(author=user).count()
+    reviewing = programmes_where(user, Role.INFORMATION_RIGHTS)
+    waiting = checks_to_sign_off(user).exclude(author=user).count() if reviewing else 0
     if waiting:
         yield Task(
             title=f"Sign off data safety checks ({waiting} waiting)",

@@ -14,6 +14,7 @@ from projects.models import ENDED
 from scoping.models import ScopingSession, SessionInvitation
 from teams.models import Role
 from teams.roles import in_sentence
+from teams.rules import programmes_where
 
 
 @register
@@ -27,7 +28,10 @@ def scoping_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
         .order_by("session__starts_at", "pk")
     )
     yield TaskGroup("Scoping sessions you are invited to", invitations, _invitation_task)
-    facilitating = user.memberships.active().filter(role=Role.FACILITATOR).values("programme")
+    facilitating = programmes_where(user, Role.FACILITATOR)
+    if not facilitating:
+        yield TaskGroup("Refined questions to record", [], _question_task)
+        return
     # One task per idea, for its latest session held so far.
     latest = ScopingSession.objects.filter(idea=OuterRef("idea"), starts_at__lte=now).order_by(
         "-starts_at", "-pk"

@@ -22,7 +22,7 @@ from scoping.models import (
     Skill,
     SkillNeed,
 )
-from teams.forms import parse_time_of_day
+from teams.forms import MeetingTimeMixin
 from teams.models import Organisation, User
 from teams.services import local_start
 
@@ -35,8 +35,9 @@ def _at_most(limit: int, what: str) -> dict[str, str]:
     return {"max_length": f"{what} must be {limit} characters or fewer"}
 
 
-class SessionForm(BaseForm):
+class SessionForm(MeetingTimeMixin, BaseForm):
     submit_label = "Schedule the session"
+    meeting_noun = "session"
 
     day = RealDateInputField(
         label="Date", help_text="For example, 27 3 2026", require_all_fields=False
@@ -74,15 +75,7 @@ class SessionForm(BaseForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["day"].error_messages.update(
-            required="Enter the date of the session", incomplete="Enter the date of the session"
-        )
-
-    def clean_start_time(self):
-        parsed = parse_time_of_day(self.cleaned_data["start_time"])
-        if parsed is None:
-            raise ValidationError("Enter a start time like 10am or 2:30pm")
-        return parsed
+        self.name_the_date()
 
     def clean_location(self) -> str:
         location = self.cleaned_data["location"].strip()

@@ -22,7 +22,7 @@ from teams.models import (
     WaysOfWorking,
 )
 from teams.roles import role_name
-from teams.rules import is_admin
+from teams.rules import is_admin, programmes_where
 
 CORE_ROLES = [
     Role.FACILITATOR,
@@ -58,7 +58,7 @@ def profile_tasks(request: HttpRequest) -> Iterator[Task]:
             url=reverse("teams:profile"),
             hint="Other people on the programme see who you are and who you work for.",
         )
-    elif not user.introduction and user.memberships.active().exists():
+    elif not user.introduction and programmes_where(user):
         yield Task(
             title="Introduce yourself to your team",
             url=reverse("teams:profile"),
@@ -69,11 +69,10 @@ def profile_tasks(request: HttpRequest) -> Iterator[Task]:
 @register
 def facilitator_tasks(request: HttpRequest) -> Iterator[Task]:
     """Programmes the person facilitates whose core team still has empty roles."""
-    programmes = Programme.objects.filter(
-        memberships__user=request.user,
-        memberships__role=Role.FACILITATOR,
-        memberships__ended_at__isnull=True,
-    ).distinct()
+    facilitating = programmes_where(request.user, Role.FACILITATOR)
+    if not facilitating:
+        return
+    programmes = Programme.objects.filter(pk__in=facilitating)
     filled = set(
         Membership.objects.active()
         .filter(programme__in=programmes)
@@ -138,12 +137,12 @@ def office_hours_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     yield TaskGroup(
         "Your office hours", bookings, _booking_task, see_all=reverse("teams:my_bookings")
     )
-    facilitated = Programme.objects.filter(
-        memberships__user=request.user,
-        memberships__role=Role.FACILITATOR,
-        memberships__ended_at__isnull=True,
-    )
-    for programme in facilitated.exclude(office_hours__in=OfficeHourSlot.objects.upcoming(now)):
+    facilitated = programmes_where(request.user, Role.FACILITATOR)
+    if not facilitated:
+        yield TaskGroup("Office hours to record", [], _attendance_task)
+        return
+    programmes = Programme.objects.filter(pk__in=facilitated)
+    for programme in programmes.exclude(office_hours__in=OfficeHourSlot.objects.upcoming(now)):
         yield Task(
             title=f"Publish office hours for {programme.name}",
             url=reverse("teams:office_hours_publish", kwargs={"slug": programme.slug}),

@@ -1,5 +1,5 @@
 import re
-from datetime import time
+from datetime import time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -197,6 +197,37 @@ def parse_time_of_day(text: str) -> time | None:
     return time(hour, minute)
 
 
+class MeetingTimeMixin:
+    """For a form with a ``day`` and a ``start_time`` typed as people write times (UK time)."""
+
+    meeting_noun = "meeting"  # in "Enter the date of the meeting"
+
+    def name_the_date(self) -> None:
+        message = f"Enter the date of the {self.meeting_noun}"
+        self.fields["day"].error_messages.update(required=message, incomplete=message)
+
+    def clean_start_time(self) -> time:
+        parsed = parse_time_of_day(self.cleaned_data["start_time"])
+        if parsed is None:
+            raise ValidationError("Enter a start time like 10am or 2:30pm")
+        return parsed
+
+    def add_future_times(self, data: dict, minutes: int) -> None:
+        """Put ``starts_at`` and ``ends_at`` in ``data``; the start must be in the future."""
+        day, start = data.get("day"), data.get("start_time")
+        if not (day and start):
+            return
+        try:
+            starts = local_start(day, start)
+        except ValidationError as error:  # a time the clocks skip
+            self.add_error("start_time", error)
+            return
+        if starts <= timezone.now():
+            self.add_error("day", f"The {self.meeting_noun} must start in the future")
+        data["starts_at"] = starts
+        data["ends_at"] = starts + timedelta(minutes=minutes)
+
+
 def _whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerField:
     """A number question with GOV.UK error messages that name what is being asked for."""
     return forms.IntegerField(
@@ -213,7 +244,8 @@ def _whole_number(name: str, low: int, high: int, **kwargs) -> forms.IntegerFiel
     )
 
 
-class OfficeHourSlotForm(BaseForm):
+class OfficeHourSlotForm(MeetingTimeMixin, BaseForm):
+    meeting_noun = "session"
     submit_label = "Publish office hours"
 
     day = RealDateInputField(
@@ -274,15 +306,7 @@ class OfficeHourSlotForm(BaseForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["day"].error_messages.update(
-            required="Enter the date of the session", incomplete="Enter the date of the session"
-        )
-
-    def clean_start_time(self) -> time:
-        parsed = parse_time_of_day(self.cleaned_data["start_time"])
-        if parsed is None:
-            raise ValidationError("Enter a start time like 10am or 2:30pm")
-        return parsed
+        self.name_the_date()
 
     def clean_place(self) -> str:
         return self.cleaned_data["place"].strip()

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 
 import rules
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Value
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
-from teams.models import Membership, Programme, Role
-from teams.rules import is_admin
+from teams.models import Programme, Role
+from teams.rules import held_roles, is_admin, roles_by_programme
 
 SESSION_KEY = "programme"
 
@@ -34,11 +34,7 @@ SESSION_KEY = "programme"
 @rules.predicate
 def is_on_a_team(user) -> bool:
     """On any programme's core or complementary team."""
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_on_a_team"):
-        user._on_a_team = user.memberships.active().exists()
-    return user._on_a_team
+    return bool(roles_by_programme(user))
 
 
 @rules.predicate
@@ -54,13 +50,7 @@ def is_django_staff(user) -> bool:
 @rules.predicate
 def reviews_safety_checks(user) -> bool:
     """An information-rights reviewer on some programme: the checks queue is their work."""
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_reviews_checks"):
-        user._reviews_checks = (
-            user.memberships.active().filter(role=Role.INFORMATION_RIGHTS).exists()
-        )
-    return user._reviews_checks
+    return Role.INFORMATION_RIGHTS in held_roles(user)
 
 
 everyone = rules.always_true
@@ -138,19 +128,11 @@ def programmes_of(user) -> list[Programme]:
     Each is annotated `runs`: the person facilitates it."""
     if is_admin(user):
         return list(Programme.objects.annotate(runs=Value(False)).order_by("name"))
-    mine = Q(memberships__user=user, memberships__ended_at__isnull=True)
-    return list(
-        Programme.objects.filter(mine)
-        .annotate(
-            runs=Exists(
-                Membership.objects.active().filter(
-                    programme=OuterRef("pk"), user=user, role=Role.FACILITATOR
-                )
-            )
-        )
-        .distinct()
-        .order_by("name")
-    )
+    roles = roles_by_programme(user)
+    programmes = list(Programme.objects.filter(pk__in=roles).order_by("name"))
+    for programme in programmes:
+        programme.runs = Role.FACILITATOR in roles[programme.pk]
+    return programmes
 
 
 def current_programme(request: HttpRequest, programmes: list[Programme]) -> Programme | None:

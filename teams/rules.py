@@ -4,22 +4,44 @@ from __future__ import annotations
 
 import rules
 
-from teams.models import Role, SiteGroup
+from teams.models import Membership, Role, SiteGroup
 
 # Roles whose holders handle sensitive decisions, so they must sign in with a second factor.
 MFA_ROLES = frozenset({Role.FACILITATOR, Role.INFORMATION_RIGHTS})
 
 
-def _active_roles(user, programme) -> set[str]:
-    """The user's active roles on a programme, cached on the user for the request."""
+def roles_by_programme(user) -> dict[int, frozenset[str]]:
+    """The user's active roles, by programme id: one query, kept on the user for the request
+    (every page's menu and permission checks ask about them, often for several programmes)."""
+    if not user.is_authenticated:
+        return {}
+    if not hasattr(user, "_roles_by_programme"):
+        roles: dict[int, set[str]] = {}
+        rows = Membership.objects.active().filter(user=user).order_by()
+        for programme_id, role in rows.values_list("programme_id", "role"):
+            roles.setdefault(programme_id, set()).add(role)
+        user._roles_by_programme = {pk: frozenset(held) for pk, held in roles.items()}
+    return user._roles_by_programme
+
+
+def programmes_where(user, *roles: str) -> list[int]:
+    """Ids of the programmes where the user holds any of `roles`, or any role when none is named.
+    Dashboards ask the database about these programmes only when there are some."""
+    return sorted(
+        pk for pk, held in roles_by_programme(user).items() if not roles or held & set(roles)
+    )
+
+
+def held_roles(user) -> frozenset[str]:
+    """Every role the user holds on any programme."""
+    return frozenset().union(*roles_by_programme(user).values())
+
+
+def _active_roles(user, programme) -> frozenset[str]:
+    """The user's active roles on a programme."""
     if programme is None:  # asked without an object, as Django admin does
-        return set()
-    cache = user.__dict__.setdefault("_programme_roles", {})
-    if programme.pk not in cache:
-        cache[programme.pk] = set(
-            user.memberships.active().filter(programme=programme).values_list("role", flat=True)
-        )
-    return cache[programme.pk]
+        return frozenset()
+    return roles_by_programme(user).get(programme.pk, frozenset())
 
 
 @rules.predicate
@@ -79,7 +101,7 @@ def requires_mfa(user) -> bool:
         return False
     if is_admin(user) or is_site_facilitator(user):
         return True
-    if user.memberships.active().filter(role__in=MFA_ROLES).exists():
+    if held_roles(user) & MFA_ROLES:
         return True
     return any(reason(user) for reason in _mfa_reasons)
 

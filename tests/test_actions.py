@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from projects import actions
 from projects.actions import DUE_SOON_DAYS, QUIET_DAYS, reminder_key
+from projects.emails import action_interest_email as send_action_interest_email
 from projects.models import (
     Action,
     ActionInterest,
@@ -149,6 +150,22 @@ def test_a_signed_in_partner_registers_interest_once(insight, vcs_partner, clien
     assert "You registered Carers" in again.content.decode()
     registration = ActionInterest.objects.get()
     assert (registration.what, registration.note) == ("Fund outreach", "Free on Tuesdays")
+
+
+def test_the_facilitators_are_told_once_of_each_registration(
+    insight, vcs_partner, facilitator, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        interest = actions.action_interest_register(
+            insight=insight, user=vcs_partner, organisation_name="Carers", what="Fund outreach"
+        )
+    [sent] = mail.outbox
+    assert sent.to == [facilitator.email]
+    assert sent.subject == "Carers might act on “Who stops visiting”"
+    assert "Fund outreach" in sent.body and vcs_partner.email in sent.body
+    assert reverse("projects:action_interest", args=[insight.project_id]) in sent.body
+    assert send_action_interest_email(interest_id=interest.pk) is False  # a retry sends nothing
+    assert len(mail.outbox) == 1
 
 
 def test_interest_needs_a_published_insight(project, vcs_partner, client_for) -> None:
@@ -290,12 +307,12 @@ def test_the_facilitator_records_an_action_for_a_published_insight(
             "due_date_1": due.month,
             "due_date_2": due.year,
             "status": "planned",
-            "public": "on",
+            "agrees_public": "on",  # not the facilitator's to give
         },
     )
     action = Action.objects.get()
     assert response["Location"] == action.get_absolute_url()
-    assert (action.public, action.created_by) == (True, facilitator)
+    assert (action.public, action.created_by) == (False, facilitator)
 
 
 # --- Reminders ---------------------------------------------------------------------------------
@@ -430,12 +447,67 @@ def test_the_owner_changes_the_action_but_cannot_hand_it_on(
             "due_date_1": due.month,
             "due_date_2": due.year,
             "status": "in_progress",
-            "public": "on",
+            "agrees_public": "on",
         },
     )
     assert response.status_code == 302
     action.refresh_from_db()
     assert (action.owner, action.public, action.due_date) == (owner, True, due)
+    assert (action.public_agreed_by, action.public_agreed_at.date()) == (
+        owner_member,
+        timezone.localdate(),
+    )
+
+
+def _edit(client, action, *, as_facilitator: bool = False, **fields):
+    """Post the action's change form as it stands, with ``fields`` changed."""
+    data = {
+        "title": action.title,
+        "due_date_0": action.due_date.day,
+        "due_date_1": action.due_date.month,
+        "due_date_2": action.due_date.year,
+        "status": action.status,
+    }
+    if as_facilitator:  # their form also asks for the insight and the owner
+        data |= {"insight": action.insight_id, "owner": action.owner_id}
+    url = reverse("projects:action_edit", args=[action.insight.project_id, action.pk])
+    return client.post(url, data | fields)
+
+
+def test_only_the_owners_people_agree_to_show_an_action_publicly(
+    insight, owner, owner_member, facilitator, client_for
+) -> None:
+    action = _action(insight, owner, public=False)
+    as_facilitator = client_for(facilitator)
+    page = as_facilitator.get(
+        reverse("projects:action_edit", args=[insight.project_id, action.pk])
+    ).content.decode()
+    assert 'name="agrees_public"' not in page and "only once Northgate Food Bank agrees" in page
+    _edit(as_facilitator, action, as_facilitator=True, agrees_public="on")
+    action.refresh_from_db()
+    assert (action.public, action.public_agreed_by) == (False, None)
+
+    as_owner = client_for(owner_member)
+    assert (
+        'name="agrees_public"'
+        in as_owner.get(
+            reverse("projects:action_edit", args=[insight.project_id, action.pk])
+        ).content.decode()
+    )
+    _edit(as_owner, action, agrees_public="on")
+    action.refresh_from_db()
+    assert (action.public, action.public_agreed_by) == (True, owner_member)
+    # The facilitator's later change keeps the owner's answer.
+    _edit(as_facilitator, action, as_facilitator=True, title="Open on Saturdays too")
+    action.refresh_from_db()
+    assert (action.title, action.public, action.public_agreed_by) == (
+        "Open on Saturdays too",
+        True,
+        owner_member,
+    )
+    _edit(as_owner, action)  # unticked: they withdraw it
+    action.refresh_from_db()
+    assert (action.public, action.public_agreed_by, action.public_agreed_at) == (False, None, None)
 
 
 def test_the_lists_filter_by_status_and_by_insight(

@@ -94,21 +94,33 @@ def _checked(response) -> str:
     return re.search(r'name="checked" value="([0-9a-f]+)"', response.content.decode()).group(1)
 
 
+# The research log and testing feedback: each form's data, the checked field and what is saved.
+CHECKED_FORMS = {
+    "research": ("research_new", SESSION, "quotes", ResearchSession),
+    "feedback": ("feedback_new", {"kind": "substantive", "state": "open"}, "text", FeedbackItem),
+}
+
+
+@pytest.mark.parametrize("form", CHECKED_FORMS)
 @pytest.mark.parametrize(
     ("choice", "saved"), [("replace", "Call [PHONE] tonight."), ("keep", None)]
 )
-def test_the_person_chooses_to_replace_or_keep(choice, saved, project, analyst, client_for) -> None:
+def test_the_person_chooses_to_replace_or_keep(
+    form, choice, saved, project, analyst, client_for
+) -> None:
+    name, data, field, model = CHECKED_FORMS[form]
     client = client_for(analyst)
-    data = SESSION | {"quotes": "Call 07700 900123 tonight."}
-    warned = client.post(url("research_new", project.pk), data)
+    data = data | {field: "Call 07700 900123 tonight."}
+    warned = client.post(url(name, project.pk), data)
+    assert "We found what looks like personal data" in warned.content.decode()
+    assert not model.objects.exists()
     response = client.post(
-        url("research_new", project.pk),
-        data | {"checked": _checked(warned), "personal_data": choice},
+        url(name, project.pk), data | {"checked": _checked(warned), "personal_data": choice}
     )
     assert response.status_code == 302
-    session = ResearchSession.objects.get()
-    assert session.quotes == (saved or data["quotes"])
-    assert session.kept_identifiers is (choice == "keep")
+    entry = model.objects.get()
+    assert getattr(entry, field) == (saved or data[field])
+    assert entry.kept_identifiers is (choice == "keep")
 
 
 def test_a_changed_text_is_checked_again(project, analyst, client_for) -> None:

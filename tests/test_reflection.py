@@ -353,11 +353,11 @@ def test_results_query_count_is_constant(
     client = client_for(facilitator)
     url = reverse("projects:survey_results", args=[survey.project.pk])
     client.get(url)  # the charts are drawn once, then kept
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(15):
         assert client.get(url).status_code == 200
     url = reverse("projects:programme_reflections", args=[programme_a.slug])
     client.get(url)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
 
 
@@ -433,7 +433,7 @@ def test_board_query_count_is_constant(
         )
         RetroCard.objects.create(project=project, column=card.column, text="dup", merged_into=card)
     client = client_for(analyst)
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("projects:board", args=[project.pk])).status_code == 200
 
 
@@ -503,7 +503,7 @@ def test_lesson_list_query_count_is_constant(
             programme=programme_a, project=project, step=Step.SCOPING, title=f"L{i}", body="b"
         )
     client = client_for(facilitator)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         page = client.get(reverse("projects:lessons", args=[programme_a.slug]), {"step": "scoping"})
     assert page.status_code == 200
 
@@ -553,7 +553,7 @@ def test_method_change_lists_query_count_is_constant(
         for i in range(n)
     )
     client, anonymous = client_for(facilitator), client_for(None)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         page = client.get(reverse("projects:method_changes", args=[programme_a.slug]))
     assert page.status_code == 200
     with django_assert_max_num_queries(4):

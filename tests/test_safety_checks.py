@@ -36,7 +36,7 @@ from safety.models import (
 )
 from teams.models import Role
 from tests.dataset_helpers import approve_evaluation, data_source, signed_agreement, stored_dataset
-from tests.factories import MembershipFactory, UserFactory, give_totp
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, give_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -432,6 +432,28 @@ def test_agreement_form_checks_its_dates(programme_a, reviewer, source, client_f
     )
     assert "The review date must be on or after the start date" in response.content.decode()
     assert not SharingAgreement.objects.exists()
+
+
+def test_the_parties_offered_are_the_programmes_own_organisations(
+    programme_a, reviewer, source, client_for
+):
+    elsewhere = OrganisationFactory(name="A charity in another programme")
+    team_org = OrganisationFactory(name="Riverside Advice Centre")
+    MembershipFactory(
+        programme=programme_a, user=UserFactory(organisation=team_org), role=Role.DATA_ANALYST
+    )
+    url = reverse("safety:agreement_new", args=[programme_a.slug])
+    client = client_for(reviewer)
+    page = client.get(url).content.decode()
+    assert source.owner.name in page and team_org.name in page
+    assert elsewhere.name not in page
+    refused = client.post(url, _agreement_data(source, parties=[elsewhere.pk]))
+    assert "Select a valid choice" in refused.content.decode()
+    # An agreement that already names an organisation keeps it on offer.
+    agreement = signed_agreement(source)
+    agreement.parties.add(elsewhere)
+    change = reverse("safety:agreement_edit", args=[agreement.pk])
+    assert elsewhere.name in client.get(change).content.decode()
 
 
 def test_special_category_data_needs_an_article_9_condition(

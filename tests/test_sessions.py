@@ -4,6 +4,7 @@ deactivation and the absolute lifetime (cip/sessions.py, cip.middleware.SessionL
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -11,8 +12,9 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from cip.sessions import SIGNED_IN_AT, end_sessions_of
+from cip.sessions import REFRESH_SECONDS, REFRESHED_AT, SIGNED_IN_AT, end_sessions_of
 from tests.factories import PASSWORD, UserFactory, give_totp, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +155,33 @@ def test_a_busy_session_still_ends_at_its_absolute_lifetime(client, person, sett
     session.save()
     response = client.get(DASHBOARD)
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+    assert not _signed_in(client)
+
+
+def _expiry(client: Client):
+    return Session.objects.get(session_key=_session_key(client)).expire_date
+
+
+def test_a_session_in_use_is_kept_alive_with_at_most_one_write_a_minute(client, person) -> None:
+    _sign_in(client, person)
+    assert _signed_in(client)
+    signed_in_expiry = _expiry(client)
+    assert _signed_in(client)
+    assert _expiry(client) == signed_in_expiry  # refreshed under a minute ago: not written
+    session = client.session
+    session[REFRESHED_AT] = int(time.time()) - REFRESH_SECONDS
+    session.save()
+    stale = signed_in_expiry - timedelta(minutes=10)  # as if last written ten minutes ago
+    Session.objects.filter(session_key=session.session_key).update(expire_date=stale)
+    assert _signed_in(client)
+    assert _expiry(client) >= signed_in_expiry  # the idle timeout started again
+    assert _signed_in(client)
+
+
+def test_a_session_idle_for_longer_than_the_timeout_has_ended(client, person) -> None:
+    _sign_in(client, person)
+    past = timezone.now() - timedelta(seconds=1)
+    Session.objects.filter(session_key=_session_key(client)).update(expire_date=past)
     assert not _signed_in(client)
 
 

@@ -93,8 +93,9 @@ def test_production_cookies_and_sessions() -> None:
         **PRODUCTION,
     )
 
-    # Secure cookies over HTTPS only; sessions end after 30 idle minutes or with the browser.
-    assert values == "False True True True 1800 True True True True"
+    # Secure cookies over HTTPS only; sessions end after 30 idle minutes or with the browser
+    # (kept alive by cip.sessions.keep_alive rather than saved on every request).
+    assert values == "False True True True 1800 True False True True"
 
 
 def test_session_idle_time_comes_from_the_environment() -> None:

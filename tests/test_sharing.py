@@ -29,6 +29,7 @@ from projects import sharing
 from projects.models import BlogPost, PlenaryRegistration
 from teams.models import Organisation, Role
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.selection_helpers import selected
 from tests.sharing_helpers import blog_post_on, plenary_on, registration_on
 
 pytestmark = pytest.mark.django_db
@@ -346,6 +347,23 @@ def test_the_public_page_shows_a_new_plenary_and_its_places_at_once(programme_a,
     assert "You can join the waiting list" in Client().get(url).content.decode()
 
 
+def test_the_public_page_names_a_plenarys_project_once_it_is_announced(programme_a):
+    project = selected(programme_a)
+    project.announced_at = None
+    project.save()
+    plenary = plenary_on(programme_a)
+    plenary.project = project
+    plenary.save()
+    url = reverse("landing:programme", args=[programme_a.slug])
+    assert "About the project" not in Client().get(url).content.decode()  # not announced yet
+    project.announced_at = timezone.now()
+    project.save()
+    assert (
+        f'About the project <a class="govuk-link" href="#the-project">‘{project.idea.title}’'
+        in (Client().get(url).content.decode())
+    )
+
+
 # --- Blog posts: authors, editing, review -------------------------------------------------------
 
 
@@ -439,6 +457,31 @@ def test_only_people_on_the_team_can_be_added_as_authors(client_for, team_member
     assert "Select a valid choice" in response.content.decode()
     with pytest.raises(ValidationError, match="not on the programme's team"):
         sharing.blog_author_add(post=post, user=stranger)
+
+
+def test_an_author_removes_a_co_author_but_a_draft_keeps_one(client_for, team_member, programme_a):
+    council = _council_member(programme_a)
+    post = blog_post_on(programme_a, [team_member, council])
+    client = client_for(team_member)
+    url = reverse("projects:blog_authors", args=[post.pk])
+    assert f'name="remove" value="{council.pk}"' in client.get(url).content.decode()
+    assert client.post(url, {"remove": "not a number"}).status_code == 404
+    assert client.post(url, {"remove": UserFactory().pk}).status_code == 404  # not an author
+
+    removed = client.post(url, {"remove": council.pk})
+    assert removed["Location"] == url
+    assert list(post.authors.all()) == [team_member]
+    assert client_for(council).get(url).status_code == 403  # no longer theirs to change
+
+    refused = client.post(url, {"remove": team_member.pk}, follow=True)
+    assert "A post needs at least one author" in refused.content.decode()
+    assert list(post.authors.all()) == [team_member]
+
+    post.authors.add(council)
+    post.status = BlogPost.Status.SUBMITTED
+    post.save()
+    with pytest.raises(ValidationError, match="with the facilitator"):
+        sharing.blog_author_remove(post=post, author=council)
 
 
 def test_two_authors_saving_at_once_do_not_overwrite_each_other(

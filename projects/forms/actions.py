@@ -3,18 +3,13 @@ pack, actions and their progress."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
 from projects.models import Action, ActionInterest, ActionPack, Project
-from teams.forms import parse_time_of_day
+from teams.forms import MeetingTimeMixin
 from teams.models import Organisation
-from teams.services import local_start
 
 
 class ActionInterestForm(BaseModelForm):
@@ -47,8 +42,9 @@ class ActionInterestForm(BaseModelForm):
         }
 
 
-class ActionsMeetingForm(BaseForm):
+class ActionsMeetingForm(MeetingTimeMixin, BaseForm):
     submit_label = "Add the meeting"
+    meeting_noun = "meeting"
 
     day = RealDateInputField(
         label="Date", help_text="For example, 27 3 2026", require_all_fields=False
@@ -85,9 +81,7 @@ class ActionsMeetingForm(BaseForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["day"].error_messages.update(
-            required="Enter the date of the meeting", incomplete="Enter the date of the meeting"
-        )
+        self.name_the_date()
         self.helper.layout = Layout(
             Field("day", legend_size=Size.SMALL),
             "start_time",
@@ -96,25 +90,9 @@ class ActionsMeetingForm(BaseForm):
             Submit("submit", self.submit_label),
         )
 
-    def clean_start_time(self):
-        parsed = parse_time_of_day(self.cleaned_data["start_time"])
-        if parsed is None:
-            raise ValidationError("Enter a start time like 10am or 2:30pm")
-        return parsed
-
     def clean(self):
         data = super().clean()
-        day, start = data.get("day"), data.get("start_time")
-        if day and start:
-            try:
-                starts = local_start(day, start)
-            except ValidationError as error:
-                self.add_error("start_time", error)
-                return data
-            if starts <= timezone.now():
-                self.add_error("day", "The meeting must start in the future")
-            data["starts_at"] = starts
-            data["ends_at"] = starts + timedelta(minutes=data.get("duration_minutes") or 120)
+        self.add_future_times(data, data.get("duration_minutes") or 120)
         return data
 
     def meeting_fields(self) -> dict:
@@ -153,13 +131,12 @@ class ActionForm(BaseModelForm):
 
     class Meta:
         model = Action
-        fields = ["insight", "owner", "title", "due_date", "status", "public"]
+        fields = ["insight", "owner", "title", "due_date", "status"]
         labels = {
             "insight": "Which insight is it acting on?",
             "owner": "Which organisation owns it?",
             "title": "What will they do?",
             "status": "Status",
-            "public": "The owner agrees to show this action and its progress publicly",
         }
         help_texts = {
             "owner": "Its people are reminded when an update is due, and can add progress.",
@@ -178,10 +155,20 @@ class ActionForm(BaseModelForm):
             },
         }
 
-    def __init__(self, *args, project: Project, choose_owner: bool = True, **kwargs) -> None:
+    def __init__(
+        self, *args, project: Project, choose_owner: bool = True, can_agree: bool = False, **kwargs
+    ) -> None:
         """`choose_owner`: the facilitator chooses the insight and the owner; the owner's own
-        people change the rest, but cannot hand the action to someone else."""
+        people change the rest, but cannot hand the action to someone else. `can_agree`: the
+        owner's own people, who alone answer whether it shows publicly."""
         super().__init__(*args, **kwargs)
+        if can_agree:
+            self.fields["agrees_public"] = forms.BooleanField(
+                label="We agree to show this action and its progress publicly",
+                help_text="It and its latest update then show on the insight's public page.",
+                required=False,
+                initial=self.instance.public,
+            )
         if choose_owner:
             self.fields["insight"].queryset = project.insights.published()
             self.fields["insight"].empty_label = None
@@ -198,7 +185,7 @@ class ActionForm(BaseModelForm):
             "title",
             Field("due_date", legend_size=Size.SMALL),
             Field.radios("status", legend_size=Size.SMALL, inline=True),
-            Field.checkbox("public"),
+            *((Field.checkbox("agrees_public"),) if can_agree else ()),
             Submit("submit", self.submit_label),
         )
 

@@ -3,19 +3,14 @@ writing, co-authoring and reviewing a blog post."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from cip.fields import OneLineFormField
 from cip.forms import BaseForm, RealDateInputField
 from projects.models import UNDER_WAY, PlenaryRegistration, Project
-from teams.forms import parse_time_of_day
+from teams.forms import MeetingTimeMixin
 from teams.models import User
-from teams.services import local_start
 
 
 def _number(label: str, initial: int, low: int, high: int, what: str) -> forms.IntegerField:
@@ -34,8 +29,9 @@ def _number(label: str, initial: int, low: int, high: int, what: str) -> forms.I
     )
 
 
-class PlenaryForm(BaseForm):
+class PlenaryForm(MeetingTimeMixin, BaseForm):
     submit_label = "Schedule the session"
+    meeting_noun = "session"
 
     title = OneLineFormField(
         label="Title",
@@ -83,9 +79,7 @@ class PlenaryForm(BaseForm):
             .filter(status__in=UNDER_WAY)
             .select_related("idea")
         )
-        self.fields["day"].error_messages.update(
-            required="Enter the date of the session", incomplete="Enter the date of the session"
-        )
+        self.name_the_date()
         self.helper.layout = Layout(
             "title",
             "description",
@@ -99,25 +93,9 @@ class PlenaryForm(BaseForm):
             Submit("submit", self.submit_label),
         )
 
-    def clean_start_time(self):
-        parsed = parse_time_of_day(self.cleaned_data["start_time"])
-        if parsed is None:
-            raise ValidationError("Enter a start time like 10am or 2:30pm")
-        return parsed
-
     def clean(self):
         data = super().clean()
-        day, start = data.get("day"), data.get("start_time")
-        if day and start:
-            try:
-                starts = local_start(day, start)
-            except ValidationError as error:
-                self.add_error("start_time", error)
-                return data
-            if starts <= timezone.now():
-                self.add_error("day", "The session must start in the future")
-            data["starts_at"] = starts
-            data["ends_at"] = starts + timedelta(minutes=data.get("length_minutes") or 90)
+        self.add_future_times(data, data.get("length_minutes") or 90)
         if not data.get("place") and not data.get("online_link"):
             self.add_error("place", "Enter an address or room, or an online meeting link")
         return data

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
+from projects.forms.personal_data import PersonalDataCheckMixin
 from projects.models import FeedbackItem, FinalCheck
-from teams.forms import parse_time_of_day
+from teams.forms import MeetingTimeMixin
 from teams.models import User
-from teams.services import local_start
 
 
-class WorkshopForm(BaseForm):
+class WorkshopForm(MeetingTimeMixin, BaseForm):
     submit_label = "Add the workshop"
+    meeting_noun = "workshop"
 
     day = RealDateInputField(
         label="Date", help_text="For example, 27 3 2026", require_all_fields=False
@@ -72,9 +70,7 @@ class WorkshopForm(BaseForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["day"].error_messages.update(
-            required="Enter the date of the workshop", incomplete="Enter the date of the workshop"
-        )
+        self.name_the_date()
         self.helper.layout = Layout(
             Field("day", legend_size=Size.SMALL),
             "start_time",
@@ -86,25 +82,9 @@ class WorkshopForm(BaseForm):
             Submit("submit", self.submit_label),
         )
 
-    def clean_start_time(self):
-        parsed = parse_time_of_day(self.cleaned_data["start_time"])
-        if parsed is None:
-            raise ValidationError("Enter a start time like 10am or 2:30pm")
-        return parsed
-
     def clean(self):
         data = super().clean()
-        day, start = data.get("day"), data.get("start_time")
-        if day and start:
-            try:
-                starts = local_start(day, start)
-            except ValidationError as error:
-                self.add_error("start_time", error)
-                return data
-            if starts <= timezone.now():
-                self.add_error("day", "The workshop must start in the future")
-            data["starts_at"] = starts
-            data["ends_at"] = starts + timedelta(minutes=data.get("duration_minutes") or 90)
+        self.add_future_times(data, data.get("duration_minutes") or 90)
         if not (data.get("place") or "").strip() and not data.get("online_link"):
             self.add_error("place", "Enter an address or room, or an online meeting link")
         return data
@@ -158,7 +138,10 @@ class BookWorkshopForm(BaseForm):
     )
 
 
-class FeedbackForm(BaseModelForm):
+class FeedbackForm(PersonalDataCheckMixin, BaseModelForm):
+    """Feedback from testing. What was said, and the reply, are checked for personal data."""
+
+    checked_fields = ("text", "response")
     submit_label = "Save the feedback"
 
     class Meta:
@@ -203,6 +186,7 @@ class FeedbackForm(BaseModelForm):
             "text",
             Field.radios("state", legend_size=Size.SMALL),
             "response",
+            "checked",
             Submit("submit", self.submit_label),
         )
 

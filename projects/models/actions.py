@@ -26,6 +26,8 @@ class ActionInterest(models.Model):
     what = models.TextField("What your organisation might do", max_length=2000)
     note = OneLineCharField("A note for the facilitator", max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When the facilitators were told (projects.emails.action_interest_email), so once.
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -143,6 +145,11 @@ class Action(models.Model):
         default=False,
         help_text="The action and its latest progress show on the insight's public page.",
     )
+    # Only the owner's own people can agree (projects.actions.action_save): who did, and when.
+    public_agreed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    public_agreed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

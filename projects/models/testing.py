@@ -145,6 +145,8 @@ class FeedbackItem(models.Model):
     state = models.CharField("Status", max_length=20, choices=State.choices, default=State.OPEN)
     response = models.TextField("What we did, or why not", max_length=4000, blank=True)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Someone chose to keep text the personal-data check flagged (projects.forms.personal_data).
+    kept_identifiers = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -162,13 +162,21 @@ def action_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     found = get_action_for_user(request, pk, item, "projects.update_action")
     project = found.insight.project
     choose_owner = request.user.has_perm(MANAGE, project)
-    form = ActionForm(posted(request), instance=found, project=project, choose_owner=choose_owner)
+    can_agree = request.user.has_perm("projects.agree_action_public", found)
+    form = ActionForm(
+        posted(request),
+        instance=found,
+        project=project,
+        choose_owner=choose_owner,
+        can_agree=can_agree,
+    )
     if request.method == "POST" and form.is_valid():
-        actions.action_save(action=form.save(commit=False), user=request.user)
+        agrees = form.cleaned_data["agrees_public"] if can_agree else None
+        actions.action_save(action=form.save(commit=False), user=request.user, agrees_public=agrees)
         messages.success(request, f"‘{found.title}’ has been saved.")
         return redirect(found)
     context = {"project": project, "idea": project.idea, "form": form, "action": found}
-    context["published"] = True
+    context |= {"published": True, "can_agree": can_agree}
     return render(request, "projects/actions/action_edit.html", context)
 
 

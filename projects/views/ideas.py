@@ -96,14 +96,18 @@ def idea_queue(request: HttpRequest, slug: str) -> HttpResponse:
     others = filter_ideas(projects, **{k: v for k, v in filters.items() if k != "status"})
     counts = dict(others.values_list("status").annotate(n=Count("pk")).order_by())
     form.show_counts(counts)
-    shown = with_reply_state(filter_ideas(others, status=filters.get("status", "")))
+    status = filters.get("status", "")
+    shown = with_reply_state(filter_ideas(others, status=status))
     shown = shown.select_related("idea__proposing_organisation", "idea__proposer").order_by(
         "-idea__created_at", "-pk"
     )
     context = {
         "programme": programme,
         "form": form,
-        "ideas": paginate(request, shown),
+        # The counts by status say how many are shown: the paginator need not count them again.
+        "ideas": paginate(
+            request, shown, count=counts.get(status, 0) if status else sum(counts.values())
+        ),
         "filtered": bool(filters),
         "total": projects.count() if filters else sum(counts.values()),
     }

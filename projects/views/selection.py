@@ -80,13 +80,15 @@ def comparison(request: HttpRequest, slug: str) -> HttpResponse:
         for_reference=selection.summaries_of(list(decided.object_list), team=team),
         team=team,
     )
+    can_decide = request.user.has_perm("projects.decide_selection", programme)
     context = {
         "programme": programme,
         "comparison": comparison,
         "waiting": waiting,
         "decided": decided,
-        "ready_to_decide": selection.ready_to_decide(programme),
-        "can_decide": request.user.has_perm("projects.decide_selection", programme),
+        # Shown only to whoever records the decision.
+        "ready_to_decide": can_decide and selection.ready_to_decide(programme),
+        "can_decide": can_decide,
         "can_score": is_programme_member(request.user, programme),
         "max_total": selection.MAX_TOTAL,
     }

@@ -333,6 +333,8 @@ def blog_authors(request: HttpRequest, pk: int) -> HttpResponse:
     if not post.is_editable:
         messages.info(request, "This post is with the facilitator, so it cannot change now.")
         return redirect(post)
+    if request.method == "POST" and "remove" in request.POST:
+        return _remove_author(request, post)
     form = AuthorForm(posted(request), post=post)
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,7 +345,25 @@ def blog_authors(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{form.cleaned_data['author']} is now a co-author.")
             return redirect(post)
     context = {"programme": post.programme, "post": post, "form": form}
+    context["authors"] = post.authors.select_related("organisation")
     return render(request, "projects/sharing/blog_authors.html", context)
+
+
+def _remove_author(request: HttpRequest, post) -> HttpResponse:
+    chosen = request.POST["remove"]
+    if not chosen.isdigit():
+        raise Http404
+    author = get_object_or_404(post.authors, pk=chosen)
+    try:
+        sharing.blog_author_remove(post=post, author=author)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("projects:blog_authors", pk=post.pk)
+    if author == request.user:
+        messages.success(request, "You are no longer an author of the post.")
+        return redirect("projects:sharing", slug=post.programme.slug)
+    messages.success(request, f"{author} is no longer an author of the post.")
+    return redirect("projects:blog_authors", pk=post.pk)
 
 
 @require_POST

@@ -171,7 +171,9 @@ def feedback_edit(request: HttpRequest, pk: int, item: int | None = None) -> Htt
         return response
     form = FeedbackForm(posted(request), instance=entry, project=project)
     if request.method == "POST" and form.is_valid():
-        workshops.feedback_save(item=form.save(commit=False), user=request.user)
+        workshops.feedback_save(
+            item=form.save(commit=False), user=request.user, kept_identifiers=form.kept_identifiers
+        )
         messages.success(request, "The feedback has been saved.")
         return redirect("projects:feedback", pk=project.pk)
     context = {"project": project, "idea": project.idea, "form": form, "entry": entry}

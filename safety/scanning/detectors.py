@@ -25,6 +25,7 @@ from .patterns import (
     is_phone,
     is_postcode,
     nhs_digits_ok,
+    ni_typed,
     parse_date,
 )
 
@@ -112,10 +113,7 @@ NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 COUNT_RE = {
     "EMAIL": re.compile(rf"(?m)^[^\S\n]*{EMAIL}\s*$"),
     "POSTCODE": re.compile(rf"(?mi)^[^\S\n]*{OUTWARD}\s*{INWARD}\s*$"),
-    "NI_NUMBER": re.compile(
-        r"(?mi)^[^\S\n]*(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s*\d\d\s*"
-        r"\d\d\s*\d\d\s*[A-D]?\s*$"
-    ),
+    "NI_NUMBER": re.compile(r"(?mi)^[^\S\n]*" + ni_typed(r"[^\S\n]") + r"[^\S\n]*$"),
     "NHS_NUMBER": re.compile(r"(?m)^[^\S\n]*(\d{3}[ -]?\d{3}[ -]?\d{4})\s*$"),
     # The national number's first digit is checked in the pattern so no per-cell Python runs.
     "PHONE": re.compile(

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import NamedTuple
 
 import phonenumbers
 
@@ -24,6 +25,7 @@ from .patterns import (
     MONTH_WORD,
     NI_FULL,
     PHONE_EXTENSION,
+    POSTCODE_AREAS,
     POSTCODE_COMPACT,
     make_date,
     nhs_checksum_ok,
@@ -59,14 +61,14 @@ DATE_MARK = re.compile(r"[/.-]")
 DATE_AFTER = re.compile(r" ?[/.-] ?\d")
 # Identifiers that mix letters and digits, in any case, found from their first digit (the letters
 # before it are checked in Python): a date with the month in words, a postcode's district digit
-# onwards, or the six digits of a National Insurance number and its suffix letter (spaces or
-# hyphens between them: with dots they are a date, as in "d.o.b. 10.10.00").
+# onwards, or the six digits of a National Insurance number and its suffix letter (spaces,
+# hyphens or dots between them: "AB.12.34.56.C"; ``_ni_at`` tells it from a date).
 CODE_BRANCHES = {
     "tdate": r"\d?(?:st|nd|rd|th)?(?:\s+of)?[\s./-]*(?i:" + MONTH_WORD + r")\.?,?[\s./-]*"
     r"(?:19|20)?\d\d(?!\d)",
     "mdate": r"\d?(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d(?!\d)",
     "pc": r"[A-Za-z\d]?[ -]{0,3}\d[A-Za-z]{2}(?![^\W_])",
-    "ni": r"(?:[ -]?[ -]?\d){5}(?:[ -]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]?\d)",
+    "ni": r"(?:[ .-]?[ -]?\d){5}(?:[ .-]?[ -]?[A-Da-d])?(?![^\W_]|[ .-]{0,2}\d)",
 }
 CODES = re.compile(
     r"(?<!\d)\d(?:" + "|".join(f"(?P<{k}>{v})" for k, v in CODE_BRANCHES.items()) + ")"
@@ -79,10 +81,25 @@ TEXT_DATE = re.compile(
     + r"))\.?,?[\s./-]*((?:19|20)?\d\d)"
 )
 MONTH_BEFORE = re.compile(r"(?<![^\W_])(?i:" + MONTH_WORD + r")\.?\s+$")
-# Two letters, a hyphen and six digits with no suffix letter: a reference number ("SR-100000").
+# Two letters, a hyphen and six digits with no suffix letter: a reference number ("SR-100000"),
+# unless the words before it say it is a National Insurance number ("NI: JT-123456").
 REFERENCE = re.compile(r"[A-Za-z]{2}-\d{6}")
-OUTWARD_LETTERS = re.compile(r"(?<![^\W_])[A-Za-z]{1,2}$")
-NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ -]?([A-Za-z])[ -]{0,2}$")
+NI_CONTEXT = re.compile(
+    r"(?i)(?:\bn\.?\s?i\b\.?(?:\s?(?:no|num|number)\b\.?)?|\bnino\b|\bnin\b"
+    r"|\bnat(?:ional|\.)?\s+ins(?:urance|\.)?(?:\s+(?:no|num|number)\b\.?)?)"
+    r"(?:\s*(?:[:#=,(-]|\bis\b|\bwas\b|\bgiven\s+as\b|\bas\b))*\s*$"
+)
+# Any letter pair, then six digits and the suffix letter if typed: with the words above, a
+# number HMRC never issues ("QQ 12 34 56") is still taken as one (a typo shows the digits).
+NI_ANY = re.compile(r"[A-Z]{2}\d{6}[A-D]?")
+NI_SEPARATORS = str.maketrans("", "", " .-")  # all a candidate holds but letters and digits
+# A National Insurance number in dots is told from a date or an amount after a two-letter word
+# ("on 14.03.24", "at 1234.56") by the letters being joined to the digits, as in
+# "AB.12.34.56.C" or "ab123456.c", or by capitals with a suffix letter ("JT 12.34.56 C").
+NI_SPACED_CAPITALS = re.compile(r"[A-Z][ -]?[A-Z]\s[\d .-]*\d[ .-]?[A-D]")
+# Letters of a postcode's area: joined to the district digit, or a space apart ("NW 5 1TL").
+OUTWARD_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z]{1,2})( ?)$")
+NI_LETTERS = re.compile(r"(?<![^\W_])([A-Za-z])[ -]?([A-Za-z])[ .-]{0,2}$")
 # Words that mark the date after them as a date of birth ("DOB", "d.o.b.", "born on", ...).
 DOB_CONTEXT = re.compile(
     r"(?i)(?:\bd\.?\s?o\.?\s?b\b\.?|date\s+of\s+birth|birth\s?date|\bborn(?:\s+on)?|birthday"
@@ -106,12 +123,61 @@ CONTEXT_TAIL = re.compile(
     rf"|(?i:\b(?:his|her|their|my|your|client's|resident's|the|with)\s+(?:{_RELATIVES}))"
     r"|\b(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.)[,:]?\s+$"
 )
+# A recent date is a child's birth date when it stands beside the child: after a word for a
+# child and the child's name ("son Jayden, 14/03/2019") or after an age ("aged 5 (14.03.2019)").
+# A date after other words ("seen on", "her son was seen") is a date of service and kept.
+CHILD_WORDS = frozenset(
+    """
+    son sons daughter daughters child children kid kids baby babies grandson granddaughter
+    grandchild nephew niece boy girl twin twins infant toddler newborn stepson stepdaughter
+    stepchild step-son step-daughter step-child
+    """.split()  # noqa: SIM905
+)
+CHILD_CONTEXT = re.compile(
+    rf"(?:\b(?i:{'|'.join(sorted(CHILD_WORDS, key=len, reverse=True))})((?:\s+{TOKEN})*?)"
+    r"|\b(?i:aged?)\s*:?\s*\d{1,2}(?:\s*(?i:yrs?|years?|months?|mths?)(?:\s+(?i:old))?)?"
+    r"|\b\d{1,2}\s*(?i:yrs?|years?|months?|mths?)\s+(?i:old)|\b\d{1,2}\s*(?i:y/?o)\b)"
+    r"[\s:,=(-]*$"
+)
+# The last word before the date when CHILD_CONTEXT may match: a child word, "old", a name or a
+# number ("aged 5", "4yo"); most dates of service ("on", "dated") are let go without the regex.
+SEPARATORS_BEFORE = " \t\n:,=(-"
+AGE_WORDS = CHILD_WORDS | {"old"}
+# A name just before a bracketed date ("Jayden (14/03/2019)") is whose birth date it is.
+NAME_BEFORE_BRACKET = re.compile(r"(?<![^\W_])([A-Za-z'’-]+)\s*\(\s*$")
+# Words that say the number after them is a phone number, so one typed without its trunk 0
+# ("mob 7700 900123", "call her on 20 7946 0123") is one; a bare run of ten digits is not
+# enough on its own, as account, claim and invoice numbers look the same.
+_PHONE_WORDS = (
+    "tel|telephone|phone|phoned|phoning|ph|mob|mobile|cell|landline|call|called|calling|ring"
+    "|rang|text|texted|txt|sms|whatsapp|contact|contactable|reach|reached"
+)
+_NUMBER_WORDS = "number|numbers|no|nos|num"
+PHONE_CONTEXT = re.compile(
+    rf"(?i)(?:\b(?:{_PHONE_WORDS})\b(?:\s+(?:{_NUMBER_WORDS})\b)?"
+    rf"|(?:\b(?:his|her|their|my|your|our)|['’]s)\s+(?:{_NUMBER_WORDS})\b)"
+    rf"(?:[\s.:#=,(-]|\b(?:on|is|was|at|to|me|him|her|them|us|back|via|from|for|of|the|his"
+    rf"|their|my|your|client|{_RELATIVES}|{_NUMBER_WORDS})\b)*$"
+)
+# Between two phone numbers ("07700 900123 or 20 7946 0123") the first is the second's context.
+PHONE_JOIN = re.compile(r"(?i)\s*(?:or|and|/|,|;|&|\bor\s+on|alt(?:ernatively)?:?)\s*")
 NUMBER_TAIL = re.compile(
     r"(?i)(?:\b(?:flat|apartment|apt|unit)\s*\d+\w?,?\s+)?\b\d{1,4}[a-z]?,?\s+$"
 )
 DAY_YEAR = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d{2})")
 
 KEEP, NAME, MAYBE, STREET, MONTH = range(5)
+
+
+class Span(NamedTuple):
+    """A stretch of a digit run: what replaces it, and the context that needs (None, "born" or
+    "phone"); ``otherwise``, what replaces it where that context is missing."""
+
+    start: int
+    end: int
+    placeholder: str | None
+    need: str | None = None
+    otherwise: str | None = None
 
 
 class TextScrubber:
@@ -197,7 +263,8 @@ class TextScrubber:
 
     def _digits(self, text: str) -> str:
         """Phone numbers, NHS numbers and dates written in digits, decided once per distinct run;
-        a recent date is a birth date only where a word such as "born" comes before it."""
+        a recent date is a birth date, and a number with no trunk 0 a phone number, only where
+        the words before the run say so."""
         parts = DIGIT_RUN.split(text)
         if len(parts) == 1:
             return text
@@ -207,30 +274,66 @@ class TextScrubber:
         runs = parts[1::2]
         for run in set(runs).difference(cache):
             cache[run] = self._classify_digits(run)
+        phone_before = False
         for i, run in enumerate(runs):
             j = 2 * i + 1
-            new, kinds, new_born, kinds_born = cache[run]
-            if new_born != new and DOB_CONTEXT.search(parts[j - 1][-30:]):
-                new, kinds = new_born, kinds_born
+            new, kinds, variants = cache[run]
+            for need, prefix, new_if, kinds_if in variants:
+                if self._context_says(need, parts[j - 1][-40:] + prefix) or (
+                    need == "phone" and phone_before and PHONE_JOIN.fullmatch(parts[j - 1])
+                ):
+                    new, kinds = new_if, kinds_if
+                    break
             if kinds:
                 self.counts.update(kinds)
+            phone_before = "[PHONE]" in new
             parts[j] = new
         return "".join(parts)
 
-    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
-        """(run as replaced, kinds found, the same after a birth-date word, its kinds)."""
+    def _context_says(self, need: str, before: str) -> bool:
+        return self._birth_context(before) if need == "born" else bool(PHONE_CONTEXT.search(before))
+
+    def _birth_context(self, before: str) -> bool:
+        """Whether the text just before a recent date says it is a birth date."""
+        if DOB_CONTEXT.search(before):
+            return True
+        tail = before.rstrip(SEPARATORS_BEFORE)
+        last = tail[tail.rfind(" ") + 1 :]
+        if not (last[:1].isdigit() or last[:1].isupper() or last.lower() in AGE_WORDS):
+            return False
+        child = CHILD_CONTEXT.search(before)
+        if child and not any(
+            (low in ORG_PLACE or low in STOP_WORDS)
+            and low not in self.names.first
+            and low not in self.names.file_names
+            for low in (child[1] or "").lower().split()
+        ):
+            return True  # "son Jayden", "daughter Amy Rose", "son Charity"; not "Kids Club"
+        name = NAME_BEFORE_BRACKET.search(before) if before.rstrip().endswith("(") else None
+        if name:
+            low = name[1].lower()
+            return low in self.names.file_names or (
+                low in self.names.first and low not in STOP_WORDS and low not in ORG_PLACE
+            )
+        return False
+
+    def _classify_digits(self, run: str) -> tuple[str, tuple[str, ...], tuple]:
+        """(run as replaced, kinds found, variants): each variant is (need, the run's text
+        before its first span needing it, the run as replaced where the words before it say
+        "born" or "phone", its kinds)."""
         if len(run) < 6:
-            return run, (), run, ()
+            return run, (), ()
         digit_count = sum(map(str.isdigit, run))
         if digit_count < 4 or (digit_count < 9 and not DATE_MARK.search(run)):
-            return run, (), run, ()  # too short for a phone or NHS number, and not a date
+            return run, (), ()  # too short for a phone or NHS number, and not a date
         groups = [m.span() for m in DIGITS.finditer(run)]
-        spans = []  # (start, end, placeholder or None, only after a birth-date word)
+        spans: list[Span] = []
         i = 0
         while i < len(groups):
             found = (
                 self._date_at(run, groups, i)
                 or self._phone_at(run, groups, i)
+                or (i == 0 and self._bare_phone_at(run, groups))
                 or self._nhs_at(run, groups, i)
             )
             if found:
@@ -238,25 +341,38 @@ class TextScrubber:
                 i = found[1]
             else:
                 i += 1
-        if not any(s[2] for s in spans) and sum(len(run[a:b]) for a, b in groups) >= 9:
+        if not any(s.placeholder for s in spans) and sum(b - a for a, b in groups) >= 9:
             spans = self._library_phones(run, spans)
-        plain, born = [], []
+        plain, kinds = self._replaced(run, spans, None)
+        variants = tuple(
+            (
+                need,
+                run[: min(s.start for s in spans if s.need == need)],
+                *self._replaced(run, spans, need),
+            )
+            for need in sorted({s.need for s in spans if s.placeholder and s.need})
+        )
+        return plain, kinds, variants
+
+    @staticmethod
+    def _replaced(run: str, spans, need: str | None) -> tuple[str, tuple[str, ...]]:
+        """``run`` with the spans that need no context, or ``need``, replaced; and their kinds."""
+        out, kinds = [], []
         pos = 0
-        for start, end, placeholder, needs_word in spans:
-            plain.append(run[pos:start])
-            born.append(run[pos:start])
-            text = run[start:end]
-            plain.append(text if placeholder is None or needs_word else placeholder)
-            born.append(text if placeholder is None else placeholder)
-            pos = end
-        plain.append(run[pos:])
-        born.append(run[pos:])
-        kinds = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None and not s[3])
-        kinds_born = tuple(KIND_OF[s[2]] for s in spans if s[2] is not None)
-        return "".join(plain), kinds, "".join(born), kinds_born
+        for span in spans:
+            out.append(run[pos : span.start])
+            new = span.placeholder if span.need in (None, need) else span.otherwise
+            if new:
+                out.append(new)
+                kinds.append(KIND_OF[new])
+            else:
+                out.append(run[span.start : span.end])
+            pos = span.end
+        out.append(run[pos:])
+        return "".join(out), tuple(kinds)
 
     def _date_at(self, run: str, groups, i: int):
-        """A date in digits from group ``i``: ((start, end, placeholder, needs word), next)."""
+        """A date in digits from group ``i``: (its ``Span``, the next group)."""
         if i + 2 >= len(groups):
             return None
         (a0, a1), (b0, b1), (c0, c1) = groups[i : i + 3]
@@ -272,16 +388,16 @@ class TextScrubber:
             return None
         if date is None:
             return None
-        return (a0, c1, *self._date_verdict(date)), i + 3
+        return Span(a0, c1, *self._date_verdict(date)), i + 3
 
-    def _date_verdict(self, date: dt.date) -> tuple[str | None, bool]:
-        """(placeholder or None, whether only a birth-date word before it makes it one)."""
+    def _date_verdict(self, date: dt.date) -> tuple[str | None, str | None]:
+        """(placeholder or None, "born" if only the words before it can make it a birth date)."""
         if not self.find_dates or date > self.today:
-            return None, False  # an appointment, or a column of event dates: kept
+            return None, None  # an appointment, or a column of event dates: kept
         years = self.today.year - date.year
         if years > 120:
-            return None, False
-        return "[DATE]", years < DOB_MIN_YEARS
+            return None, None
+        return "[DATE]", "born" if years < DOB_MIN_YEARS else None
 
     def _phone_at(self, run: str, groups, i: int):
         start = groups[i][0]
@@ -307,7 +423,40 @@ class TextScrubber:
             start -= 1
         if run.count("(", start, end) > run.count(")", start, end) and run[end : end + 1] == ")":
             end += 1
-        return (start, end, "[PHONE]", False), best + 1
+        return Span(start, end, "[PHONE]"), best + 1
+
+    def _bare_phone_at(self, run: str, groups):
+        """A UK number typed without its trunk 0 from the run's first group ("7700 900123",
+        "20 7946 0123"): a phone number only where the words before the run say so (and an
+        NHS number where they do not, if it is one). Not across a date ("aged 7 (03/03/2018)")."""
+        start = groups[0][0]
+        if run[start] not in "1237" or run[:start].strip("( "):
+            return None
+        digits, best = "", None
+        for j in range(len(groups)):
+            if j and not PHONE_SEP.fullmatch(run[groups[j - 1][1] : groups[j][0]]):
+                break
+            digits += run[groups[j][0] : groups[j][1]]
+            if len(digits) > 10:
+                break
+            if len(digits) >= 9 and uk_phone_national("0" + digits):
+                best = j
+        if best is None:
+            return None
+        if any(self._date_at(run, groups, k) for k in range(best + 1)):
+            return None
+        nhs = self._nhs_at(run, groups, 0)
+        if nhs and nhs[1] != best + 1:
+            return None  # an NHS number and more digits: the NHS number
+        end = groups[best][1]
+        extension = PHONE_EXTENSION.match(run, end)
+        if extension:
+            end = extension.end()
+        if run.count("(", 0, end) > run.count(")", 0, end) and run[end : end + 1] == ")":
+            end += 1
+        otherwise = "[NHS_NUMBER]" if nhs else None
+        # From any "(" before the first digit.
+        return Span(0, end, "[PHONE]", "phone", otherwise), best + 1
 
     def _nhs_at(self, run: str, groups, i: int):
         digits = ""
@@ -317,7 +466,7 @@ class TextScrubber:
             digits += run[groups[j][0] : groups[j][1]]
             if len(digits) == 10:
                 if nhs_checksum_ok(digits):
-                    return (groups[i][0], groups[j][1], "[NHS_NUMBER]", False), j + 1
+                    return Span(groups[i][0], groups[j][1], "[NHS_NUMBER]"), j + 1
                 return None
             if len(digits) > 10:
                 return None
@@ -332,9 +481,9 @@ class TextScrubber:
             if (
                 match.number.country_code == 44
                 and uk_phone_national(digits, typed.startswith("+"))
-                and not any(a < match.end and match.start < b for a, b, _, _ in spans)
+                and not any(s.start < match.end and match.start < s.end for s in spans)
             ):
-                found.append((match.start, match.end, "[PHONE]", False))
+                found.append(Span(match.start, match.end, "[PHONE]"))
         return sorted(spans + found)
 
     def _codes(self, text: str) -> str:
@@ -364,23 +513,18 @@ class TextScrubber:
     def _code_at(self, kind: str, text: str, start: int, end: int, pos: int):
         """(start, end, replacement, type) if the candidate is one, with the letters before it."""
         if kind == "pc":
-            letters = OUTWARD_LETTERS.search(text, max(pos, start - 3), start)
+            letters = OUTWARD_LETTERS.search(text, max(pos, start - 4), start)
             if not letters:
                 return None
+            if letters[2] and letters[1].upper() not in POSTCODE_AREAS:
+                return None  # "at 5 1st": only a postcode area's letters may stand apart
             start = letters.start()
             compact = text[start:end].replace(" ", "").replace("-", "").upper()
             if not POSTCODE_COMPACT.fullmatch(compact):
                 return None
             return start, end, self.postcode(normalise_postcode(compact)), "POSTCODE"
         if kind == "ni":
-            letters = NI_LETTERS.search(text, max(pos, start - 6), start)
-            if not letters:
-                return None
-            start = letters.start()
-            compact = "".join(ch for ch in text[start:end] if ch.isalnum()).upper()
-            if not NI_FULL.fullmatch(compact) or REFERENCE.fullmatch(text, start, end):
-                return None
-            return start, end, "[NI_NUMBER]", "NI_NUMBER"
+            return self._ni_at(text, start, end, pos)
         first = start
         if kind == "tdate":
             day, month, year = TEXT_DATE.match(text, start, end).groups()
@@ -392,12 +536,43 @@ class TextScrubber:
             month = month_word.group().rstrip(". \t\n")
             day, year = DAY_YEAR.match(text, first, end).groups()
         date = make_date(day, MONTH_NAMES.get(month.lower()), year, self.today)
-        placeholder, needs_word = self._date_verdict(date) if date else (None, False)
+        placeholder, need = self._date_verdict(date) if date else (None, None)
         if placeholder is None or (
-            needs_word and not DOB_CONTEXT.search(text, max(pos, start - 30), start)
+            need and not self._birth_context(text[max(pos, start - 40) : start])
         ):
             return None
         return start, end, placeholder, "DATE_OF_BIRTH"
+
+    def _ni_at(self, text: str, start: int, end: int, pos: int):
+        """A National Insurance number from its letters (just before ``start``) to ``end``."""
+        letters = NI_LETTERS.search(text, max(pos, start - 6), start)
+        if not letters:
+            return None
+        first_digit, start = start, letters.start()
+        if text[end - 1].isalpha() and text[end - 3 : end - 1] == ". ":
+            end -= 3  # "... on 14.03.24. A referral": a new sentence, not a suffix letter
+        typed = text[start:end]
+        # In dots after a short word ("on 14.03.24", "at 1234.56"), a date or an amount unless
+        # the letters are joined to the digits or typed as capitals with a suffix letter.
+        dotted_apart = (
+            "." in typed
+            and text[letters.end(2) : first_digit].strip(".-")
+            and not NI_SPACED_CAPITALS.fullmatch(typed)
+        )
+        said = None  # whether words such as "NI no" come before it, looked at once if needed
+        if dotted_apart:
+            said = NI_CONTEXT.search(text, max(pos, start - 40), start)
+            if not said:
+                return None
+        compact = typed.translate(NI_SEPARATORS).upper()
+        plain = not dotted_apart and not REFERENCE.fullmatch(typed) and NI_FULL.fullmatch(compact)
+        if not plain:
+            # After those words, any letter pair and six digits ("NI: QQ-123456").
+            if not NI_ANY.fullmatch(compact):
+                return None
+            if said is None and not NI_CONTEXT.search(text, max(pos, start - 40), start):
+                return None
+        return start, end, "[NI_NUMBER]", "NI_NUMBER"
 
     def _caps(self, text: str, context_only: bool = False) -> str:
         parts = CAP_RUN.split(text)

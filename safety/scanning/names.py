@@ -14,7 +14,7 @@ ORG_PLACE = frozenset(
     """
     council uk advice citizens trust nhs hospital surgery clinic centre center service
     services team group association foundation society network project partnership charity
-    bank foodbank school college university academy nursery church mosque temple gurdwara
+    bank foodbank club school college university academy nursery church mosque temple gurdwara
     synagogue housing ltd limited plc cic mind age street road avenue lane close drive way
     court crescent place gardens grove terrace square mews row walk rise parade estate house
     town ward park green hill heath common borough london camden bedfordshire county city

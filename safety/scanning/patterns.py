@@ -30,7 +30,31 @@ OUTWARD = r"(?:[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKS-UW]|[A-HK-Y]\d[AB
 INWARD = r"\d[ABD-HJLNP-UW-Z]{2}"
 POSTCODE_COMPACT = re.compile(rf"(?:{OUTWARD}{INWARD}|GIR0AA)")
 OUTWARD_FULL = re.compile(OUTWARD)
+# Royal Mail's postcode areas (with Guernsey, Jersey and the Isle of Man): an outward code typed
+# with a space inside it ("NW 5") is read only after one of these, not after any short word.
+POSTCODE_AREAS = frozenset(
+    """
+    AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY
+    E EC EH EN EX FK FY G GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY L LA LD
+    LE LL LN LS LU M ME MK ML N NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG
+    SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE
+    """.split()  # noqa: SIM905
+)
 # HMRC: first letter not D F I Q U V; second not D F I O Q U V; some pairs never issued.
+
+
+def ni_typed(blank: str) -> str:
+    """An NI number as a cell holds it (match ignoring case): its pairs of digits apart by
+    ``blank`` characters, a dot or a hyphen ("AB.12.34.56.C", "ab-123456-c"), but not a
+    service's reference: two letters, a hyphen and six digits ("SR-100000")."""
+    gap = rf"{blank}*[.-]?{blank}*"
+    return (
+        rf"(?![a-z]{{2}}-\d{{6}}{blank}*$)(?!BG|GB|KN|NK|NT|TN|ZZ)"
+        rf"[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z](?:{gap}\d\d){{3}}(?:{gap}[A-D])?"
+    )
+
+
+NI_CELL = re.compile(r"\s*" + ni_typed(r"\s") + r"\s*", re.IGNORECASE)
 NI_FULL = re.compile(r"(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]?")
 NHS_SHAPE = re.compile(r"\s*\d{3}([ -]?)\d{3}\1\d{4}\s*")
 # A phone number as people type it: digit groups split by spaces, dots, hyphens, slashes or
@@ -184,7 +208,7 @@ def normalise_postcode(value: str) -> str:
 
 
 def is_ni(value: str) -> bool:
-    return bool(NI_FULL.fullmatch(compact_postcode(value)))
+    return bool(NI_CELL.fullmatch(value))
 
 
 def parse_date(value: str, today: dt.date | None = None) -> dt.date | None:

@@ -6,7 +6,6 @@ with JavaScript off, reads it on the insight's page. axe-core checks every page.
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -98,21 +97,24 @@ def test_an_action_from_registration_to_public_progress(
     expect(page.locator(".govuk-notification-banner")).to_contain_text("1 person has been invited")
     assert [m.to for m in mail.outbox if "actions meeting" in m.subject] == [[partner.email]]
 
-    # ... and records the action the carers agreed to, with their consent to show it.
+    # ... and records the action the carers agreed to.
     visit(page, f"/projects/{project.pk}/actions/", live_server.url)
     click(page, "link", "Record an action")
     page.get_by_label("Which organisation owns it?").select_option(label="Riverside Carers")
     page.get_by_label("What will they do?").fill("Run a Saturday carers' drop-in")
     fill_date(page, timezone.localdate() + timedelta(days=60))
     page.get_by_label("Planned").check()
-    page.get_by_label(re.compile("The owner agrees to show")).check()
     click(page, "button", "Save the action")
     expect(page.get_by_role("heading", level=1)).to_have_text("Run a Saturday carers' drop-in")
 
-    # A colleague at the carers adds progress from their organisation's actions.
+    # A colleague at the carers agrees to show it publicly, and adds progress, from their
+    # organisation's actions.
     signed_in(page, colleague, live_server)
     visit(page, "/actions/mine/", live_server.url)
     click(page, "link", "Run a Saturday carers' drop-in")
+    click(page, "link", "Change the action, its due date or whether it is shown publicly")
+    page.get_by_label("We agree to show this action and its progress publicly").check()
+    click(page, "button", "Save the action")
     page.get_by_label("What has happened?").fill("First drop-in held: 14 carers came.")
     page.get_by_label("In progress").check()
     click(page, "button", "Add the update")

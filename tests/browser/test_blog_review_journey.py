@@ -65,7 +65,7 @@ def test_a_co_written_post_from_draft_to_the_public_page(nojs_page, page, live_s
     expect(nojs_page.locator(".govuk-warning-text")).to_contain_text("from the council")
 
     # ... and adds a council colleague from the core team.
-    add = nojs_page.get_by_role("button", name="Add a co-author")
+    add = nojs_page.get_by_role("button", name="Add or remove co-authors")
     after_navigation(nojs_page, add.click)
     nojs_page.get_by_label("Who else is writing this post?").select_option(
         label="Dev Sharma, Riverside Council"

@@ -66,7 +66,9 @@ def test_not_phone_numbers(value):
 
 
 @pytest.mark.parametrize(
-    "value", ["AB123456C", "ab 12 34 56 c", "CE123456D", "JG103759A", "AB123456"]
+    "value",
+    ["AB123456C", "ab 12 34 56 c", "CE123456D", "JG103759A", "AB123456", "AB.12.34.56.C"]
+    + ["ab-123456-c", "JG 10 37 59"],
 )
 def test_ni_numbers(value):
     assert is_ni(value)
@@ -143,6 +145,7 @@ NAMES = [
         ("info", ["a@example.com", "b.c@example.org", "d@x.co.uk"] * 5, "EMAIL"),
         ("contact", ["07700 900123", "+44 20 7946 0958", "01632 960001"] * 5, "PHONE"),
         ("x", ["AB123456C", "CE123456D", "JG103759A"] * 5, "NI_NUMBER"),
+        ("x", ["AB.12.34.56.C", "ce-123456-d", "JG 10 37 59 A"] * 5, "NI_NUMBER"),
         ("where", ["NW5 1TL", "nw5 2ab", "SW1A 1AA"] * 5, "POSTCODE"),
         ("client", NAMES, "PERSON_NAME"),
         ("born", ["01/02/1950", "03/04/1980", "05/06/2001", "1970-01-01"] * 5, "DATE_OF_BIRTH"),
@@ -152,6 +155,7 @@ NAMES = [
             "ADDRESS",
         ),
         ("case", [f"CASE-{i:06d}" for i in range(40)], "SYSTEM_ID"),
+        ("request", [f"SR-{n:06d}" for n in range(100_000, 100_040)], "SYSTEM_ID"),  # not NI
     ],
 )
 def test_columns_detected_by_content_not_header(header, values, kind):

@@ -6,6 +6,7 @@ do not appear in the scrubbed note even once spaces and punctuation are taken ou
 import datetime as dt
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,13 +77,17 @@ NATIONAL = st.one_of(
 )
 
 
+# Words before a number typed without its trunk 0 that say it is a phone number.
+PHONE_WORDS = ["mob ", "Tel: ", "call her on ", "Phone number ", "rang ", "her mob is ", "tel no. "]
+
+
 @st.composite
 def typed_phone(draw):
     national = draw(NATIONAL)
     area = draw(st.integers(2, 5))
     body = grouped(draw, national[area - 1 :], separators=[" ", "-", ".", "  ", ""], max_cuts=3)
     head = national[: area - 1]
-    style = draw(st.integers(0, 6))
+    style = draw(st.integers(0, 7))
     if style == 0:
         typed = f"0{head}" + draw(st.sampled_from([" ", "-", ".", "", "  "])) + body
     elif style == 1:
@@ -96,8 +101,11 @@ def typed_phone(draw):
         typed = "+44" + national
     elif style == 5:
         typed = grouped(draw, "0" + national, separators=[" ", "-", "."], max_cuts=5)
-    else:
+    elif style == 6:
         typed = " ".join("0" + national)  # every digit spaced
+    else:  # no trunk 0: "mob 7700 900123", "Tel: (20) 7946 0123"
+        head = f"({head})" if draw(st.booleans()) else head
+        typed = draw(st.sampled_from(PHONE_WORDS)) + head + " " + body
     typed += draw(st.sampled_from(["", "", " ext 123", " ext. 45", " x2201", ", extension 7"]))
     return national, typed
 
@@ -108,7 +116,23 @@ def test_phone_numbers_typed_any_way_are_removed(phone, sentence):
     national, typed = phone
     out = scrub(sentence.format(typed))
     assert national not in digits(out), (typed, out)
-    assert "[PHONE]" in out
+    assert "[PHONE]" in out, out
+
+
+@many
+@given(
+    # (ten digits with a valid NHS check digit are an NHS number: removed, as they should be)
+    NATIONAL.filter(lambda n: len(n) == 10 and n[0] in "1237" and not nhs_checksum_ok(n)),
+    st.sampled_from(["invoice ", "account ", "claim no ", "ref ", "Case number ", "order #"]),
+    st.sampled_from(["", " ", "-"]),
+)
+def test_ten_digits_without_a_trunk_0_or_a_phone_word_are_kept_as_a_reference(
+    national, reference, sep
+):
+    """Account, claim and invoice numbers look like a phone number missing its 0: a phone word
+    is what makes one a phone number."""
+    note = f"Paid {reference}{national[:4]}{sep}{national[4:]} in full."
+    assert scrub(note) == note
 
 
 # -- National Insurance numbers -------------------------------------------------------------
@@ -117,21 +141,33 @@ LETTERS = "ABCEGHJKLMNOPRSTWXYZ"
 PREFIXES = [a + b for a in LETTERS for b in LETTERS if NI_FULL.fullmatch(f"{a}{b}123456")]
 
 
+# Words that say an NI number follows: with them, any letter pair and six digits are one.
+NI_WORDS = ["NI ", "NI no: ", "NINO ", "N.I. number ", "national insurance no. ", "NI number is "]
+
+
 @st.composite
 def typed_ni(draw):
-    prefix = draw(st.sampled_from(PREFIXES))
+    said = draw(st.sampled_from(["", "", *NI_WORDS]))
+    letters = "".join(draw(st.lists(st.sampled_from("QVUDFI" + LETTERS), min_size=2, max_size=2)))
+    prefix = letters if said and draw(st.booleans()) else draw(st.sampled_from(PREFIXES))
     number = draw(st.integers(0, 999_999).map(lambda n: f"{n:06d}"))
     suffix = draw(st.sampled_from(["", "A", "B", "C", "D"]))
     case = draw(st.sampled_from([str.upper, str.lower, str.title, lambda s: s]))
     sep = draw(st.sampled_from(["", " ", "-"]))
     letters = prefix if draw(st.booleans()) else prefix[0] + sep + prefix[1]
-    body = grouped(draw, number, separators=["", " ", "-", "  "], max_cuts=3)
-    typed = letters + draw(st.sampled_from(["", " ", "-", "  "])) + body
-    if re.fullmatch(r"[A-Z]{2}-\d{6}", typed):  # with no suffix, read as a reference number
-        suffix = "A"
+    body = grouped(draw, number, separators=["", " ", "-", "  ", "."], max_cuts=3)
+    typed = letters + draw(st.sampled_from(["", " ", "-", "  ", "."])) + body
     if suffix:
-        typed += draw(st.sampled_from(["", " ", "-"])) + suffix
-    return prefix + number, case(typed)
+        typed += draw(st.sampled_from(["", " ", "-", "."])) + suffix
+    typed = case(typed)
+    if not said and re.fullmatch(r"[A-Za-z]{2}-\d{6}", typed):
+        typed += "A"  # with no suffix and no NI word, read as a reference number ("SR-100000")
+    # In dots and a space after the letters ("on 14.03.24"), it takes capitals and a suffix
+    # letter ("JT 12.34.56 C") or an NI word to be told from a date or an amount.
+    spaced = re.match(r"[A-Za-z][ -]?[A-Za-z]\s", typed)
+    if "." in typed and spaced and not re.fullmatch(r"[A-Z][ -]?[A-Z]\s.*\d[ .-]?[A-D]", typed):
+        said = said or "NI "
+    return prefix + number, said + typed
 
 
 @many
@@ -141,6 +177,23 @@ def test_ni_numbers_in_any_case_and_spacing_are_removed(ni, sentence):
     out = scrub(sentence.format(typed))
     assert value not in compact(out), (typed, out)
     assert value[2:] not in digits(out)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "ref SR-100000 closed",
+        "Case AB-123456 opened",
+        "Seen on 14.03.24 by the GP",
+        "Seen on 14.03.24. A referral was made",
+        "Balance at 1234.56 today",
+        "No DOB given; visited by JT on 14.03.24",
+        "Put in 5 1st class stamps",
+        "Flat at 2 2nd floor is empty",
+    ],
+)
+def test_references_dates_amounts_and_ordinals_after_short_words_are_kept(note):
+    assert scrub(note) == note
 
 
 # -- NHS numbers ----------------------------------------------------------------------------
@@ -231,16 +284,60 @@ def test_birth_dates_in_every_format_the_column_pass_reads_are_removed(born, for
     assert str(born.year)[-2:] not in digits(out)[-2:] or not digits(out)
 
 
+# What marks a recent date as a child's birth date: a birth word, or the date beside the child
+# (a word for a child and the child's name, an age, or the name just before a bracket).
+CHILD_WORDS = [
+    "Her son, DOB ",
+    "Her son, d.o.b. ",
+    "Her son, born ",
+    "Her son, Date of birth: ",
+    "Her son, born on ",
+    "son Jayden, ",
+    "Son Jayden ",
+    "her daughter (",
+    "daughter Amy Rose: ",
+    "the baby, ",
+    "grandson Kacper - ",
+    "her daughter Charity - ",
+    "aged 5 (",
+    "Age: 7, ",
+    "3 years old, ",
+    "4yo (",
+    "Jayden (",
+]
+
+
 @many
 @given(
     st.dates(TODAY - dt.timedelta(days=365 * 9), TODAY),
     st.sampled_from(DATE_FORMATS),
-    st.sampled_from(["DOB ", "d.o.b. ", "born ", "Date of birth: ", "born on "]),
+    st.sampled_from(CHILD_WORDS),
 )
-def test_a_child_s_recent_birth_date_is_removed_after_a_birth_word(born, form, word):
-    out = scrub(f"Her son, {word}{typed_date(born, form)}, lives with her.")
-    assert out.startswith("Her son, ") and "[DATE]" in out, out
+def test_a_child_s_recent_birth_date_is_removed_beside_the_child(born, form, words):
+    out = scrub(f"{words}{typed_date(born, form)}, lives with her.")
+    assert "[DATE]" in out, out
     assert str(born.year) not in out
+
+
+@many
+@given(
+    st.dates(TODAY - dt.timedelta(days=365 * 9), TODAY),
+    st.sampled_from(DATE_FORMATS),
+    st.sampled_from(
+        [
+            "Her son was seen on ",
+            "Visited the family on ",
+            "Son's appointment: ",
+            "Kids Club ",
+            "Referred to Mind (",
+            "Daughter attended on ",
+            "Paid on ",
+        ]
+    ),
+)
+def test_a_recent_date_of_service_is_kept_even_near_a_child(served, form, words):
+    note = f"{words}{typed_date(served, form)}, as planned."
+    assert scrub(note) == note
 
 
 # -- postcodes ------------------------------------------------------------------------------
@@ -258,7 +355,11 @@ def typed_postcode(draw):
         + draw(st.sampled_from(INWARD_LETTERS))
     )
     case = draw(st.sampled_from([str.upper, str.lower, str.title, str.swapcase]))
-    typed = outward + draw(st.sampled_from(["", " ", "  ", "   ", "-"])) + inward
+    area = re.match("[A-Z]+", outward)[0]
+    typed_outward = outward
+    if draw(st.booleans()):  # a space inside the outward code: "NW 5", "SW 1A"
+        typed_outward = area + " " + outward[len(area) :]
+    typed = typed_outward + draw(st.sampled_from(["", " ", "  ", "   ", "-"])) + inward
     return outward + " " + inward, case(typed)
 
 
@@ -290,7 +391,7 @@ ORGANISATIONS = ["Age UK", "Citizens Advice", "Mind", "Trussell Trust", "NHS Nor
 @given(
     st.decimals(min_value=0, max_value=99_999, places=2).map(lambda d: f"£{d:,}"),
     st.dates(TODAY - dt.timedelta(days=365 * 3), TODAY + dt.timedelta(days=365)),
-    st.sampled_from(["%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%-d %b %Y", "%Y-%m-%d"]),
+    st.sampled_from(["%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%-d %b %Y", "%Y-%m-%d", "%d.%m.%y"]),
     st.sampled_from(["SR-{}", "REF/{}", "Case {}", "ticket #{}", "Job {}-A", "invoice {}"]),
     st.integers(100, 9_999_999),
     st.sampled_from(WARDS),
@@ -299,8 +400,10 @@ ORGANISATIONS = ["Age UK", "Citizens Advice", "Mind", "Trussell Trust", "NHS Nor
 def test_amounts_dates_of_service_references_wards_and_organisations_are_kept(
     amount, served, date_format, reference, ref_number, ward, organisation
 ):
+    if "%y" in date_format:  # a two-digit year after this one reads as the last century's
+        served = min(served, TODAY)
     note = (
         f"Paid {amount} on {served.strftime(date_format)} (ref {reference.format(ref_number)}) "
-        f"at the {ward} hub; referred to {organisation}."
+        f"at the {ward} hub; referred to {organisation}. Balance at {amount[1:].replace(',', '')}."
     )
     assert scrub(note, places=WARDS + ORGANISATIONS) == note
