@@ -16,6 +16,7 @@ from benchmarks.data import generate
 from safety.scanning import ScanOptions, redact, scan
 from safety.scanning.detectors import VALIDATORS, count_matches
 from safety.scanning.engine import worker_count
+from safety.scanning.errors import RaggedRowError, UnbalancedQuoteError
 from safety.scanning.freetext import TextScrubber
 from safety.scanning.mosaic import QIColumn, group_sizes
 from safety.scanning.names import HARD_STOP, TITLES, NameIndex
@@ -61,6 +62,26 @@ def test_parallel_scratch_file_and_rereading_give_identical_output(synthetic, tm
     by_name = {c["name"]: c for c in serial[0]["columns"]}
     assert by_name["notes"]["action"] == "scrub_text" and by_name["notes"]["matches"] > 0
     assert b"[NAME]" in serial[1] and serial[0]["rows"] == 2_300
+
+
+@pytest.mark.parametrize(
+    ("bad_line", "error", "message"),
+    [
+        ("1500,b\n", RaggedRowError, "Row 1501 has 2 values"),
+        ('1500,"b,c,d\n', UnbalancedQuoteError, "line 1501"),
+    ],
+)
+def test_a_bad_row_after_the_first_chunks_is_reported_alike_by_the_parsing_process(
+    tmp_path, bad_line, error, message
+):
+    # The parsing process stops at the bad chunk; the scan reads on from there and raises.
+    src = tmp_path / "bad.csv"
+    lines = ["id,name,notes\n"] + [f"{i},Ann Lee,fine\n" for i in range(3_000)]
+    lines[1500] = bad_line
+    src.write_text("".join(lines), encoding="utf-8")
+    for workers in (1, 2):
+        with pytest.raises(error, match=message):
+            scan(str(src), ScanOptions(chunk_rows=400, workers=workers))
 
 
 def test_the_parallel_path_is_really_taken_here():
