@@ -30,6 +30,7 @@ import os
 import re
 import signal
 import threading
+import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -480,13 +481,29 @@ def _start_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+_FORK_SAFE: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def fork_safe(thread: threading.Thread) -> threading.Thread:
+    """Mark ``thread`` as one the engine may fork beside: it holds nothing a forked process
+    could need (such as a thread that waits, then writes through its own database connection).
+    A process forked while another thread holds a lock it needs would wait for ever."""
+    _FORK_SAFE.add(thread)
+    return thread
+
+
+def _other_threads() -> bool:
+    current = threading.current_thread()
+    return any(t is not current and t not in _FORK_SAFE for t in threading.enumerate())
+
+
 def worker_count(requested: int | None, tasks: int) -> int:
     """How many processes to use: 1 unless there are several tasks and forking is safe here."""
     if requested is not None and requested <= 1:
         return 1
     if tasks < 2 or "fork" not in mp.get_all_start_methods():
         return 1
-    if mp.current_process().daemon or threading.active_count() > 1:
+    if mp.current_process().daemon or _other_threads():
         return 1  # e.g. inside a Celery prefork worker, or a threaded server: stay serial
     if requested is None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()

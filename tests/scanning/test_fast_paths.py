@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import subprocess
 import sys
+import threading
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from benchmarks.data import generate
 from safety.scanning import ScanOptions, redact, scan
 from safety.scanning.detectors import VALIDATORS, count_matches
-from safety.scanning.engine import worker_count
+from safety.scanning.engine import fork_safe, worker_count
 from safety.scanning.errors import RaggedRowError, UnbalancedQuoteError
 from safety.scanning.freetext import TextScrubber
 from safety.scanning.mosaic import QIColumn, group_sizes
@@ -89,6 +90,21 @@ def test_the_parallel_path_is_really_taken_here():
     assert worker_count(2, tasks=6) == 2
     assert worker_count(None, tasks=1) == 1
     assert worker_count(1, tasks=6) == 1
+
+
+@pytest.mark.parametrize(("marked", "expected"), [(False, 1), (True, 2)])
+def test_another_thread_keeps_the_engine_serial_unless_marked_fork_safe(marked, expected):
+    # A lease's keeper thread is marked: the dataset worker's scan still uses both cores.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    if marked:
+        fork_safe(thread)
+    thread.start()
+    try:
+        assert worker_count(2, tasks=6) == expected
+    finally:
+        stop.set()
+        thread.join()
 
 
 IGNORING_SIGTERM = """
