@@ -569,8 +569,8 @@ def _column_chunks(table: Table, size: int, workers: int | None) -> Iterator[tup
 def _parse_into(table: Table, size: int, sender) -> None:
     """In the forked parsing process: send each chunk as columns, then an empty message."""
     _start_worker()
-    # Parsing makes a list per row and no reference cycles: the cycle collector, run over and
-    # over as the lists are made, would only add a third to the time.
+    # Its rows hold no reference cycles: without the cycle collector, which the reader only
+    # pauses while it parses a chunk, parsing takes a fifth less time again.
     gc.disable()
     try:
         for chunk in table.chunks(size):
