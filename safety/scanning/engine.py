@@ -3,8 +3,9 @@
 Pass 1 (``scan``) classifies each column from a sample of the first chunk, then streams every chunk
 once to count matches, learn the file's own names, count postcodes and encode quasi-identifiers;
 it keeps the free text (and, with ``prepare_redact``, the other columns the redaction needs) in an
-anonymous scratch file. Once the whole file is read, the free text is scrubbed with all the names
-the file holds, on up to two worker processes while the mosaic is worked out.
+anonymous scratch file. With a second core, a forked process parses the file while this one
+counts the chunks already parsed. Once the whole file is read, the free text is scrubbed with all
+the names the file holds, on up to two worker processes while the mosaic is worked out.
 Pass 2 (``redact``) renders the output from the scratch file (chunks on up to two processes,
 written in order) and applies the remedies decided in pass 1; without a scratch file it reads
 the input again. Serial and parallel runs write the same bytes.
@@ -80,8 +81,8 @@ class ScanOptions:
     # With ``prepare_redact``: the scratch file to use (``Spill(path=..., codec=...)``), for
     # example a named, encrypted one kept after the scan for ``resume``.
     spill: Spill | None = None
-    # Processes for the free-text pass (and the redaction): None means one per core, at most 2.
-    # Output is identical whatever the number.
+    # Processes for parsing beside counting, the free-text pass and the redaction: None means
+    # one per core, at most 2. Output is identical whatever the number.
     workers: int | None = None
     # Called with the rows read so far after each chunk (the worker's progress bar).
     progress: Callable[[int], None] | None = None
