@@ -17,7 +17,9 @@ holding negative numbers are unchanged while ``=HYPERLINK(...)`` or ``-2+3`` are
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import dataclasses
 import datetime as dt
 import gc
@@ -57,6 +59,7 @@ from .spill import Spill
 from .workbook import scan_other_parts
 
 AUTO_QI_KINDS = ("age", "dob", "sex", "ethnicity", "ward", "district", "postcode")
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 RISKY_START = re.compile(r"[=+\-@\t\r]")
 # A number Excel reads as a number (ASCII digits only): safe to leave as it is.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -475,11 +478,18 @@ def _run_job(task):
     return _JOB.run(task)
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     """In each forked process: end on SIGTERM, which is how the pool stops its processes. The
     parent may handle it otherwise (a Celery worker starts a warm shutdown), and a process that
-    inherited that handler would never end, leaving the parent waiting for it."""
+    inherited that handler would never end, leaving the parent waiting for it.
+
+    Also end when the parent does (Linux): a worker killed outright would otherwise leave its
+    forked processes waiting for ever, holding memory and the parent's database connections."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError, AttributeError):  # no prctl: not Linux
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)  # the parent ended before the line above
 
 
 _FORK_SAFE: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
@@ -527,7 +537,8 @@ def _parallel(job, requested: int | None, tasks: int):
         return
     _JOB = job
     try:
-        with mp.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+        context = mp.get_context("fork")
+        with context.Pool(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
             _JOB = None  # the workers hold their own copy
             yield lambda items: pool.imap(_run_job, items)
     finally:
@@ -547,7 +558,9 @@ def _column_chunks(table: Table, size: int, workers: int | None) -> Iterator[tup
     if worker_count(workers, 2) > 1:
         context = mp.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        parser = context.Process(target=_parse_into, args=(table, size, sender), daemon=True)
+        parser = context.Process(
+            target=_parse_into, args=(table, size, sender, os.getpid()), daemon=True
+        )
         parser.start()
         sender.close()
         try:
@@ -567,9 +580,9 @@ def _column_chunks(table: Table, size: int, workers: int | None) -> Iterator[tup
         yield len(chunk), list(zip(*chunk, strict=True))
 
 
-def _parse_into(table: Table, size: int, sender) -> None:
+def _parse_into(table: Table, size: int, sender, parent: int) -> None:
     """In the forked parsing process: send each chunk as columns, then an empty message."""
-    _start_worker()
+    _start_worker(parent)
     # Its rows hold no reference cycles: without the cycle collector, which the reader only
     # pauses while it parses a chunk, parsing takes a fifth less time again.
     gc.disable()

@@ -3,10 +3,13 @@ and each vectorised shortcut agrees with the plain per-cell (or whole-text) vers
 
 import csv
 import datetime as dt
+import os
 import re
+import signal
 import subprocess
 import sys
 import threading
+import time
 
 import numpy as np
 import pytest
@@ -132,6 +135,47 @@ def test_forked_processes_end_when_the_parent_handles_sigterm_itself():
         check=True,
     )
     assert done.stdout.strip() == "[0, 1, 4, 9]"
+
+
+SLOW_JOBS = """
+import multiprocessing as mp, os, sys, time
+from safety.scanning.engine import _parallel
+
+class Job:
+    def run(self, n):
+        print(os.getpid(), flush=True)
+        time.sleep(600)
+
+with _parallel(Job(), 2, 2) as run_all:
+    list(run_all(range(2)))
+"""
+
+
+def test_forked_processes_end_when_the_parent_is_killed():
+    # A dataset worker killed outright (out of memory, say) must not leave its processes behind,
+    # holding memory and its database connections for ever.
+    parent = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", SLOW_JOBS], stdout=subprocess.PIPE, text=True
+    )
+    children = [int(parent.stdout.readline()) for _ in range(2)]
+    parent.kill()
+    parent.wait()
+    for pid in children:
+        for _ in range(100):
+            if not _running(pid):
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"process {pid} outlived its parent")
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
 
 
 def test_a_scan_without_redaction_keeps_no_scratch_file(synthetic):
