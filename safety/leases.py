@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from safety.models import Dataset
+from safety.scanning.engine import fork_safe
 
 logger = logging.getLogger(__name__)
 
@@ -85,8 +86,11 @@ class Lease:
 
     def __enter__(self) -> Lease:
         interval = max(settings.DATASET_LEASE_SECONDS / 3, 0.5)
-        self._keeper = threading.Thread(
-            target=self._keep, args=(interval,), name=f"lease-{self.dataset_id}", daemon=True
+        # The engine may still fork its processes beside it: they use no database connection.
+        self._keeper = fork_safe(
+            threading.Thread(
+                target=self._keep, args=(interval,), name=f"lease-{self.dataset_id}", daemon=True
+            )
         )
         self._keeper.start()
         return self

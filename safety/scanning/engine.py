@@ -3,8 +3,9 @@
 Pass 1 (``scan``) classifies each column from a sample of the first chunk, then streams every chunk
 once to count matches, learn the file's own names, count postcodes and encode quasi-identifiers;
 it keeps the free text (and, with ``prepare_redact``, the other columns the redaction needs) in an
-anonymous scratch file. Once the whole file is read, the free text is scrubbed with all the names
-the file holds, on up to two worker processes while the mosaic is worked out.
+anonymous scratch file. With a second core, a forked process parses the file while this one
+counts the chunks already parsed. Once the whole file is read, the free text is scrubbed with all
+the names the file holds, on up to two worker processes while the mosaic is worked out.
 Pass 2 (``redact``) renders the output from the scratch file (chunks on up to two processes,
 written in order) and applies the remedies decided in pass 1; without a scratch file it reads
 the input again. Serial and parallel runs write the same bytes.
@@ -16,19 +17,25 @@ holding negative numbers are unchanged while ``=HYPERLINK(...)`` or ``-2+3`` are
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import ctypes
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import hmac
 import io
+import itertools
+import marshal
 import multiprocessing as mp
 import os
 import re
 import signal
 import threading
+import weakref
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -52,6 +59,7 @@ from .spill import Spill
 from .workbook import scan_other_parts
 
 AUTO_QI_KINDS = ("age", "dob", "sex", "ethnicity", "ward", "district", "postcode")
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
 RISKY_START = re.compile(r"[=+\-@\t\r]")
 # A number Excel reads as a number (ASCII digits only): safe to leave as it is.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -76,8 +84,8 @@ class ScanOptions:
     # With ``prepare_redact``: the scratch file to use (``Spill(path=..., codec=...)``), for
     # example a named, encrypted one kept after the scan for ``resume``.
     spill: Spill | None = None
-    # Processes for the free-text pass (and the redaction): None means one per core, at most 2.
-    # Output is identical whatever the number.
+    # Processes for parsing beside counting, the free-text pass and the redaction: None means
+    # one per core, at most 2. Output is identical whatever the number.
     workers: int | None = None
     # Called with the rows read so far after each chunk (the worker's progress bar).
     progress: Callable[[int], None] | None = None
@@ -190,9 +198,9 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
     spilled: set[int] = set()
     chunk_sizes: list[int] = []
     spill = (options.spill if options.prepare_redact else None) or Spill()
+    chunks = _column_chunks(table, options.chunk_rows, options.workers)
     try:
-        for chunk in table.chunks(options.chunk_rows):
-            cols = list(zip(*chunk, strict=True))
+        for size, cols in chunks:
             if not columns:
                 columns = [
                     ColumnState(
@@ -220,7 +228,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
                     ):
                         spilled.add(c.index)
             number = len(chunk_sizes)
-            chunk_sizes.append(len(chunk))
+            chunk_sizes.append(size)
             for c in columns:  # name columns first: every name is known before notes are read
                 if c.profile.kind == "PERSON_NAME":
                     names.add_file_names(cols[c.index])
@@ -244,7 +252,7 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
                     postcode_counts[c.index].update(values)
             for q in qi_columns:
                 q.add(cols[q.index])
-            del cols, chunk
+            del cols
             if options.progress is not None:
                 options.progress(sum(chunk_sizes))
         rows = sum(chunk_sizes)
@@ -276,6 +284,8 @@ def scan(path: str, options: ScanOptions | None = None) -> ScanResult:
     except BaseException:
         spill.close()
         raise
+    finally:
+        chunks.close()
     if not options.prepare_redact:
         spill.close()
     report = {
@@ -468,11 +478,34 @@ def _run_job(task):
     return _JOB.run(task)
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     """In each forked process: end on SIGTERM, which is how the pool stops its processes. The
     parent may handle it otherwise (a Celery worker starts a warm shutdown), and a process that
-    inherited that handler would never end, leaving the parent waiting for it."""
+    inherited that handler would never end, leaving the parent waiting for it.
+
+    Also end when the parent does (Linux): a worker killed outright would otherwise leave its
+    forked processes waiting for ever, holding memory and the parent's database connections."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(OSError, AttributeError):  # no prctl: not Linux
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)  # the parent ended before the line above
+
+
+_FORK_SAFE: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+def fork_safe(thread: threading.Thread) -> threading.Thread:
+    """Mark ``thread`` as one the engine may fork beside: it holds nothing a forked process
+    could need (such as a thread that waits, then writes through its own database connection).
+    A process forked while another thread holds a lock it needs would wait for ever."""
+    _FORK_SAFE.add(thread)
+    return thread
+
+
+def _other_threads() -> bool:
+    current = threading.current_thread()
+    return any(t is not current and t not in _FORK_SAFE for t in threading.enumerate())
 
 
 def worker_count(requested: int | None, tasks: int) -> int:
@@ -481,7 +514,7 @@ def worker_count(requested: int | None, tasks: int) -> int:
         return 1
     if tasks < 2 or "fork" not in mp.get_all_start_methods():
         return 1
-    if mp.current_process().daemon or threading.active_count() > 1:
+    if mp.current_process().daemon or _other_threads():
         return 1  # e.g. inside a Celery prefork worker, or a threaded server: stay serial
     if requested is None:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -504,11 +537,65 @@ def _parallel(job, requested: int | None, tasks: int):
         return
     _JOB = job
     try:
-        with mp.get_context("fork").Pool(workers, initializer=_start_worker) as pool:
+        context = mp.get_context("fork")
+        with context.Pool(workers, initializer=_start_worker, initargs=(os.getpid(),)) as pool:
             _JOB = None  # the workers hold their own copy
             yield lambda items: pool.imap(_run_job, items)
     finally:
         _JOB = None
+
+
+def _column_chunks(table: Table, size: int, workers: int | None) -> Iterator[tuple[int, list]]:
+    """Each chunk of the table as (rows, columns), in order.
+
+    With a second core, a forked process parses the file while this one counts what it has
+    already read: chunks come back over a pipe as ``marshal`` blobs (as the scratch file keeps
+    them), at most a chunk or two ahead. If that process stops early (a bad row, an undecodable
+    line, or it was killed), the rest is read here from the chunk it reached, so a bad file
+    raises the same error, at the same line, as a serial read.
+    """
+    received = 0
+    if worker_count(workers, 2) > 1:
+        context = mp.get_context("fork")
+        receiver, sender = context.Pipe(duplex=False)
+        parser = context.Process(
+            target=_parse_into, args=(table, size, sender, os.getpid()), daemon=True
+        )
+        parser.start()
+        sender.close()
+        try:
+            while data := receiver.recv_bytes():  # an empty message: the end of the file
+                received += 1
+                # Our own process's blobs, never outside input.
+                yield marshal.loads(data)  # noqa: S302  # nosec B302
+            return
+        except EOFError:
+            pass  # the parsing process stopped before the end: read the rest here
+        finally:
+            receiver.close()
+            if parser.is_alive():
+                parser.terminate()
+            parser.join()
+    for chunk in itertools.islice(table.chunks(size), received, None):
+        yield len(chunk), list(zip(*chunk, strict=True))
+
+
+def _parse_into(table: Table, size: int, sender, parent: int) -> None:
+    """In the forked parsing process: send each chunk as columns, then an empty message."""
+    _start_worker(parent)
+    # Its rows hold no reference cycles: without the cycle collector, which the reader only
+    # pauses while it parses a chunk, parsing takes a fifth less time again.
+    gc.disable()
+    try:
+        for chunk in table.chunks(size):
+            columns = list(zip(*chunk, strict=True))
+            # Version 2 keeps no table of shared objects: several times faster to write here.
+            sender.send_bytes(marshal.dumps((len(chunk), columns), 2))
+        sender.send_bytes(b"")
+    except BaseException:  # noqa: S110 - the parent reads the file again and raises the error
+        pass
+    finally:
+        sender.close()
 
 
 def _collect_scrubbed(job: _ScrubJob, tasks, results, columns) -> dict[int, Counter]:

@@ -3,9 +3,13 @@ and each vectorised shortcut agrees with the plain per-cell (or whole-text) vers
 
 import csv
 import datetime as dt
+import os
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -15,7 +19,8 @@ from hypothesis import strategies as st
 from benchmarks.data import generate
 from safety.scanning import ScanOptions, redact, scan
 from safety.scanning.detectors import VALIDATORS, count_matches
-from safety.scanning.engine import worker_count
+from safety.scanning.engine import fork_safe, worker_count
+from safety.scanning.errors import RaggedRowError, UnbalancedQuoteError
 from safety.scanning.freetext import TextScrubber
 from safety.scanning.mosaic import QIColumn, group_sizes
 from safety.scanning.names import HARD_STOP, TITLES, NameIndex
@@ -63,11 +68,46 @@ def test_parallel_scratch_file_and_rereading_give_identical_output(synthetic, tm
     assert b"[NAME]" in serial[1] and serial[0]["rows"] == 2_300
 
 
+@pytest.mark.parametrize(
+    ("bad_line", "error", "message"),
+    [
+        ("1500,b\n", RaggedRowError, "Row 1501 has 2 values"),
+        ('1500,"b,c,d\n', UnbalancedQuoteError, "line 1501"),
+    ],
+)
+def test_a_bad_row_after_the_first_chunks_is_reported_alike_by_the_parsing_process(
+    tmp_path, bad_line, error, message
+):
+    # The parsing process stops at the bad chunk; the scan reads on from there and raises.
+    src = tmp_path / "bad.csv"
+    lines = ["id,name,notes\n"] + [f"{i},Ann Lee,fine\n" for i in range(3_000)]
+    lines[1500] = bad_line
+    src.write_text("".join(lines), encoding="utf-8")
+    for workers in (1, 2):
+        with pytest.raises(error, match=message):
+            scan(str(src), ScanOptions(chunk_rows=400, workers=workers))
+
+
 def test_the_parallel_path_is_really_taken_here():
     # Otherwise the test above would compare two serial runs.
     assert worker_count(2, tasks=6) == 2
     assert worker_count(None, tasks=1) == 1
     assert worker_count(1, tasks=6) == 1
+
+
+@pytest.mark.parametrize(("marked", "expected"), [(False, 1), (True, 2)])
+def test_another_thread_keeps_the_engine_serial_unless_marked_fork_safe(marked, expected):
+    # A lease's keeper thread is marked: the dataset worker's scan still uses both cores.
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, daemon=True)
+    if marked:
+        fork_safe(thread)
+    thread.start()
+    try:
+        assert worker_count(2, tasks=6) == expected
+    finally:
+        stop.set()
+        thread.join()
 
 
 IGNORING_SIGTERM = """
@@ -95,6 +135,47 @@ def test_forked_processes_end_when_the_parent_handles_sigterm_itself():
         check=True,
     )
     assert done.stdout.strip() == "[0, 1, 4, 9]"
+
+
+SLOW_JOBS = """
+import multiprocessing as mp, os, sys, time
+from safety.scanning.engine import _parallel
+
+class Job:
+    def run(self, n):
+        print(os.getpid(), flush=True)
+        time.sleep(600)
+
+with _parallel(Job(), 2, 2) as run_all:
+    list(run_all(range(2)))
+"""
+
+
+def test_forked_processes_end_when_the_parent_is_killed():
+    # A dataset worker killed outright (out of memory, say) must not leave its processes behind,
+    # holding memory and its database connections for ever.
+    parent = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", SLOW_JOBS], stdout=subprocess.PIPE, text=True
+    )
+    children = [int(parent.stdout.readline()) for _ in range(2)]
+    parent.kill()
+    parent.wait()
+    for pid in children:
+        for _ in range(100):
+            if not _running(pid):
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"process {pid} outlived its parent")
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
 
 
 def test_a_scan_without_redaction_keeps_no_scratch_file(synthetic):
