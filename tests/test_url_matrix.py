@@ -1750,6 +1750,8 @@ def world(request, _programmes, django_db_blocker) -> Iterator[World]:
     # The suite's fast hasher (tests/conftest.py sets it per test, after this runs).
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         user = make_persona(request.param, programme_a=programme_a, programme_b=programme_b)
+        # Signed in once: the session lasts SESSION_COOKIE_AGE (30 minutes), far longer than a
+        # persona's cases take, and no case's change to it outlives the case.
         session_key = _client_for(user).session.session_key if user else None
     yield World(request.param, user and user.pk, programme_a.pk, programme_b.pk, session_key)
     rolled_back.close()
