@@ -14,7 +14,7 @@ from cip.public_cache import SITE, invalidate
 from teams.demo import DEMO_PASSWORD
 from teams.models import Programme, User
 from tests import log_canaries
-from tests.factories import PASSWORD, PERSONAS, ProgrammeFactory, make_persona
+from tests.factories import FAST_HASHERS, PASSWORD, PERSONAS, ProgrammeFactory, make_persona
 
 # --- the run's logs, searched for secrets at its end (tests/log_canaries.py) ------------------
 _LOGS = log_canaries.LogCapture()
@@ -47,8 +47,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings) -> None:
-    # Hashing with the production hasher would dominate the suite's run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,8 @@ from teams.models import Membership, Organisation, Programme, Role, SiteGroup, U
 from tests import log_canaries
 
 PASSWORD = "correct horse battery staple"
+# Hashing with the production hasher would dominate the suite's run time.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 PERSONAS = (
     "anonymous",

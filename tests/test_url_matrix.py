@@ -24,13 +24,15 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Model
 from django.shortcuts import resolve_url
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_celery_beat.models import (
@@ -93,10 +95,12 @@ from tests import factories
 from tests.dataset_helpers import data_source, signed_agreement, stored_dataset
 from tests.factories import (
     AUTHENTICATOR_PERSONAS,
+    FAST_HASHERS,
     PERSONAS,
     MembershipFactory,
     OrganisationFactory,
     UserFactory,
+    make_persona,
 )
 from tests.phase3_helpers import TINY_PNG, at, draft_insight, table_on
 from tests.scoping_helpers import complete_evaluation, session_for, skill_on, source_on
@@ -1666,41 +1670,128 @@ def _request(client, method: str, url: str):
     return client.get(url) if method == GET else client.post(url)
 
 
-CASES = [
-    pytest.param(name, method, who, id=f"{name}-{method}-{who}")
-    for name, methods in MATRIX.items()
-    for method in (GET, POST)
-    for who in PERSONAS
-]
+# ----------------------------------------------------------------------------------------------
+# The shared worlds. Each case sees programmes A and B and its own persona only (builders give a
+# persona what it owns when it exists), as if made afresh for it, but they are made once per module
+# and once per persona: making them per case took about a third of the module's time. Every case
+# runs in a savepoint of its persona's world (pytest-django's `db`), rolled back after it.
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class World:
+    """A persona in programmes A and B, read afresh from the database for each case, and the
+    session it signed in with (each case's changes to it are rolled back with the case's)."""
+
+    who: str
+    user_pk: int | None
+    programme_a_pk: int
+    programme_b_pk: int
+    session_key: str | None
+
+    def client(self) -> Client:
+        """A new client in the persona's session (anonymous: none)."""
+        client = Client()
+        if self.session_key is not None:
+            client.cookies[settings.SESSION_COOKIE_NAME] = self.session_key
+        return client
+
+    @property
+    def user(self) -> User | None:
+        return None if self.user_pk is None else User.objects.get(pk=self.user_pk)
+
+    @property
+    def programme_a(self) -> Programme:
+        return Programme.objects.get(pk=self.programme_a_pk)
+
+    @property
+    def programme_b(self) -> Programme:
+        return Programme.objects.get(pk=self.programme_b_pk)
+
+
+class _RolledBack:
+    """A transaction (or savepoint) opened in a fixture's setup and rolled back at its teardown,
+    with database access allowed only while it opens and closes."""
+
+    def __init__(self, blocker) -> None:
+        self.blocker = blocker
+        self.atomic = transaction.atomic()
+
+    def open(self) -> None:
+        with self.blocker.unblock():
+            self.atomic.__enter__()
+
+    def close(self) -> None:
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def _programmes(django_db_setup, django_db_blocker) -> Iterator[tuple[Programme, Programme]]:
+    rolled_back = _RolledBack(django_db_blocker)
+    rolled_back.open()
+    with django_db_blocker.unblock():
+        programme_a = factories.ProgrammeFactory(
+            name="Riverside Community Insights", slug="riverside", place="Riverside"
+        )
+        programme_b = factories.ProgrammeFactory(
+            name="Hillside Community Insights", slug="hillside", place="Hillside"
+        )
+    yield programme_a, programme_b
+    rolled_back.close()
+
+
+@pytest.fixture(scope="module")
+def world(request, _programmes, django_db_blocker) -> Iterator[World]:
+    """Parametrised indirectly with a persona's name; pytest orders the cases persona by persona,
+    so each world is made once."""
+    programme_a, programme_b = _programmes
+    rolled_back = _RolledBack(django_db_blocker)
+    rolled_back.open()
+    # The suite's fast hasher (tests/conftest.py sets it per test, after this runs).
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        user = make_persona(request.param, programme_a=programme_a, programme_b=programme_b)
+        # Signed in once: the session lasts SESSION_COOKIE_AGE (30 minutes), far longer than a
+        # persona's cases take, and no case's change to it outlives the case.
+        session_key = _client_for(user).session.session_key if user else None
+    yield World(request.param, user and user.pk, programme_a.pk, programme_b.pk, session_key)
+    rolled_back.close()
+
+
+def _client_for(user: User | None, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _every(personas: tuple[str, ...]):
+    """Cases for each of these personas, in their shared worlds (the id ends with the persona)."""
+    return pytest.mark.parametrize("world", personas, indirect=True)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "who"), CASES)
-def test_url(name, method, who, persona, client_for, programme_a) -> None:
-    user = persona(who)  # first, so builders can give the persona what it owns
+@_every(PERSONAS)
+@pytest.mark.parametrize(("name", "method"), [(n, m) for n in MATRIX for m in (GET, POST)])
+def test_url(name, method, world: World) -> None:
+    programme_a = world.programme_a
     url = url_for(name, programme_a)
-    response = _request(client_for(user), method, url)
-    expected = MATRIX[name][method][who]
+    response = _request(world.client(), method, url)
+    expected = MATRIX[name][method][world.who]
     if expected == PROGRAMME_A_PAGE:
         expected = Redirect(programme_a.get_absolute_url())
     if isinstance(expected, Redirect) and expected.to in REDIRECT_BUILDERS:
         expected = Redirect(REDIRECT_BUILDERS[expected.to](programme_a))
     _check(response, expected, url)
-    _check_caching(response, who, name, url)
-
-
-ADMIN_SITE_CASES = [
-    pytest.param(name, method, who, id=f"{name}-{method}-{who}")
-    for name, methods in (ADMIN_SITE | ADMIN_EXTRA).items()
-    for method in (GET, POST)
-    for who in PERSONAS
-]
+    _check_caching(response, world.who, name, url)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "who"), ADMIN_SITE_CASES)
-def test_admin_site_url(name, method, who, persona, client_for, programme_a) -> None:
-    user = persona(who)
+@_every(PERSONAS)
+@pytest.mark.parametrize(
+    ("name", "method"), [(n, m) for n in (ADMIN_SITE | ADMIN_EXTRA) for m in (GET, POST)]
+)
+def test_admin_site_url(name, method, world: World) -> None:
+    user, programme_a, who = world.user, world.programme_a, world.who
     if name in ADMIN_EXTRA_URLS:
         url = ADMIN_EXTRA_URLS[name]({"teams.user": _subject()})
         expected = ADMIN_EXTRA[name][method][who]
@@ -1709,7 +1800,7 @@ def test_admin_site_url(name, method, who, persona, client_for, programme_a) -> 
         expected = ADMIN_SITE[name][method][who]
         if expected == PROGRAMME_A_PAGE:
             expected = Redirect(programme_a.get_absolute_url())
-    response = _request(client_for(user), method, url)
+    response = _request(world.client(), method, url)
     _check(response, expected, url)
     _check_caching(response, who, name, url)
 
@@ -1718,25 +1809,26 @@ def test_admin_site_url(name, method, who, persona, client_for, programme_a) -> 
 # is the same code, so it is checked with anonymous visitors and the facilitator (the most trusted
 # person who is not an admin).
 ADMIN_MODEL_PERSONAS = ("anonymous", "facilitator", "admin")
-ADMIN_MODEL_CASES = [
-    pytest.param(label, view, method, who, id=f"admin:{label}:{view}-{method}-{who}")
-    for label in ADMIN_MODELS
-    for view in ADMIN_MODEL_VIEWS
-    for method in (GET, POST)
-    for who in ADMIN_MODEL_PERSONAS
-]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("label", "view", "method", "who"), ADMIN_MODEL_CASES)
-def test_admin_model_url(label, view, method, who, persona, client_for, programme_a) -> None:
+@_every(ADMIN_MODEL_PERSONAS)
+@pytest.mark.parametrize(
+    ("label", "view", "method"),
+    [
+        pytest.param(label, view, method, id=f"admin:{label}:{view}-{method}")
+        for label in ADMIN_MODELS
+        for view in ADMIN_MODEL_VIEWS
+        for method in (GET, POST)
+    ],
+)
+def test_admin_model_url(label, view, method, world: World) -> None:
     if label not in ADMIN_OBJECTS:
         pytest.fail(f"{label} is registered in the admin but has no builder in ADMIN_OBJECTS")
-    user = persona(who)
-    obj = ADMIN_OBJECTS[label](programme_a)
+    obj = ADMIN_OBJECTS[label](world.programme_a)
     model = type(obj)
     url = _admin_url(model, view, obj)
-    if who != "admin":
+    if world.who != "admin":
         expected: Expect = ADMIN_LOGIN
     else:
         decision = ADMIN_MODEL_EXCEPTIONS.get((label, view), ADMIN_MODEL_DEFAULT[view])
@@ -1748,7 +1840,7 @@ def test_admin_model_url(label, view, method, who, persona, client_for, programm
                     expected.to.format(app=meta.app_label, model=meta.model_name), args=[obj.pk]
                 )
             )
-    _check(_request(client_for(user), method, url), expected, url)
+    _check(_request(world.client(), method, url), expected, url)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1781,18 +1873,19 @@ def _deactivated(user: User) -> Client:
 
 
 STATES = {"mfa_pending": (_mfa_pending, MFA_PENDING), "deactivated": (_deactivated, DEACTIVATED)}
-STATE_CASES = [
-    pytest.param(state, name, method, id=f"{state}-{name}-{method}")
-    for state in STATES
-    for name in (*MATRIX, *ADMIN_SITE)
-    for method in (GET, POST)
-]
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize(("state", "name", "method"), STATE_CASES)
-def test_url_in_between_state(state, name, method, persona, programme_a) -> None:
-    user = persona("admin" if name in ADMIN_SITE else "facilitator")
+def _state_cases(names) -> list:
+    return [
+        pytest.param(state, name, method, id=f"{state}-{name}-{method}")
+        for state in STATES
+        for name in names
+        for method in (GET, POST)
+    ]
+
+
+def _in_between_state(state: str, name: str, method: str, world: World) -> None:
+    user, programme_a = world.user, world.programme_a
     make_client, differences = STATES[state]
     client = make_client(user)
     if name in ADMIN_SITE:
@@ -1805,6 +1898,20 @@ def test_url_in_between_state(state, name, method, persona, programme_a) -> None
         expected = Redirect(REDIRECT_BUILDERS[expected.to](programme_a))
     _check(_request(client, method, url), expected, url)
     assert SESSION_KEY not in client.session  # nothing signed them in on the way
+
+
+@pytest.mark.django_db
+@_every(("facilitator",))
+@pytest.mark.parametrize(("state", "name", "method"), _state_cases(MATRIX))
+def test_url_in_between_state(state, name, method, world: World) -> None:
+    _in_between_state(state, name, method, world)
+
+
+@pytest.mark.django_db
+@_every(("admin",))
+@pytest.mark.parametrize(("state", "name", "method"), _state_cases(ADMIN_SITE))
+def test_admin_url_in_between_state(state, name, method, world: World) -> None:
+    _in_between_state(state, name, method, world)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1838,12 +1945,6 @@ def _names_an_object(name: str) -> bool:
 SWEPT = sorted(
     p.name for p in ALL_PATTERNS if p.converters and p.name in MATRIX and _names_an_object(p.name)
 )
-SWEEP_CASES = [
-    pytest.param(name, method, who, id=f"{name}-{method}-{who}")
-    for name in SWEPT
-    for method in (GET, POST)
-    for who in ON_TEAM_A
-]
 
 
 def test_the_sweep_covers_every_url_with_an_object() -> None:
@@ -1855,13 +1956,16 @@ def _open_to_all(name: str) -> bool:
     return name in OPEN_IN_EVERY_PROGRAMME or MATRIX[name][GET]["anonymous"] == 200
 
 
+# The persona is made in the case, after B's objects: builders give a persona that exists what it
+# owns, and B's objects must not be given to A's personas. The programmes are shared.
 @pytest.mark.django_db
-@pytest.mark.parametrize(("name", "method", "who"), SWEEP_CASES)
-def test_url_with_another_programmes_ids(name, method, who, persona, programme_a, programme_b):
+@pytest.mark.parametrize("who", ON_TEAM_A)
+@pytest.mark.parametrize(("name", "method"), [(n, m) for n in SWEPT for m in (GET, POST)])
+def test_url_with_another_programmes_ids(name, method, who, _programmes):
+    programme_a, programme_b = (Programme.objects.get(pk=p.pk) for p in _programmes)
     url = url_for(name, programme_b)  # first: B's objects must not be given to A's personas
-    client = Client(raise_request_exception=False)
-    client.force_login(persona(who))
-    response = _request(client, method, url)
+    user = make_persona(who, programme_a=programme_a, programme_b=programme_b)
+    response = _request(_client_for(user, raise_request_exception=False), method, url)
     own = MATRIX[name][method]
     # Open pages: as for someone on no team. Otherwise 404, or 405 where the method is refused
     # before anything is looked up (which reveals nothing).
