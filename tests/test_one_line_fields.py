@@ -20,8 +20,10 @@ from cip.fields import OneLineCharField, keep_existing_on_one_line, one_line
 from landing.models import NewsPost, UpdateSubscription
 from projects.models import (
     Action,
+    ActionInterest,
     ActionsMeeting,
     BlogPost,
+    Insight,
     InterestRegistration,
     Plenary,
     TestingWorkshop,
@@ -53,6 +55,8 @@ SUBJECT_VARIABLES: dict[str, tuple[type, str] | str] = {
     "post.programme.name": (Programme, "name"),
     "post.title": (NewsPost, "title"),  # and a blog post's (ANNOUNCED_FIELDS, below)
     "idea.title": (Idea, "title"),
+    "insight.title": (Insight, "title"),
+    "interest.organisation_name": (ActionInterest, "organisation_name"),
     "registration.organisation_name": (InterestRegistration, "organisation_name"),
     "agreement.title": (SharingAgreement, "title"),
     "check.idea.title": (Idea, "title"),

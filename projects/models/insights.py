@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cip.fields import OneLineCharField
 from teams.models import Programme, User
 
 
@@ -34,7 +35,7 @@ class Insight(models.Model):
     project = models.ForeignKey("projects.Project", models.CASCADE, related_name="insights")
     # The programme is the project's, kept here so that addresses are unique per programme.
     programme = models.ForeignKey(Programme, models.CASCADE, related_name="insights")
-    title = models.CharField(max_length=200)
+    title = OneLineCharField(max_length=200)  # heads emails about it
     slug = models.SlugField(max_length=80, editable=False)
     question = models.TextField("The question it answers", max_length=1000)
     summary = models.TextField(max_length=600, help_text="Two or three sentences for lists.")
