@@ -143,7 +143,9 @@ from safety.scanning.engine import _parallel
 
 class Job:
     def run(self, n):
-        print(os.getpid(), flush=True)
+        # One write each: print() writes the number and the newline separately when stdout is
+        # unbuffered (PYTHONUNBUFFERED), and the two processes' writes could interleave.
+        os.write(1, f"{os.getpid()}\\n".encode())
         time.sleep(600)
 
 with _parallel(Job(), 2, 2) as run_all:
