@@ -151,6 +151,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Cache: in-process unless CACHE_URL is set (redis://host:6379/1). Login rate limits live here, so
 # with more than one web process it must be shared.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "cip.cache.RedisCache"  # one client per pool (cip/cache.py)
 # Public pages are kept here for anonymous visitors (cip/public_cache.py) and re-rendered when what
 # they show is saved; changes that no save announces (time passing) show within this many seconds.
 PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=60)

@@ -159,6 +159,37 @@ def test_redis_is_reachable() -> None:
     assert views._broker_ok()
 
 
+@pytest.mark.services
+def test_the_shared_cache_keeps_one_redis_client_and_works_from_many_threads() -> None:
+    _require_broker()
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    from cip.cache import RedisCache  # noqa: PLC0415
+
+    cache = RedisCache(settings.CELERY_BROKER_URL, {"KEY_PREFIX": f"test-{uuid4().hex}"})
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+
+    def round_trip(n: int) -> dict:
+        cache.set(f"k{n}", {"n": n}, 30)
+        return cache.get_many([f"k{n}", "missing"])
+
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(round_trip, range(64)))
+        assert results == [{f"k{n}": {"n": n}} for n in range(64)]
+    finally:
+        cache.delete_many([f"k{n}" for n in range(64)])
+
+
+def test_a_redis_cache_url_uses_the_shared_client_backend() -> None:
+    import environ  # noqa: PLC0415
+
+    backend = environ.Env.cache_url_config("redis://127.0.0.1:6379/1")["BACKEND"]
+    # settings.py swaps Django's backend for cip.cache's: if django-environ changes its mapping,
+    # this fails rather than the swap silently not happening.
+    assert backend == "django.core.cache.backends.redis.RedisCache"
+
+
 @dataclass
 class WorkerProcess:
     queue: str
