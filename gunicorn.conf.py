@@ -45,13 +45,28 @@ graceful_timeout = _number("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # not gunicorn, closes idle connections and never sends a request down one just closed.
 keepalive = _number("GUNICORN_KEEPALIVE", 75)
 # Each worker is replaced after this many requests, give or take the jitter, so slow memory
-# growth never builds up and workers are not all replaced at once.
-max_requests = _number("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# growth never builds up and workers are not all replaced at once. Not much more often: a
+# replacement drops its keep-alive connections and opens new database connections, and at
+# 1,000 the busy benchmark replaced a worker every few seconds and its 95th percentile rose
+# from a few hundred milliseconds to seconds (docs/benchmarks.md).
+max_requests = _number("GUNICORN_MAX_REQUESTS", 10000)
+max_requests_jitter = _number("GUNICORN_MAX_REQUESTS_JITTER", 1000)
 # Workers' heartbeat files in memory: a busy or network disk would make them look stuck.
 worker_tmp_dir = "/dev/shm" if Path("/dev/shm").is_dir() else None  # noqa: S108  # nosec B108
 # Load the application once, then fork: faster starts and shared memory.
 preload_app = True
+
+
+def when_ready(server) -> None:
+    """In the main process, once the application is loaded and before any worker is forked:
+    compile the templates and fill Django's other lazy caches (cip/warmup.py), so that no
+    worker, the first or one replacing another after max_requests, makes visitors wait for it."""
+    if not server.cfg.preload_app:
+        return  # each worker loads the application itself: nothing here to share
+    from cip.warmup import warm_up  # noqa: PLC0415 (Django is set up by the preloaded app)
+
+    server.log.info("Compiled %d templates before starting the workers", warm_up())
+
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # Method, path without the query string (searches may name people), status, size, time.

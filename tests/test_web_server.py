@@ -48,3 +48,24 @@ def test_compose_runs_the_datasets_worker_below_the_web_service() -> None:
     worker, web = services["datasets-worker"], services["web"]
     assert worker["command"][:4] == ["nice", "-n", "10", "celery"]
     assert worker["cpu_shares"] < web.get("cpu_shares", 1024)
+
+
+def test_workers_start_with_every_template_compiled(monkeypatch) -> None:
+    # gunicorn.conf.py's when_ready runs in the main process before the workers are forked.
+    from django.template import engines
+
+    from cip.warmup import template_names
+
+    loader = engines["django"].engine.template_loaders[0]
+    loader.reset()
+
+    class Server:
+        cfg = type("Cfg", (), {"preload_app": True})
+        log = type("Log", (), {"info": staticmethod(lambda *args: None)})
+
+    _settings(monkeypatch)["when_ready"](Server())
+
+    names = template_names()
+    assert {"base.html", "landing/home.html"} <= names
+    compiled = set(loader.get_template_cache)
+    assert names - compiled <= {n for n in names if n.startswith("socialaccount/")}
