@@ -231,6 +231,7 @@ urlpatterns = [
     path("blog/<int:pk>/", sharing.blog_post, name="blog_post"),
     path("blog/<int:pk>/edit/", sharing.blog_edit, name="blog_edit"),
     path("blog/<int:pk>/authors/", sharing.blog_authors, name="blog_authors"),
+    path("blog/<int:pk>/delete/", sharing.blog_delete, name="blog_delete"),
     path("blog/<int:pk>/submit/", sharing.blog_submit, name="blog_submit"),
     path("blog/<int:pk>/review/", sharing.blog_review, name="blog_review"),
 ]
