@@ -140,6 +140,11 @@ urlpatterns = [
         actions.meeting,
         name="actions_meeting",
     ),
+    path(
+        "projects/<int:pk>/actions/meetings/<int:item>/edit/",
+        actions.meeting_edit,
+        name="actions_meeting_edit",
+    ),
     path("projects/<int:pk>/actions/pack/", actions.pack, name="action_pack"),
     path("projects/<int:pk>/actions/pack.pdf", actions.pack_pdf, name="action_pack_pdf"),
     path("projects/<int:pk>/actions/new/", actions.action_new, name="action_new"),

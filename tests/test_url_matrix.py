@@ -532,6 +532,8 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         GET: FACILITATOR_ONLY,
         POST: FACILITATOR_ONLY | some(Redirect("built:actions_meeting"), ("facilitator", "admin")),
     },
+    # Its time or place (the built meeting is to come): an empty POST shows the form's errors.
+    "projects:actions_meeting_edit": both(FACILITATOR_ONLY),
     "projects:action_pack": {
         GET: FACILITATOR_ONLY,
         POST: FACILITATOR_ONLY | some(Redirect("built:action_pack"), ("facilitator", "admin")),
@@ -1242,9 +1244,9 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
             "projects:action_new",
         )
     },
-    "projects:actions_meeting": lambda p: {
-        "pk": selected(p).pk,
-        "item": _actions_meeting(p).pk,
+    **{
+        name: lambda p: {"pk": selected(p).pk, "item": _actions_meeting(p).pk}
+        for name in ("projects:actions_meeting", "projects:actions_meeting_edit")
     },
     **{
         name: lambda p: {"pk": selected(p).pk, "item": _action(p).pk}
