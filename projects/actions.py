@@ -6,7 +6,7 @@ Keyword-only writes; emails go after commit through tasks that send once (projec
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
@@ -70,6 +70,48 @@ def interest_in(project: Project) -> QuerySet[ActionInterest]:
 
 def actions_meeting_create(*, project: Project, user: User, **fields) -> ActionsMeeting:
     return ActionsMeeting.objects.create(project=project, created_by=user, **fields)
+
+
+def _what_changed(meeting: ActionsMeeting, *, starts_at, ends_at, place: str) -> list[str]:
+    """The parts of the meeting a new time and place change, in words."""
+    old, new = timezone.localtime(meeting.starts_at), timezone.localtime(starts_at)
+    changes = [
+        ("the date", old.date() != new.date()),
+        ("the start time", old.time() != new.time()),
+        ("the length", meeting.ends_at - meeting.starts_at != ends_at - starts_at),
+        ("the place", meeting.place != place),
+    ]
+    return [words for words, changed in changes if changed]
+
+
+def _in_words(parts: list[str]) -> str:
+    """["the date", "the start time", "the place"] as "the date, the start time and the place"."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def actions_meeting_reschedule(
+    *, meeting: ActionsMeeting, starts_at: datetime, ends_at: datetime, place: str
+) -> list[str]:
+    """Change the meeting's time or place, and return what changed, in words.
+
+    A real change counts up the meeting's calendar sequence and, after the commit, emails everyone
+    already sent an invitation an updated one. When nothing changes, nothing is saved or sent.
+    """
+    with transaction.atomic():
+        # Locked, so two changes at once each count up the sequence and neither is lost.
+        ActionsMeeting.objects.select_for_update().only("pk").get(pk=meeting.pk)
+        meeting.refresh_from_db(fields=["starts_at", "ends_at", "place", "sequence"])
+        changes = _what_changed(meeting, starts_at=starts_at, ends_at=ends_at, place=place)
+        if not changes:
+            return []
+        meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
+        meeting.sequence += 1
+        meeting.save(update_fields=["starts_at", "ends_at", "place", "sequence"])
+        meeting_id, words = meeting.pk, _in_words(changes)
+        transaction.on_commit(
+            lambda: tasks.email_actions_meeting_changed.delay(meeting_id, words), robust=True
+        )
+    return changes
 
 
 @transaction.atomic

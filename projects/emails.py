@@ -7,6 +7,7 @@ import logging
 from datetime import timedelta
 from smtplib import SMTPException
 
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -247,6 +248,41 @@ def action_interest_email(*, interest_id: int) -> bool:
     return True
 
 
+def _actions_meeting_message(
+    invitation: ActionsMeetingInvitation, template: str, **extra
+) -> EmailMessage:
+    """The email about the meeting as it is now, with its calendar entry: the same UID for the
+    invitation's life and the meeting's SEQUENCE, so a change updates the event people have."""
+    meeting, user = invitation.meeting, invitation.user
+    programme = meeting.project.idea.programme
+    insights_url = absolute_url(reverse("landing:insights", args=[programme.slug]))
+    context = {
+        "meeting": meeting,
+        "invitee": user,
+        "idea": meeting.project.idea,
+        "programme": programme,
+        "insights_url": insights_url,
+    }
+    message = templated_message(template, to=[user.email], context=context | extra)
+    event = Event(
+        uid=str(invitation.uid),
+        sequence=meeting.sequence,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        summary=f"Actions meeting: {meeting.project.idea.title}",
+        description=f"Turning the insights of {programme.name} into actions.\n"
+        f"The insights: {insights_url}",
+        location=meeting.place,
+        url=insights_url,
+        organiser_name=programme.name,
+        attendee_name=str(user),
+        attendee_email=user.email,
+    )
+    ics = calendar(event, method="REQUEST", product="Actions meetings")
+    message.attach(attachment(ics, method="REQUEST", filename="actions-meeting.ics"))
+    return message
+
+
 def actions_meeting_invitation_email(*, invitation_id: int) -> bool:
     """Invite someone who registered interest to the actions meeting, with its calendar entry;
     False when sent already or their account is closed."""
@@ -259,37 +295,52 @@ def actions_meeting_invitation_email(*, invitation_id: int) -> bool:
         invitation = ActionsMeetingInvitation.objects.select_related(
             "meeting__project__idea__programme", "user"
         ).get(pk=invitation_id)
-        meeting, user = invitation.meeting, invitation.user
-        if not user.is_active:
+        if not invitation.user.is_active:
             return False
-        programme = meeting.project.idea.programme
-        insights_url = absolute_url(reverse("landing:insights", args=[programme.slug]))
-        context = {
-            "meeting": meeting,
-            "invitee": user,
-            "idea": meeting.project.idea,
-            "programme": programme,
-            "insights_url": insights_url,
-        }
-        message = templated_message(
-            "projects/email/actions_meeting_invitation.txt", to=[user.email], context=context
+        # The calendar entry holds the meeting as it is now: later changes email an update.
+        ActionsMeetingInvitation.objects.filter(pk=invitation_id).update(
+            emailed_sequence=invitation.meeting.sequence
         )
-        event = Event(
-            uid=str(invitation.uid),
-            sequence=0,
-            starts_at=meeting.starts_at,
-            ends_at=meeting.ends_at,
-            summary=f"Actions meeting: {meeting.project.idea.title}",
-            description=f"Turning the insights of {programme.name} into actions.\n"
-            f"The insights: {insights_url}",
-            location=meeting.place,
-            url=insights_url,
-            organiser_name=programme.name,
-            attendee_name=str(user),
-            attendee_email=user.email,
+        message = _actions_meeting_message(
+            invitation, "projects/email/actions_meeting_invitation.txt"
         )
-        ics = calendar(event, method="REQUEST", product="Actions meetings")
-        message.attach(attachment(ics, method="REQUEST", filename="actions-meeting.ics"))
+        # Sent inside the transaction: if the mail server fails, the claim rolls back.
+        message.send()
+    return True
+
+
+def actions_meeting_change_email(*, meeting_id: int, changes: str) -> int:
+    """Email an updated invitation (the meeting as it is now, at its current sequence) to each
+    person whose calendar holds an older version of it; returns how many were sent. People whose
+    invitation has not gone yet get none: it will show the meeting as it is when it goes."""
+    invitations = (
+        ActionsMeetingInvitation.objects.filter(
+            meeting_id=meeting_id, emailed_at__isnull=False, user__is_active=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return sum(_email_meeting_change(pk, changes) for pk in invitations)
+
+
+def _email_meeting_change(invitation_id: int, changes: str) -> bool:
+    # One person per transaction: if the mail server fails part way, those already sent keep
+    # their claim, so a retry emails only the rest.
+    with transaction.atomic():
+        invitation = ActionsMeetingInvitation.objects.select_related(
+            "meeting__project__idea__programme", "user"
+        ).get(pk=invitation_id)
+        sequence = invitation.meeting.sequence
+        claimed = (
+            ActionsMeetingInvitation.objects.filter(pk=invitation_id)
+            .filter(Q(emailed_sequence__isnull=True) | Q(emailed_sequence__lt=sequence))
+            .update(emailed_sequence=sequence)
+        )
+        if not claimed:
+            return False
+        message = _actions_meeting_message(
+            invitation, "projects/email/actions_meeting_changed.txt", changes=changes
+        )
         message.send()
     return True
 

@@ -18,6 +18,7 @@ from projects.signals import blog_post_published
 from teams.models import COMPLEMENTARY_ROLES, Membership, Organisation, Programme, User
 
 Status = PlenaryRegistration.Status
+NOT_DELETABLE = "This post has been sent for review or published, so it cannot be deleted"
 
 
 # --- Plenary sessions ---------------------------------------------------------------------------
@@ -263,6 +264,17 @@ def blog_post_submit(*, post: BlogPost, user: User) -> BlogPost:
     post.save(update_fields=["status", "submitted_at", "updated_by", "updated_at"])
     _tell_after_commit(post)
     return post
+
+
+@transaction.atomic
+def blog_post_delete(*, post: BlogPost) -> None:
+    """Delete a draft (or a post sent back to its authors). One with the facilitator or
+    published is refused: the facilitator is reviewing it, or readers may have linked to it.
+    The audit log records the deletion and who made it."""
+    post = BlogPost.objects.select_for_update().get(pk=post.pk)
+    if not post.is_editable:
+        raise ValidationError(NOT_DELETABLE)
+    post.delete()
 
 
 def _unique_slug(post: BlogPost) -> str:

@@ -69,6 +69,12 @@ def email_actions_meeting_invitation(invitation_id: int) -> bool:
     return emails.actions_meeting_invitation_email(invitation_id=invitation_id)
 
 
+@shared_task(name="projects.tasks.email_actions_meeting_changed", **EMAIL_TASK)
+def email_actions_meeting_changed(meeting_id: int, changes: str) -> int:
+    """Send everyone invited the meeting's new time or place (once per change)."""
+    return emails.actions_meeting_change_email(meeting_id=meeting_id, changes=changes)
+
+
 @shared_task(name="projects.tasks.send_action_reminders", acks_late=True, time_limit=10 * 60)
 def send_action_reminders() -> int:
     """Beat runs this daily: queue one reminder per action whose owner is due one that has not

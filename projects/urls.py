@@ -140,6 +140,11 @@ urlpatterns = [
         actions.meeting,
         name="actions_meeting",
     ),
+    path(
+        "projects/<int:pk>/actions/meetings/<int:item>/edit/",
+        actions.meeting_edit,
+        name="actions_meeting_edit",
+    ),
     path("projects/<int:pk>/actions/pack/", actions.pack, name="action_pack"),
     path("projects/<int:pk>/actions/pack.pdf", actions.pack_pdf, name="action_pack_pdf"),
     path("projects/<int:pk>/actions/new/", actions.action_new, name="action_new"),
@@ -231,6 +236,7 @@ urlpatterns = [
     path("blog/<int:pk>/", sharing.blog_post, name="blog_post"),
     path("blog/<int:pk>/edit/", sharing.blog_edit, name="blog_edit"),
     path("blog/<int:pk>/authors/", sharing.blog_authors, name="blog_authors"),
+    path("blog/<int:pk>/delete/", sharing.blog_delete, name="blog_delete"),
     path("blog/<int:pk>/submit/", sharing.blog_submit, name="blog_submit"),
     path("blog/<int:pk>/review/", sharing.blog_review, name="blog_review"),
 ]

@@ -6,7 +6,8 @@ the pages do."""
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -18,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from projects import actions
+from projects import actions, emails
 from projects.actions import DUE_SOON_DAYS, QUIET_DAYS, reminder_key
 from projects.emails import action_interest_email as send_action_interest_email
 from projects.models import (
@@ -226,6 +227,159 @@ def test_a_meeting_in_the_past_is_refused(project, facilitator, client_for) -> N
     )
     assert "The meeting must start in the future" in response.content.decode()
     assert not ActionsMeeting.objects.exists()
+
+
+def _meeting_form(day: date, start: str, minutes: int, place: str) -> dict:
+    return {
+        "day_0": day.day,
+        "day_1": day.month,
+        "day_2": day.year,
+        "start_time": start,
+        "duration_minutes": str(minutes),
+        "place": place,
+    }
+
+
+def _calendar(message) -> str:
+    """The email's calendar attachment, its folded lines joined."""
+    (part,) = (p for p in message.attachments if p.get_content_type() == "text/calendar")
+    return re.sub(r"\r\n[ \t]", "", part.get_payload(decode=True).decode())
+
+
+def _utc(moment) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+@pytest.fixture
+def invited_meeting(project, insight, facilitator, vcs_partner, staff, emails_on_commit):
+    """A meeting ten days from now at 2pm, both people who registered interest invited and
+    emailed."""
+    starts = timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=10), time(14))
+    )
+    meeting = actions.actions_meeting_create(
+        project=project,
+        user=facilitator,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=90),
+        place="Committee Room 2",
+    )
+    for person in (vcs_partner, staff):
+        actions.action_interest_register(
+            insight=insight, user=person, organisation_name="Org", what="Help"
+        )
+    with emails_on_commit():
+        actions.actions_meeting_invite(meeting=meeting, invited_by=facilitator)
+    return meeting
+
+
+@pytest.fixture
+def emails_on_commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def test_the_facilitator_moves_the_meeting_and_everyone_invited_gets_an_update(
+    invited_meeting, facilitator, vcs_partner, staff, client_for, emails_on_commit
+) -> None:
+    meeting = invited_meeting
+    invitation = meeting.invitations.get(user=vcs_partner)
+    (first,) = [m for m in mail.outbox if m.to == [vcs_partner.email]]
+    assert f"UID:{invitation.uid}@" in _calendar(first) and "SEQUENCE:0" in _calendar(first)
+    client = client_for(facilitator)
+    url = reverse("projects:actions_meeting_edit", args=[meeting.project_id, meeting.pk])
+    assert f'href="{url}"' in client.get(meeting.get_absolute_url()).content.decode()
+    initial = client.get(url).context["form"].initial
+    assert (initial["start_time"], initial["duration_minutes"]) == ("2pm", 90)
+    assert initial["place"] == "Committee Room 2"
+
+    mail.outbox.clear()
+    day = timezone.localdate() + timedelta(days=11)
+    with emails_on_commit():
+        response = client.post(url, _meeting_form(day, "10am", 60, "Riverside Library"))
+    assert response["Location"] == meeting.get_absolute_url()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1 and meeting.place == "Riverside Library"
+    assert timezone.localtime(meeting.starts_at).time() == time(10)
+    assert meeting.ends_at - meeting.starts_at == timedelta(minutes=60)
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([vcs_partner.email, staff.email])
+    (update,) = [m for m in mail.outbox if m.to == [vcs_partner.email]]
+    assert update.subject == f"Changed: actions meeting, {meeting.when}"
+    assert "the date, the start time, the length and the place" in update.body
+    assert "Where: Riverside Library" in update.body
+    ics = _calendar(update)
+    assert f"UID:{invitation.uid}@" in ics and "SEQUENCE:1" in ics
+    assert f"DTSTART:{_utc(meeting.starts_at)}" in ics
+    assert f"DTEND:{_utc(meeting.ends_at)}" in ics
+    assert "LOCATION:Riverside Library" in ics and "METHOD:REQUEST" in ics
+
+    # The task run twice sends nothing twice; saving the same time and place sends nothing.
+    mail.outbox.clear()
+    assert emails.actions_meeting_change_email(meeting_id=meeting.pk, changes="x") == 0
+    with emails_on_commit():
+        same = client.post(url, _meeting_form(day, "10am", 60, "Riverside Library"), follow=True)
+    assert "Nothing changed, so nobody has been emailed." in same.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1 and mail.outbox == []
+
+
+def test_someone_invited_after_a_change_gets_the_meeting_as_it_is(
+    invited_meeting, insight, facilitator, owner_member, emails_on_commit
+) -> None:
+    meeting = invited_meeting
+    with emails_on_commit():
+        actions.actions_meeting_reschedule(
+            meeting=meeting,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            place="Riverside Library",
+        )
+        actions.action_interest_register(
+            insight=insight, user=owner_member, organisation_name="Org", what="Help"
+        )
+        actions.actions_meeting_invite(meeting=meeting, invited_by=facilitator)
+    (late,) = [m for m in mail.outbox if m.to == [owner_member.email]]
+    assert "SEQUENCE:1" in _calendar(late) and "LOCATION:Riverside Library" in _calendar(late)
+    assert emails.actions_meeting_change_email(meeting_id=meeting.pk, changes="x") == 0
+
+
+def test_only_the_facilitator_changes_the_meeting(
+    invited_meeting, analyst, outsider, client_for
+) -> None:
+    meeting = invited_meeting
+    url = reverse("projects:actions_meeting_edit", args=[meeting.project_id, meeting.pk])
+    form = _meeting_form(timezone.localdate() + timedelta(days=3), "9am", 60, "Elsewhere")
+    assert client_for(analyst).post(url, form).status_code == 403
+    assert client_for(outsider).post(url, form).status_code == 404
+    assert client_for(None).post(url, form)["Location"].startswith(reverse("account_login"))
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.sequence) == ("Committee Room 2", 0)
+
+
+def test_a_meeting_that_has_started_cannot_change(project, facilitator, client_for) -> None:
+    starts = timezone.now() - timedelta(minutes=30)
+    meeting = ActionsMeeting.objects.create(
+        project=project, starts_at=starts, ends_at=starts + timedelta(hours=2), place="Hall"
+    )
+    client = client_for(facilitator)
+    url = reverse("projects:actions_meeting_edit", args=[project.pk, meeting.pk])
+    assert f'href="{url}"' not in client.get(meeting.get_absolute_url()).content.decode()
+    form = _meeting_form(timezone.localdate() + timedelta(days=3), "9am", 60, "Elsewhere")
+    for response in (client.get(url, follow=True), client.post(url, form, follow=True)):
+        assert response.redirect_chain == [(meeting.get_absolute_url(), 302)]
+        assert "This meeting has started" in response.content.decode()
+    meeting.refresh_from_db()
+    assert (meeting.place, meeting.sequence) == ("Hall", 0)
+
+
+def test_a_meeting_cannot_move_into_the_past(invited_meeting, facilitator, client_for) -> None:
+    meeting = invited_meeting
+    url = reverse("projects:actions_meeting_edit", args=[meeting.project_id, meeting.pk])
+    form = _meeting_form(timezone.localdate() - timedelta(days=1), "9am", 60, "Hall")
+    response = client_for(facilitator).post(url, form)
+    assert "The meeting must start in the future" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0
 
 
 # --- The action pack ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 import rules
+from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -572,6 +573,78 @@ def test_a_post_not_published_is_not_public(programme_a, team_member):
     assert Client().get(url).status_code == 404
     listing = Client().get(reverse("landing:blog", args=[programme_a.slug])).content.decode()
     assert post.title not in listing
+
+
+# --- Deleting a draft --------------------------------------------------------------------------
+
+
+def test_an_author_deletes_a_draft_after_confirming(client_for, team_member, programme_a):
+    post = blog_post_on(programme_a, [team_member])
+    client = client_for(team_member)
+    url = reverse("projects:blog_delete", args=[post.pk])
+    assert f'href="{url}"' in client.get(post.get_absolute_url()).content.decode()
+    assert (
+        f'href="{url}"'
+        in client.get(reverse("projects:blog_edit", args=[post.pk])).content.decode()
+    )
+
+    asked = client.get(url).content.decode()
+    assert f"Are you sure you want to delete ‘{post.title}’?" in asked
+    assert "govuk-button--warning" in asked
+    assert BlogPost.objects.filter(pk=post.pk).exists()  # asking deletes nothing
+
+    response = client.post(url, follow=True)
+    assert response.redirect_chain == [(reverse("projects:sharing", args=[programme_a.slug]), 302)]
+    assert f"‘{post.title}’ has been deleted." in response.content.decode()
+    assert not BlogPost.objects.filter(pk=post.pk).exists()
+    entry = LogEntry.objects.get_for_object(post).get(action=LogEntry.Action.DELETE)
+    assert entry.actor == team_member
+
+
+def test_a_co_author_may_delete_a_draft_but_others_on_the_team_may_not(
+    client_for, team_member, analyst, facilitator, programme_a
+):
+    council = _council_member(programme_a)
+    post = blog_post_on(programme_a, [team_member, council])
+    url = reverse("projects:blog_delete", args=[post.pk])
+    for other in (analyst, facilitator):  # on the team, not authors
+        assert client_for(other).get(url).status_code == 403
+        assert client_for(other).post(url).status_code == 403
+    assert (
+        "Delete this draft" not in client_for(analyst).get(post.get_absolute_url()).content.decode()
+    )
+    assert client_for(UserFactory()).post(url).status_code == 404  # not on the team
+    anonymous = client_for(None).post(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(
+        reverse("account_login")
+    )
+    assert BlogPost.objects.filter(pk=post.pk).exists()
+
+    assert client_for(council).post(url).status_code == 302
+    assert not BlogPost.objects.filter(pk=post.pk).exists()
+
+
+def test_a_post_sent_back_can_be_deleted(client_for, team_member, programme_a):
+    post = blog_post_on(programme_a, [team_member], status=BlogPost.Status.RETURNED)
+    client_for(team_member).post(reverse("projects:blog_delete", args=[post.pk]))
+    assert not BlogPost.objects.filter(pk=post.pk).exists()
+
+
+@pytest.mark.parametrize("status", [BlogPost.Status.SUBMITTED, BlogPost.Status.PUBLISHED])
+def test_a_post_submitted_or_published_is_not_deleted(client_for, team_member, programme_a, status):
+    post = blog_post_on(programme_a, [team_member], status=status)
+    client = client_for(team_member)
+    url = reverse("projects:blog_delete", args=[post.pk])
+    assert "Delete this draft" not in client.get(post.get_absolute_url()).content.decode()
+    for method in (client.get, client.post):
+        response = method(url, follow=True)
+        assert response.redirect_chain == [(post.get_absolute_url(), 302)]
+        assert "sent for review or published, so it cannot be deleted" in response.content.decode()
+    assert BlogPost.objects.filter(pk=post.pk).exists()
+    # And if it was submitted after the confirmation page was shown:
+    with pytest.raises(ValidationError, match="cannot be deleted"):
+        sharing.blog_post_delete(post=post)
+    assert BlogPost.objects.filter(pk=post.pk).exists()
 
 
 # --- Lists keep their query counts ---------------------------------------------------------------

@@ -532,6 +532,8 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
         GET: FACILITATOR_ONLY,
         POST: FACILITATOR_ONLY | some(Redirect("built:actions_meeting"), ("facilitator", "admin")),
     },
+    # Its time or place (the built meeting is to come): an empty POST shows the form's errors.
+    "projects:actions_meeting_edit": both(FACILITATOR_ONLY),
     "projects:action_pack": {
         GET: FACILITATOR_ONLY,
         POST: FACILITATOR_ONLY | some(Redirect("built:action_pack"), ("facilitator", "admin")),
@@ -654,6 +656,14 @@ MATRIX: dict[str, dict[str, dict[str, Expect]]] = {
     **{
         name: both(WORKERS | some(403, ("analyst", "reviewer", "facilitator")))
         for name in ("projects:blog_edit", "projects:blog_authors")
+    },
+    # Deleting a draft: its authors (and admins) are asked first; a POST deletes it and returns
+    # to the sharing page.
+    "projects:blog_delete": {
+        GET: WORKERS | some(403, ("analyst", "reviewer", "facilitator")),
+        POST: WORKERS
+        | some(403, ("analyst", "reviewer", "facilitator"))
+        | some(Redirect("built:sharing"), ("team_member", "admin")),
     },
     "projects:blog_submit": {
         GET: row(405),
@@ -1016,6 +1026,7 @@ REDIRECT_BUILDERS: dict[str, Callable[[Programme], str]] = {
     "built:insight": lambda p: _insight(p).get_absolute_url(),
     "built:actions_meeting": lambda p: _actions_meeting(p).get_absolute_url(),
     "built:action_pack": lambda p: reverse("projects:action_pack", args=[selected(p).pk]),
+    "built:sharing": lambda p: reverse("projects:sharing", args=[p.slug]),
     "built:started_plenary": lambda p: _started_plenary(p).get_absolute_url(),
     "built:plenary_registration": lambda p: _plenary_registration(p).get_absolute_url(),
     "built:workshop_book": lambda p: reverse(
@@ -1233,9 +1244,9 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
             "projects:action_new",
         )
     },
-    "projects:actions_meeting": lambda p: {
-        "pk": selected(p).pk,
-        "item": _actions_meeting(p).pk,
+    **{
+        name: lambda p: {"pk": selected(p).pk, "item": _actions_meeting(p).pk}
+        for name in ("projects:actions_meeting", "projects:actions_meeting_edit")
     },
     **{
         name: lambda p: {"pk": selected(p).pk, "item": _action(p).pk}
@@ -1317,6 +1328,7 @@ KWARGS: dict[str, Callable[[Programme], dict[str, object]]] = {
             "projects:blog_edit",
             "projects:blog_authors",
             "projects:blog_submit",
+            "projects:blog_delete",
         )
     },
     "projects:blog_review": lambda p: {"pk": _submitted_post(p).pk},

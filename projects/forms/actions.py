@@ -3,11 +3,15 @@ pack, actions and their progress."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.utils import timezone
 
 from cip.forms import BaseForm, BaseModelForm, RealDateInputField
-from projects.models import Action, ActionInterest, ActionPack, Project
+from cip.templatetags.govuk import govuk_time
+from projects.models import Action, ActionInterest, ActionPack, ActionsMeeting, Project
 from teams.forms import MeetingTimeMixin
 from teams.models import Organisation
 
@@ -97,6 +101,20 @@ class ActionsMeetingForm(MeetingTimeMixin, BaseForm):
 
     def meeting_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("starts_at", "ends_at", "place")}
+
+
+class ActionsMeetingChangeForm(ActionsMeetingForm):
+    submit_label = "Save the changes"
+
+    @staticmethod
+    def initial_for(meeting: ActionsMeeting) -> dict:
+        start = timezone.localtime(meeting.starts_at)
+        return {
+            "day": start.date(),
+            "start_time": govuk_time(start),
+            "duration_minutes": (meeting.ends_at - meeting.starts_at) // timedelta(minutes=1),
+            "place": meeting.place,
+        }
 
 
 class ActionPackForm(BaseModelForm):

@@ -49,6 +49,9 @@ class ActionsMeeting(models.Model):
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     place = OneLineCharField("Address, room or online meeting link", max_length=300)
+    # Counts changes to the calendar event (its SEQUENCE), so a new time or place updates the
+    # event people already have rather than adding a second one.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -72,6 +75,10 @@ class ActionsMeeting(models.Model):
         start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
         return f"{govuk_day(start)}, {govuk_time(start)} to {govuk_time(end)}"
 
+    @property
+    def has_started(self) -> bool:
+        return timezone.now() >= self.starts_at
+
 
 class ActionsMeetingInvitation(models.Model):
     """One person invited to an actions meeting; emailed once, with a calendar entry."""
@@ -82,6 +89,9 @@ class ActionsMeetingInvitation(models.Model):
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     invited_at = models.DateTimeField(default=timezone.now, editable=False)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The meeting's `sequence` in the last calendar entry emailed to this person (empty for
+    # invitations emailed before meetings could change: they hold sequence 0).
+    emailed_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["invited_at", "pk"]

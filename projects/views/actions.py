@@ -18,6 +18,7 @@ from projects.forms.actions import (
     ActionFilterForm,
     ActionForm,
     ActionPackForm,
+    ActionsMeetingChangeForm,
     ActionsMeetingForm,
     InterestFilterForm,
     ProgressForm,
@@ -109,6 +110,32 @@ def meeting(request: HttpRequest, pk: int, item: int) -> HttpResponse:
         "registered": actions.interest_in(project).values("user").distinct().count(),
     }
     return render(request, "projects/actions/meeting.html", context)
+
+
+@requires(SIGNED_IN)
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request: HttpRequest, pk: int, item: int) -> HttpResponse:
+    """The facilitator changes the meeting's time or place; everyone invited gets an update."""
+    project = get_project_for_user(request, pk, MANAGE)
+    found = get_object_or_404(project.actions_meetings, pk=item)
+    if found.has_started:
+        messages.info(request, "This meeting has started, so its time and place cannot change.")
+        return redirect(found)
+    form = ActionsMeetingChangeForm(
+        posted(request), initial=ActionsMeetingChangeForm.initial_for(found)
+    )
+    if request.method == "POST" and form.is_valid():
+        if actions.actions_meeting_reschedule(meeting=found, **form.meeting_fields()):
+            messages.success(
+                request,
+                f"The meeting is now {found.when}. Everyone already invited will get an "
+                "updated invitation by email.",
+            )
+        else:
+            messages.info(request, "Nothing changed, so nobody has been emailed.")
+        return redirect(found)
+    context = {"project": project, "idea": project.idea, "meeting": found, "form": form}
+    return render(request, "projects/actions/meeting_edit.html", context)
 
 
 @requires(SIGNED_IN)

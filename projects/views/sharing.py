@@ -366,6 +366,26 @@ def _remove_author(request: HttpRequest, post) -> HttpResponse:
     return redirect("projects:blog_authors", pk=post.pk)
 
 
+@requires(SIGNED_IN)
+@require_http_methods(["GET", "POST"])
+def blog_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """An author deletes a draft (or a post sent back) after confirming; GET only asks."""
+    post = get_blog_post_for_user(request, pk, "projects.edit_blog_post")
+    if not post.is_editable:
+        messages.info(request, f"{sharing.NOT_DELETABLE}.")
+        return redirect(post)
+    if request.method == "POST":
+        try:
+            sharing.blog_post_delete(post=post)
+        except ValidationError as error:
+            messages.info(request, f"{error.messages[0]}.")
+            return redirect(post)
+        messages.success(request, f"‘{post.title}’ has been deleted.")
+        return redirect("projects:sharing", slug=post.programme.slug)
+    context = {"programme": post.programme, "post": post}
+    return render(request, "projects/sharing/blog_delete.html", context)
+
+
 @require_POST
 @requires(SIGNED_IN)
 def blog_submit(request: HttpRequest, pk: int) -> HttpResponse:
