@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Max, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.text import get_text_list
 
 from projects import tasks
 from projects.insights import table_view
@@ -84,11 +85,6 @@ def _what_changed(meeting: ActionsMeeting, *, starts_at, ends_at, place: str) ->
     return [words for words, changed in changes if changed]
 
 
-def _in_words(parts: list[str]) -> str:
-    """["the date", "the start time", "the place"] as "the date, the start time and the place"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def actions_meeting_reschedule(
     *, meeting: ActionsMeeting, starts_at: datetime, ends_at: datetime, place: str
 ) -> list[str]:
@@ -107,7 +103,7 @@ def actions_meeting_reschedule(
         meeting.starts_at, meeting.ends_at, meeting.place = starts_at, ends_at, place
         meeting.sequence += 1
         meeting.save(update_fields=["starts_at", "ends_at", "place", "sequence"])
-        meeting_id, words = meeting.pk, _in_words(changes)
+        meeting_id, words = meeting.pk, get_text_list(changes, "and")
         transaction.on_commit(
             lambda: tasks.email_actions_meeting_changed.delay(meeting_id, words), robust=True
         )

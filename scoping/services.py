@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import get_text_list
 
 from cip.emails import absolute_url, templated_message
 from scoping import ics
@@ -129,11 +130,6 @@ def _what_changed(
     return [words for words, changed in changes if changed]
 
 
-def _in_words(parts: list[str]) -> str:
-    """["the date", "the start time", "the place"] as "the date, the start time and the place"."""
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
 def session_reschedule(
     *, session: ScopingSession, starts_at: datetime, duration_minutes: int, location: str
 ) -> list[str]:
@@ -160,7 +156,7 @@ def session_reschedule(
         )
         from scoping.tasks import email_session_changed  # noqa: PLC0415 (tasks import services)
 
-        session_id, words = session.pk, _in_words(changes)
+        session_id, words = session.pk, get_text_list(changes, "and")
         transaction.on_commit(lambda: email_session_changed.delay(session_id, words), robust=True)
     return changes
 
