@@ -13,7 +13,7 @@ run: install assets pdf-libraries migrate seed ## Set up and serve on http://127
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-test assets chromium pdf-libraries ## Install test dependencies and run the whole suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --numprocesses=auto --dist=loadgroup $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

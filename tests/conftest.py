@@ -32,10 +32,25 @@ def _capture_logs() -> None:
     _LOGS.attach()
 
 
+# Under pytest-xdist each worker searches its own logs and sends what it found back to the
+# controller with its other output (a worker's exit status alone would not fail the run).
+_WORKER_LEAKS: list[str] = []
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:
+    _WORKER_LEAKS.extend(getattr(node, "workeroutput", {}).get("cip_log_leaks", []))
+
+
 def pytest_sessionfinish(session, exitstatus) -> None:
     from tests.browser.conftest import PASSWORD as BROWSER_PASSWORD
 
     leaks = _LOGS.leaks([PASSWORD, BROWSER_PASSWORD, DEMO_PASSWORD])
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["cip_log_leaks"] = leaks
+        return
+    leaks += _WORKER_LEAKS
     if leaks:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         message = "The logs of this run hold " + "; ".join(leaks)
@@ -43,6 +58,16 @@ def pytest_sessionfinish(session, exitstatus) -> None:
             reporter.ensure_newline()
             reporter.write_line(message, red=True, bold=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """`make test` runs the suite on every core (pytest-xdist, `--dist loadgroup`). Tests that
+    start workers, servers or a browser, or that cut services off, share one Redis broker and
+    time what they wait for: they run one after another on one worker, beside everything else."""
+    for item in items:
+        if item.get_closest_marker("services") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("services"))
 
 
 @pytest.fixture(autouse=True)

@@ -26,8 +26,8 @@ from projects.models import (
     Insight,
     InterestRegistration,
     Plenary,
-    TestingWorkshop,
 )
+from projects.models import TestingWorkshop as Workshop  # not a test class to pytest
 from safety.models import SharingAgreement
 from scoping.models import Idea, ScopingSession
 from teams.models import OfficeHourSlot, Organisation, Programme, User
@@ -70,7 +70,7 @@ CALENDAR_FIELDS = [
     (Idea, "title"),
     (OfficeHourSlot, "place"),
     (ScopingSession, "location"),
-    (TestingWorkshop, "place"),
+    (Workshop, "place"),
     (ActionsMeeting, "place"),
     (Plenary, "title"),
     (Plenary, "place"),
