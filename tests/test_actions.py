@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -299,6 +300,9 @@ def test_the_facilitator_moves_the_meeting_and_everyone_invited_gets_an_update(
     assert response["Location"] == meeting.get_absolute_url()
     meeting.refresh_from_db()
     assert meeting.sequence == 1 and meeting.place == "Riverside Library"
+    (logged,) = LogEntry.objects.get_for_object(meeting).filter(action=LogEntry.Action.UPDATE)
+    assert logged.actor == facilitator
+    assert logged.changes_dict["place"] == ["Committee Room 2", "Riverside Library"]
     assert timezone.localtime(meeting.starts_at).time() == time(10)
     assert meeting.ends_at - meeting.starts_at == timedelta(minutes=60)
 
@@ -370,6 +374,25 @@ def test_a_meeting_that_has_started_cannot_change(project, facilitator, client_f
         assert "This meeting has started" in response.content.decode()
     meeting.refresh_from_db()
     assert (meeting.place, meeting.sequence) == ("Hall", 0)
+
+
+def test_nobody_more_is_invited_once_the_meeting_has_started(
+    project, insight, facilitator, vcs_partner, client_for
+) -> None:
+    starts = timezone.now() - timedelta(minutes=30)
+    meeting = ActionsMeeting.objects.create(
+        project=project, starts_at=starts, ends_at=starts + timedelta(hours=2), place="Hall"
+    )
+    actions.action_interest_register(
+        insight=insight, user=vcs_partner, organisation_name="Org", what="Help"
+    )
+    client = client_for(facilitator)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Invite everyone who registered interest" not in page
+    response = client.post(meeting.get_absolute_url(), follow=True)
+    assert response.redirect_chain == [(meeting.get_absolute_url(), 302)]
+    assert "nobody more can be invited" in response.content.decode()
+    assert not meeting.invitations.exists() and not mail.outbox
 
 
 def test_a_meeting_cannot_move_into_the_past(invited_meeting, facilitator, client_for) -> None:

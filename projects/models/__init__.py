@@ -293,6 +293,9 @@ def _register_audit_log() -> None:
     # Actions: who changed an action's status, dates or public consent (progress notes are
     # their own history: only ever added).
     auditlog.register(Action, exclude_fields=["reminded_for", "reminded_at", "updated_at"])
+    # Who scheduled or moved an actions meeting, and who invited whom to it.
+    auditlog.register(ActionsMeeting)
+    auditlog.register(ActionsMeetingInvitation, exclude_fields=["emailed_at", "emailed_sequence"])
     # Lessons and method changes are decisions the programme makes; survey answers and who has
     # answered are deliberately not recorded here (see projects/models/reflection.py).
     auditlog.register(Lesson)

@@ -91,6 +91,9 @@ def meeting(request: HttpRequest, pk: int, item: int) -> HttpResponse:
     """The meeting and who is invited; posting invites everyone registered and not yet invited."""
     project = get_project_for_user(request, pk, MANAGE)
     found = get_object_or_404(project.actions_meetings, pk=item)
+    if request.method == "POST" and found.has_started:
+        messages.info(request, "This meeting has started, so nobody more can be invited to it.")
+        return redirect(found)
     if request.method == "POST":
         new = actions.actions_meeting_invite(meeting=found, invited_by=request.user)
         if new:
