@@ -190,7 +190,10 @@ def classify(header: str, sample: list[str], names: NameIndex, today: dt.date) -
         return _with_embedded_types(profile, values, names, today)
     if NAME_HEADER.search(header) and _name_share(values, names, distinct, by_shape=True) >= 0.8:
         return Profile("PERSON_NAME", ["PERSON_NAME"], 0.8)  # "Surname": the header decides
-    if category and _name_share(sorted(set(values)), names, 1.0) < 0.5:
+    # Identifiers repeated per visit beside "Not known" also look like a closed set of labels:
+    # a set holding NI numbers, phones, emails or postcodes is scrubbed, not kept.
+    labels_hold_pii = any(share >= MEANINGFUL_SHARE for share in shares.values())
+    if category and not labels_hold_pii and _name_share(sorted(set(values)), names, 1.0) < 0.5:
         # A small closed set of repeated labels (groups, services, outcomes) is not names.
         return Profile("plain", labels=True)
     share = _name_share(values, names, distinct)

@@ -55,3 +55,19 @@ def test_a_mixed_format_birth_date_column_is_generalised_not_kept(tmp_path):
     assert report["columns"][0]["action"] == "generalise"
     assert all("-" in r["date of birth"] or r["date of birth"] == "" for r in out)
     assert not any("1987" in r["date of birth"] for r in out)
+
+
+def test_identifiers_repeated_per_visit_beside_placeholders_are_not_kept_as_labels(tmp_path):
+    # A visits export: 20 clients with 5 visits each, half with no NI number, phone or email
+    # on record. Repeated this way the cells look like a small closed set of labels.
+    nis = [f"AB{100000 + i}C" for i in range(10)] + ["Not known"] * 10
+    phones = [f"07700 9001{i:02d}" for i in range(10)] + ["none given"] * 10
+    emails = [f"client{i}@example.com" for i in range(10)] + ["N/A"] * 10
+    rows = [[v, nis[v % 20], phones[v % 20], emails[v % 20], "1"] for v in range(100)]
+    report, out = _run(tmp_path, ["visit", "ni", "phone", "email", "parcels"], rows)
+    columns = {c["name"]: c for c in report["columns"]}
+    for name in ("ni", "phone", "email"):
+        assert columns[name]["action"] != "keep", name
+        assert columns[name]["matches"] == 50, name
+    kept = "".join(",".join(r.values()) for r in out)
+    assert "AB100000C" not in kept and "07700 900100" not in kept and "@example.com" not in kept
