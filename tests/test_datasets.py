@@ -399,7 +399,7 @@ def test_the_report_says_what_the_rest_of_a_workbook_holds(
     assert "The rest of the workbook" in page
     assert "very hidden" in page
     # PostgreSQL's jsonb keeps its own key order, so each type is looked for on its own.
-    assert all(f"{kind} (3)" in page for kind in ("PERSON_NAME", "EMAIL", "NHS_NUMBER"))
+    assert all(f"{kind} (3)" in page for kind in ("Names", "Email addresses", "NHS numbers"))
     assert "Comments and notes: 1, of which 1 hold personal data" in page
     assert "A CSV file of the sheet <bdi>Visits</bdi> alone" in page
     for value in ("Grace Smith", "grace.smith@example.com", "943 476 5919", "07700 900123"):
@@ -499,10 +499,17 @@ def test_anonymous_visitors_are_sent_to_sign_in(redacted, client_for):
 def test_the_report_never_shows_raw_values(redacted, reviewer, client_for):
     page = client_for(reviewer).get(redacted.get_absolute_url()).content.decode()
     raw = list(csv.DictReader(io.StringIO(synthetic_csv(rows=40).decode())))
-    assert "NHS_NUMBER" in page
+    assert "NHS numbers" in page
     for record in raw:
         for column in ("full_name", "nhs", "phone", "contact", "postcode"):
             assert record[column] not in page
+
+
+def test_the_report_names_what_was_found_in_plain_words(redacted, reviewer, client_for):
+    page = client_for(reviewer).get(redacted.get_absolute_url()).content.decode()
+    assert "Names" in page and "Phone numbers" in page and "NHS numbers" in page
+    for code in ("PERSON_NAME", "NHS_NUMBER", "SYSTEM_ID", "DATE_OF_BIRTH"):
+        assert code not in page
 
 
 def test_progress_page_refreshes_only_while_running(source, team_member, client_for, tmp_path):

@@ -20,6 +20,19 @@ PII_TYPES = (
     "ADDRESS",
     "SYSTEM_ID",
 )
+# What each type is called on the pages people read.
+PII_TYPE_LABELS = {
+    "PERSON_NAME": "Names",
+    "EMAIL": "Email addresses",
+    "PHONE": "Phone numbers",
+    "NHS_NUMBER": "NHS numbers",
+    "NI_NUMBER": "National Insurance numbers",
+    "POSTCODE": "Postcodes",
+    "DATE_OF_BIRTH": "Dates of birth",
+    "ADDRESS": "Addresses",
+    "SYSTEM_ID": "Case or record numbers",
+}
+assert set(PII_TYPE_LABELS) == set(PII_TYPES)
 
 EMAIL = r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
 EMAIL_FULL = re.compile(rf"\s*{EMAIL}\s*")

@@ -140,6 +140,6 @@ def test_a_bad_file_is_refused_and_a_workbook_reports_its_hidden_sheet(
     expect(main).to_contain_text("The rest of the workbook")
     row = main.get_by_role("row", name="Contacts")
     expect(row).to_contain_text("very hidden")
-    expect(row).to_contain_text("PERSON_NAME (30)")
+    expect(row).to_contain_text("Names (30)")
     expect(main).to_contain_text("Comments and notes: 1, of which 1 hold personal data")
     expect(main).to_contain_text("A CSV file of the sheet Visits alone")
