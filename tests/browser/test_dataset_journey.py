@@ -70,7 +70,7 @@ def test_upload_scan_review_and_download_a_redacted_copy(page, live_server, peop
     expect(page.locator("main")).to_contain_text("Rows read")
     after_navigation(page, page.get_by_role("link", name="Read the report").click)
     expect(page.locator("h1")).to_contain_text("Personal data report")
-    expect(page.locator("main")).to_contain_text("NHS_NUMBER")
+    expect(page.locator("main")).to_contain_text("NHS numbers")
 
     # The reviewer pseudonymises the NHS numbers and confirms.
     signed_in(page, reviewer, live_server)
