@@ -26,7 +26,14 @@ class BaseForm(GovukFormMixin, forms.Form):
 
 
 class BaseModelForm(GovukFormMixin, forms.ModelForm):
-    pass
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # A model field's choices start with Django's blank "---------", which as a radio button
+        # is an answer nobody means: GOV.UK radios start with none chosen.
+        for field in self.fields.values():
+            radios = isinstance(field.widget, forms.RadioSelect)
+            if radios and type(field) in (forms.ChoiceField, forms.TypedChoiceField):
+                field.choices = [choice for choice in field.choices if choice[0] != ""]
 
 
 class RealDateInputField(DateInputField):

@@ -434,6 +434,13 @@ def test_agreement_form_checks_its_dates(programme_a, reviewer, source, client_f
     assert not SharingAgreement.objects.exists()
 
 
+def test_the_lawful_basis_offers_no_blank_radio_button(programme_a, reviewer, client_for):
+    page = client_for(reviewer).get(reverse("safety:agreement_new", args=[programme_a.slug]))
+    page = page.content.decode()
+    assert 'name="lawful_basis"' in page
+    assert "---------" not in page
+
+
 def test_the_parties_offered_are_the_programmes_own_organisations(
     programme_a, reviewer, source, client_for
 ):
