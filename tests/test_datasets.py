@@ -443,6 +443,7 @@ def test_a_workbook_with_several_sheets_asks_which_one(
 
     page = client.get(response["Location"]).content.decode()
     assert "Sheet 1 (hidden sheet)" in page
+    assert f'<a href="{reverse("safety:dataset_list")}" class="govuk-back-link">' in page
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(response["Location"], {"sheet": "Sheet 1"})

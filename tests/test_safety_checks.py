@@ -710,3 +710,30 @@ def test_one_check_in_force_per_stage_even_without_a_data_source(source, analyst
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
+
+
+def test_the_question_pages_have_a_back_link(source, analyst, reviewer, client_for):
+    check = _waiting(source, analyst)
+    agreement = signed_agreement(source)
+    pages = {
+        reverse("safety:check_sign_off", args=[check.pk]): check.get_absolute_url(),
+        reverse("safety:agreement_new", args=[source.idea.programme.slug]): reverse(
+            "safety:agreement_list", args=[source.idea.programme.slug]
+        ),
+        reverse("safety:agreement_edit", args=[agreement.pk]): agreement.get_absolute_url(),
+        reverse("safety:agreement_end", args=[agreement.pk]): agreement.get_absolute_url(),
+        reverse("safety:agreement_document", args=[agreement.pk]): agreement.get_absolute_url(),
+    }
+    client = client_for(reviewer)
+    for url, back in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f'<a href="{back}" class="govuk-back-link">' in response.content.decode(), url
+    condition = CheckCondition.objects.create(
+        safety_check=check,
+        text="Drop the notes column",
+        owner=analyst,
+        due_date=timezone.localdate(),
+    )
+    page = client_for(analyst).get(reverse("safety:condition", args=[condition.pk]))
+    assert f'<a href="{check.get_absolute_url()}" class="govuk-back-link">' in page.content.decode()
