@@ -90,7 +90,10 @@ def programme_page(request: HttpRequest, slug: str) -> HttpResponse:
         .filter(programme=programme)
         .select_related("programme")[:3],
         "subscribe_form": SubscribeForm(),
-        "office_hours": programme.office_hours.bookable().with_places()[:OFFICE_HOURS_SHOWN],
+        # Counting places groups the rows, and Django drops Meta.ordering from grouped queries.
+        "office_hours": programme.office_hours.bookable()
+        .with_places()
+        .order_by("starts_at", "pk")[:OFFICE_HOURS_SHOWN],
         # Only announced projects, with only the team members who agreed to be named.
         "projects": paginate(
             request, announced_projects(programme), per_page=PROJECTS_SHOWN, parameter="projects"

@@ -498,6 +498,7 @@ def booking_move(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(bookings__in=booking.user.office_hour_bookings.active())
         .with_places()
         .filter(booked__lt=F("capacity"))
+        .order_by("starts_at", "pk")
     )
     form = BookingMoveForm(posted(request), slots=slots)
     if request.method == "POST" and form.is_valid():

@@ -874,3 +874,23 @@ def test_the_booking_page_offers_the_calendar_entry_as_a_download(
     services.office_hour_booking_cancel(booking=booking)
     assert client.get(url).status_code == 404
     assert "download>" not in client.get(booking.get_absolute_url()).content.decode()
+
+
+def test_slots_are_offered_in_time_order_whatever_order_they_were_added(
+    client, client_for, vcs_partner, programme_a
+):
+    # Added out of order: a weekly series first, then a one-off group session between them.
+    later = make_slot(programme_a, starts_in=timedelta(days=9))
+    latest = make_slot(programme_a, starts_in=timedelta(days=16))
+    booked = make_slot(programme_a, starts_in=timedelta(days=3))
+    between = make_slot(programme_a, starts_in=timedelta(days=5))
+    invalidate(SITE)
+    page = client.get(reverse("landing:programme", args=[programme_a.slug])).content.decode()
+    whens = [slot.when for slot in (booked, between, later, latest)]
+    assert [page.index(when) for when in whens] == sorted(page.index(when) for when in whens)
+
+    booking = book(booked, vcs_partner)
+    page = client_for(vcs_partner).get(reverse("teams:booking_move", args=[booking.pk]))
+    page = page.content.decode()
+    whens = [slot.when for slot in (between, later, latest)]
+    assert [page.index(when) for when in whens] == sorted(page.index(when) for when in whens)
