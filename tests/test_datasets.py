@@ -178,6 +178,22 @@ def test_the_same_file_twice_is_recognised(source, team_member, client_for, tmp_
     assert len(_stored_files()) == 1
 
 
+def test_a_file_a_colleague_uploaded_says_who_uploaded_it(
+    source, team_member, client_for, tmp_path
+):
+    from tests.factories import UserFactory, give_totp  # noqa: PLC0415
+
+    stored_dataset(source, tmp_path, upto="uploaded", uploader=team_member)
+    colleague = UserFactory(organisation=team_member.organisation)
+    give_totp(colleague)
+
+    page = _upload(client_for(colleague), source, synthetic_csv(rows=40)).content.decode()
+    assert "already been uploaded" in page
+    assert "You uploaded" not in page
+    assert f"{escape(team_member.display_name)} uploaded this exact file" in page
+    assert escape(source.name) in page
+
+
 def test_a_double_clicked_submit_stores_the_file_once(source, team_member, client_for):
     client = client_for(team_member)
     first = _upload(client, source, synthetic_csv(rows=20))
