@@ -737,3 +737,6 @@ def test_the_question_pages_have_a_back_link(source, analyst, reviewer, client_f
     )
     page = client_for(analyst).get(reverse("safety:condition", args=[condition.pk]))
     assert f'<a href="{check.get_absolute_url()}" class="govuk-back-link">' in page.content.decode()
+    draft = checks.check_start(idea=source.idea, stage=Stage.SOLUTION, author=analyst)
+    page = client_for(analyst).get(reverse("safety:check_edit", args=[draft.pk]))
+    assert f'<a href="{draft.get_absolute_url()}" class="govuk-back-link">' in page.content.decode()
