@@ -217,6 +217,20 @@ def test_skills_come_from_the_guide_and_gaps_show(project, analyst, client_for) 
     assert page.count(">Gap<") == 2 and "Data analyst" in page
 
 
+def test_only_those_who_run_the_team_are_sent_to_invite_people(
+    project, analyst, facilitator, client_for
+) -> None:
+    # The analyst may say who brings each skill but not invite people: the team page refuses
+    # them, so the solution's pages must not send them there.
+    client_for(analyst).post(url("solution_new", project.pk), _idea_data())
+    idea = SolutionIdea.objects.get()
+    team = url("team", project.pk)
+    for page_url in (idea.get_absolute_url(), url("solution_skills", project.pk, idea.pk)):
+        assert team not in client_for(analyst).get(page_url).content.decode()
+        assert team in client_for(facilitator).get(page_url).content.decode()
+    assert client_for(analyst).get(team).status_code == 403
+
+
 def test_solution_data_uses_say_what_the_ideas_include(project) -> None:
     SolutionIdea.objects.create(
         project=project, title="Map", kind="map", audience="a", what_to_see="w"
