@@ -306,6 +306,34 @@ def test_the_facilitator_invites_and_a_partner_books_with_a_calendar_entry(
     assert "METHOD:CANCEL" in mail.outbox[0].attachments[0].get_payload(decode=True).decode()
 
 
+def test_someone_invited_finds_the_workshop_on_their_dashboard(
+    project, facilitator, vcs_partner, staff, client_for
+) -> None:
+    # The invitation email is not the only way back to the workshop: the dashboard lists it.
+    workshop = _workshop(project, capacity=1)
+    past = _workshop(project, days=-7)
+    client_for(facilitator).post(url("workshop", project.pk, workshop.pk), {"emails": staff.email})
+    client_for(facilitator).post(url("workshop", project.pk, past.pk), {"emails": staff.email})
+    book = url("workshop_book", project.pk, workshop.pk)
+    dashboard = reverse("dashboard")
+    client = client_for(staff)
+    page = client.get(dashboard).content.decode()
+    assert "Your testing workshops (1)" in page
+    assert f'href="{book}"' in page and "Book a place at the testing workshop" in page
+    assert url("workshop_book", project.pk, past.pk) not in page
+    assert "testing workshop" not in client_for(vcs_partner).get(dashboard).content.decode()
+
+    client.post(book, {})
+    page = client.get(dashboard).content.decode()
+    assert "Book a place at the testing workshop" not in page and f'href="{book}"' in page
+    # Once it is full, someone else invited is told so rather than offered a form to fill in.
+    client_for(facilitator).post(
+        url("workshop", project.pk, workshop.pk), {"emails": vcs_partner.email}
+    )
+    full = client_for(vcs_partner).get(book).content.decode()
+    assert "This workshop is full" in full and "access needs" not in full
+
+
 def test_inviting_an_address_with_no_account_says_so(project, facilitator, client_for) -> None:
     workshop = _workshop(project)
     response = client_for(facilitator).post(
