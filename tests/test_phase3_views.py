@@ -334,6 +334,18 @@ def test_someone_invited_finds_the_workshop_on_their_dashboard(
     assert "This workshop is full" in full and "access needs" not in full
 
 
+def test_the_booking_page_leads_back_to_where_each_person_came_from(
+    project, analyst, staff, facilitator, client_for
+) -> None:
+    workshop = _workshop(project)
+    client_for(facilitator).post(url("workshop", project.pk, workshop.pk), {"emails": staff.email})
+    book = url("workshop_book", project.pk, workshop.pk)
+    team_page = client_for(analyst).get(book).content.decode()
+    assert f'href="{workshop.get_absolute_url()}" class="govuk-back-link"' in team_page
+    invited_page = client_for(staff).get(book).content.decode()
+    assert f'href="{reverse("dashboard")}" class="govuk-back-link"' in invited_page
+
+
 def test_inviting_an_address_with_no_account_says_so(project, facilitator, client_for) -> None:
     workshop = _workshop(project)
     response = client_for(facilitator).post(
