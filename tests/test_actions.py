@@ -446,6 +446,12 @@ def test_people_invited_to_the_actions_meeting_get_the_pack(
     )
 
 
+def test_the_owner_list_asks_for_a_choice_in_words(project, insight, facilitator, client_for):
+    page = client_for(facilitator).get(reverse("projects:action_new", args=[project.pk]))
+    assert "Choose an organisation</option>" in page.content.decode()
+    assert "---------" not in page.content.decode()
+
+
 # --- Actions, progress and the public page --------------------------------------------------
 
 
