@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from cip.dashboard import Task, TaskGroup, TeamRole, register, register_team_roles
 from cip.templatetags.govuk import govuk_date
@@ -20,6 +21,8 @@ from projects.models import (
     ProjectMember,
     SelectionScore,
     Status,
+    TestingWorkshop,
+    WorkshopBooking,
 )
 from projects.queries import proposed_by, with_reply_state
 from teams.models import Programme, Role
@@ -131,6 +134,33 @@ def action_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
         ),
         see_all=reverse("projects:my_actions"),
     )
+
+
+# Testing (projects/workshops.py): upcoming workshops someone was invited to, so that the
+# invitation email is not the only way back to the page where they book or give up a place.
+@register
+def workshop_tasks(request: HttpRequest) -> Iterator[TaskGroup]:
+    user = request.user
+    if not user.is_authenticated:
+        return
+    booked = WorkshopBooking.objects.filter(
+        workshop=OuterRef("pk"), user=user, status=WorkshopBooking.Status.BOOKED
+    )
+    upcoming = (
+        TestingWorkshop.objects.filter(invitations__user=user, starts_at__gt=timezone.now())
+        .annotate(booked=Exists(booked))
+        .select_related("project__idea")
+        .order_by("starts_at", "pk")
+    )
+    yield TaskGroup("Your testing workshops", upcoming, _workshop_task)
+
+
+def _workshop_task(workshop: TestingWorkshop) -> Task:
+    url = reverse("projects:workshop_book", args=[workshop.project_id, workshop.pk])
+    title = workshop.project.idea.title
+    if workshop.booked:
+        return Task(f"Testing workshop on “{title}”", url, hint=workshop.when, status="Booked")
+    return Task(f"Book a place at the testing workshop on “{title}”", url, hint=workshop.when)
 
 
 # Sharing (projects/sharing.py): blog posts waiting for the facilitator, or back with the authors.

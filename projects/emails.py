@@ -262,6 +262,7 @@ def _actions_meeting_message(
         "idea": meeting.project.idea,
         "programme": programme,
         "insights_url": insights_url,
+        "pack_url": absolute_url(reverse("projects:action_pack_pdf", args=[meeting.project_id])),
     }
     message = templated_message(template, to=[user.email], context=context | extra)
     event = Event(

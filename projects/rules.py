@@ -141,9 +141,20 @@ def facilitates_action(user, action) -> bool:
     return is_facilitator(user, _action_project(action))
 
 
+@rules.predicate
+def is_invited_to_actions_meeting(user, project) -> bool:
+    """Someone invited to one of the project's actions meetings: the guide gives them the pack."""
+    return (
+        user.is_authenticated and project.actions_meetings.filter(invitations__user=user).exists()
+    )
+
+
 rules.add_perm("projects.register_action_interest", rules.is_authenticated)
 rules.add_perm("projects.see_actions", is_on_team | is_project_member | is_admin)
-rules.add_perm("projects.view_action_pack", is_on_team | is_project_member | is_admin)
+rules.add_perm(
+    "projects.view_action_pack",
+    is_on_team | is_project_member | is_invited_to_actions_meeting | is_admin,
+)
 rules.add_perm("projects.manage_actions", is_facilitator | is_admin)
 rules.add_perm("projects.see_action", is_action_owner | works_on_action_project)
 rules.add_perm("projects.update_action", is_action_owner | facilitates_action | is_admin)

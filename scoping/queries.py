@@ -143,7 +143,8 @@ def scoping_steps(idea: Idea, user) -> list[Step]:
         steps.append(Step("Scoping session", status, url, hint=latest.when, tag=tag))
 
     question_url = ""
-    if latest is not None and may_see:
+    # The question's page is for changing it, which stops once the idea is withdrawn or closed.
+    if latest is not None and may_see and user.has_perm("scoping.edit_session_notes", latest):
         question_url = reverse("scoping:session_question", args=[latest.pk])
     if idea.refined_question.strip():
         steps.append(Step("The refined question", "Completed", question_url))

@@ -428,6 +428,30 @@ def test_the_pack_pdf_holds_the_prompts_and_the_published_insights(
     assert "A draft nobody sees" not in text
 
 
+def test_people_invited_to_the_actions_meeting_get_the_pack(
+    project, invited_meeting, vcs_partner, outsider, client_for
+) -> None:
+    # The guide gives the group who registered interest a pack to plan their next steps: the
+    # invitation links to it and they may download it; someone not invited may not.
+    pdf = reverse("projects:action_pack_pdf", args=[project.pk])
+    invitation = next(m for m in mail.outbox if vcs_partner.email in m.to)
+    assert pdf in invitation.body
+    response = client_for(vcs_partner).get(pdf)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert client_for(outsider).get(pdf).status_code == 404
+    # Being invited shows the pack, not the project's other pages.
+    assert (
+        client_for(vcs_partner).get(reverse("projects:actions", args=[project.pk])).status_code
+        == 404
+    )
+
+
+def test_the_owner_list_asks_for_a_choice_in_words(project, insight, facilitator, client_for):
+    page = client_for(facilitator).get(reverse("projects:action_new", args=[project.pk]))
+    assert "Choose an organisation</option>" in page.content.decode()
+    assert "---------" not in page.content.decode()
+
+
 # --- Actions, progress and the public page --------------------------------------------------
 
 

@@ -217,6 +217,20 @@ def test_skills_come_from_the_guide_and_gaps_show(project, analyst, client_for) 
     assert page.count(">Gap<") == 2 and "Data analyst" in page
 
 
+def test_only_those_who_run_the_team_are_sent_to_invite_people(
+    project, analyst, facilitator, client_for
+) -> None:
+    # The analyst may say who brings each skill but not invite people: the team page refuses
+    # them, so the solution's pages must not send them there.
+    client_for(analyst).post(url("solution_new", project.pk), _idea_data())
+    idea = SolutionIdea.objects.get()
+    team = url("team", project.pk)
+    for page_url in (idea.get_absolute_url(), url("solution_skills", project.pk, idea.pk)):
+        assert team not in client_for(analyst).get(page_url).content.decode()
+        assert team in client_for(facilitator).get(page_url).content.decode()
+    assert client_for(analyst).get(team).status_code == 403
+
+
 def test_solution_data_uses_say_what_the_ideas_include(project) -> None:
     SolutionIdea.objects.create(
         project=project, title="Map", kind="map", audience="a", what_to_see="w"
@@ -290,6 +304,46 @@ def test_the_facilitator_invites_and_a_partner_books_with_a_calendar_entry(
     booking.refresh_from_db()
     assert booking.status == WorkshopBooking.Status.CANCELLED
     assert "METHOD:CANCEL" in mail.outbox[0].attachments[0].get_payload(decode=True).decode()
+
+
+def test_someone_invited_finds_the_workshop_on_their_dashboard(
+    project, facilitator, vcs_partner, staff, client_for
+) -> None:
+    # The invitation email is not the only way back to the workshop: the dashboard lists it.
+    workshop = _workshop(project, capacity=1)
+    past = _workshop(project, days=-7)
+    client_for(facilitator).post(url("workshop", project.pk, workshop.pk), {"emails": staff.email})
+    client_for(facilitator).post(url("workshop", project.pk, past.pk), {"emails": staff.email})
+    book = url("workshop_book", project.pk, workshop.pk)
+    dashboard = reverse("dashboard")
+    client = client_for(staff)
+    page = client.get(dashboard).content.decode()
+    assert "Your testing workshops (1)" in page
+    assert f'href="{book}"' in page and "Book a place at the testing workshop" in page
+    assert url("workshop_book", project.pk, past.pk) not in page
+    assert "testing workshop" not in client_for(vcs_partner).get(dashboard).content.decode()
+
+    client.post(book, {})
+    page = client.get(dashboard).content.decode()
+    assert "Book a place at the testing workshop" not in page and f'href="{book}"' in page
+    # Once it is full, someone else invited is told so rather than offered a form to fill in.
+    client_for(facilitator).post(
+        url("workshop", project.pk, workshop.pk), {"emails": vcs_partner.email}
+    )
+    full = client_for(vcs_partner).get(book).content.decode()
+    assert "This workshop is full" in full and "access needs" not in full
+
+
+def test_the_booking_page_leads_back_to_where_each_person_came_from(
+    project, analyst, staff, facilitator, client_for
+) -> None:
+    workshop = _workshop(project)
+    client_for(facilitator).post(url("workshop", project.pk, workshop.pk), {"emails": staff.email})
+    book = url("workshop_book", project.pk, workshop.pk)
+    team_page = client_for(analyst).get(book).content.decode()
+    assert f'href="{workshop.get_absolute_url()}" class="govuk-back-link"' in team_page
+    invited_page = client_for(staff).get(book).content.decode()
+    assert f'href="{reverse("dashboard")}" class="govuk-back-link"' in invited_page
 
 
 def test_inviting_an_address_with_no_account_says_so(project, facilitator, client_for) -> None:

@@ -273,3 +273,39 @@ def test_everyone_who_may_download_data_must_use_mfa(who, programme_a, client_fo
     response = client_for(user).get(reverse("dashboard"))
 
     assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_a_data_owner_off_the_team_is_not_sent_to_agreements_they_cannot_open(
+    programme_a, vcs_partner, client_for
+) -> None:
+    # The partner's organisation proposed the idea and owns one of its sources, so it sees the
+    # project and its checks; but the register of agreements is the team's, and an agreement
+    # between other organisations is not theirs to read.
+    theirs = data_source(programme_a, owner=vcs_partner.organisation)
+    idea = theirs.idea
+    idea.proposing_organisation = vcs_partner.organisation
+    idea.save()
+    give_totp(vcs_partner)
+    other = data_source_named(idea, "Council tax support", OrganisationFactory(name="Council"))
+    mine, not_mine = signed_agreement(theirs), signed_agreement(other)
+    client = client_for(vcs_partner)
+
+    project_page = client.get(reverse("projects:project", args=[idea.project.pk]))
+    assert project_page.status_code == 200
+    register = reverse("safety:agreement_list", args=[programme_a.slug])
+    assert register not in project_page.content.decode()
+    assert client.get(register).status_code == 404
+
+    checks = client.get(reverse("safety:idea_checks", args=[idea.pk])).content.decode()
+    assert not_mine.title in checks and not_mine.get_absolute_url() not in checks
+    assert mine.get_absolute_url() in checks
+    assert client.get(not_mine.get_absolute_url()).status_code == 404
+    assert client.get(mine.get_absolute_url()).status_code == 200
+
+
+def data_source_named(idea, name, owner):
+    from safety.models import DataSource  # noqa: PLC0415
+
+    return DataSource.objects.create(
+        idea=idea, name=name, kind=DataSource.Kind.INFORMAL_TOOL, owner=owner
+    )

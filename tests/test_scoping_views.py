@@ -1300,3 +1300,17 @@ def test_the_data_safety_part_starts_from_the_inventory_and_the_scans(
     assert "person name" in draft and "NHS number" in draft
     assert "a redacted copy is ready." in draft
     assert names.masked_examples and not any(example in draft for example in names.masked_examples)
+
+
+def test_a_withdrawn_idea_does_not_link_to_a_question_nobody_may_change(
+    idea, facilitator, client_for
+) -> None:
+    session = session_for(idea, days=-1)
+    question = reverse("scoping:session_question", args=[session.pk])
+    project = Project.objects.get(idea=idea)
+    client = client_for(facilitator)
+    assert question in client.get(project.get_absolute_url()).content.decode()
+
+    Project.objects.filter(pk=project.pk).update(status="withdrawn")
+    assert question not in client.get(project.get_absolute_url()).content.decode()
+    assert client.get(question).status_code == 403

@@ -192,6 +192,7 @@ class ActionForm(BaseModelForm):
             self.fields["insight"].empty_label = None
             verified = Organisation.objects.filter(verified=True)
             self.fields["owner"].queryset = verified.order_by("name")
+            self.fields["owner"].empty_label = "Choose an organisation"
         else:
             del self.fields["insight"], self.fields["owner"]
         self.fields["status"].choices = Action.Status.choices

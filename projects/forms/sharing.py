@@ -202,6 +202,7 @@ class AuthorForm(BaseForm):
         help_text="People on the programme's team. A post needs a VCS member and a council "
         "member of the core team before it can be submitted.",
         queryset=User.objects.none(),
+        empty_label="Choose a co-author",
         error_messages={"required": "Choose a co-author"},
     )
 

@@ -159,10 +159,12 @@ def pack(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @requires(SIGNED_IN)
 def pack_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The action pack with the project's published insights, as a PDF for the team only."""
+    """The action pack with the project's published insights, as a PDF for the team and the
+    people invited to an actions meeting (who may not otherwise know the project)."""
     from cip.pdf import template_to_pdf  # noqa: PLC0415 (WeasyPrint is slow to import: only here)
 
-    project = get_project_for_user(request, pk, "projects.view_action_pack")
+    perm = "projects.view_action_pack"
+    project = get_project_for_user(request, pk, perm, view_perm=perm)
     pdf = template_to_pdf("projects/actions/pack_pdf.html", actions.pack_contents(project))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="action-pack-{project.pk}.pdf"'
