@@ -87,6 +87,16 @@ def test_only_the_owning_organisation_may_upload(who, source, persona, client_fo
     assert not Dataset.objects.exists()
 
 
+@pytest.mark.parametrize(("who", "offered"), [("team_member", True), ("admin", False)])
+def test_the_upload_link_is_offered_only_to_whoever_may_upload(
+    who, offered, source, persona, client_for
+):
+    """Pages ask the rules as the views do: a superuser is not offered what answers 403."""
+    page = client_for(persona(who)).get(reverse("scoping:data_sources", args=[source.idea_id]))
+    upload = reverse("safety:dataset_upload", args=[source.pk])
+    assert (f'href="{upload}"' in page.content.decode()) is offered
+
+
 @pytest.mark.parametrize("who", ["outsider", "vcs_partner", "staff"])
 def test_upload_is_hidden_from_outsiders(who, source, persona, client_for):
     response = _upload(client_for(persona(who)), source, synthetic_csv(rows=5))
