@@ -34,10 +34,12 @@ def idea_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
     user = request.user
     if not user.is_authenticated:
         return
-    facilitating = Programme.objects.filter(
-        pk__in=programmes_where(user, Role.FACILITATOR)
-    ).annotate(
-        new_ideas=Count("ideas", filter=Q(ideas__project__status=Status.IDEA), distinct=True)
+    facilitating = (
+        Programme.objects.filter(pk__in=programmes_where(user, Role.FACILITATOR))
+        .annotate(
+            new_ideas=Count("ideas", filter=Q(ideas__project__status=Status.IDEA), distinct=True)
+        )
+        .order_by("name", "pk")  # a grouped query drops Meta.ordering
     )
     for programme in facilitating:
         if programme.new_ideas:
@@ -85,17 +87,21 @@ def selection_tasks(request: HttpRequest) -> Iterator[Task | TaskGroup]:
             hint="Score the candidate against each selection criterion, from 1 to 5.",
         ),
     )
-    facilitating = Programme.objects.filter(
-        pk__in=programmes_where(user, Role.FACILITATOR)
-    ).annotate(
-        candidates=Count(
-            "ideas__project", filter=Q(ideas__project__status=Status.EVALUATED), distinct=True
-        ),
-        scored=Count(
-            "ideas__project",
-            filter=Q(ideas__project__status=Status.EVALUATED, ideas__project__scores__isnull=False),
-            distinct=True,
-        ),
+    facilitating = (
+        Programme.objects.filter(pk__in=programmes_where(user, Role.FACILITATOR))
+        .annotate(
+            candidates=Count(
+                "ideas__project", filter=Q(ideas__project__status=Status.EVALUATED), distinct=True
+            ),
+            scored=Count(
+                "ideas__project",
+                filter=Q(
+                    ideas__project__status=Status.EVALUATED, ideas__project__scores__isnull=False
+                ),
+                distinct=True,
+            ),
+        )
+        .order_by("name", "pk")
     )
     for programme in facilitating:
         # One project at a time (projects.lifecycle.no_other_project_under_way).

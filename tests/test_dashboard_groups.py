@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from cip import dashboard
 from cip.dashboard import SHOWN, Task, groups_for
+from teams.models import Role
+from tests.factories import MembershipFactory
+from tests.scoping_helpers import idea_on
 from tests.selection_helpers import candidate
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +69,15 @@ def test_tasks_naming_a_group_are_shown_together_and_others_as_they_come(
     assert groups[1].more and len(groups[1].tasks) == SHOWN
     assert groups[1].see_all == reverse("dashboard_tasks", args=["reports-to-read"])
     assert len(dashboard.group_for(request, "reports-to-read").items) == SHOWN + 2
+
+
+def test_a_facilitator_of_several_programmes_sees_their_tasks_in_name_order(
+    programme_a, programme_b, facilitator, client_for
+) -> None:
+    MembershipFactory(programme=programme_b, user=facilitator, role=Role.FACILITATOR)
+    for programme in (programme_a, programme_b):  # Riverside made first, Hillside second
+        idea_on(programme)
+    page = client_for(facilitator).get(reverse("dashboard")).content.decode()
+    hillside = page.index("Look at 1 new idea for Hillside")
+    riverside = page.index("Look at 1 new idea for Riverside")
+    assert hillside < riverside
