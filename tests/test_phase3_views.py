@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -24,6 +25,7 @@ from projects.models import (
     FeedbackItem,
     FinalCheck,
     InsightFigure,
+    InsightTable,
     ProjectEvent,
     ResearchSession,
     SolutionIdea,
@@ -37,7 +39,7 @@ from projects.services import project_transition
 from safety.demo import approved_check
 from safety.models import Stage
 from tests.dataset_helpers import stored_dataset
-from tests.phase3_helpers import TINY_PNG, at, draft_insight, on_team, table_on
+from tests.phase3_helpers import TINY_PNG, at, draft_insight, on_team, ready_insight, table_on
 from tests.selection_helpers import selected
 
 pytestmark = pytest.mark.django_db
@@ -751,3 +753,27 @@ def test_public_insight_lists_take_the_same_queries_at_any_size(
     invalidate(SITE)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(reverse(name, args=[programme_a.slug])).status_code == 200
+
+
+def test_removing_a_table_takes_its_charts_unmarks_the_insight_and_is_logged(
+    project, facilitator, client_for
+) -> None:
+    insight = ready_insight(project)
+    table = insight.tables.get()
+    figure = InsightFigure.objects.create(
+        insight=insight, table=table, kind="bar", title="Stopped by ward", description="Bars"
+    )
+    remove = url("insight_part_remove", project.pk, insight.pk, "tables", table.pk)
+    client = client_for(facilitator)
+    assert "Households by ward" in client.get(remove).content.decode()  # asks first
+
+    response = client.post(remove, follow=True)
+    assert response.redirect_chain == [(insight.get_absolute_url(), 302)]
+    assert "‘Households by ward’ has been removed." in response.content.decode()
+    assert not InsightTable.objects.filter(pk=table.pk).exists()
+    assert not InsightFigure.objects.filter(pk=figure.pk).exists()
+    insight.refresh_from_db()
+    assert insight.ready_at is None  # what the reviewer signed off has changed
+    (logged,) = LogEntry.objects.get_for_object(table).filter(action=LogEntry.Action.DELETE)
+    assert logged.actor == facilitator and logged.object_repr
+    assert "cells" not in logged.changes_dict

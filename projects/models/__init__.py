@@ -288,6 +288,9 @@ def _register_audit_log() -> None:
     # insight ready and when it was published.
     auditlog.register(Project, include_fields=["status", "status_reason", "announced_at"])
     auditlog.register(Insight, include_fields=["ready_at", "ready_by", "published_at"])
+    # Who added or removed a table, chart or map (never the figures: they are not suppressed).
+    auditlog.register(InsightTable, include_fields=["title", "kind"])
+    auditlog.register(InsightFigure, include_fields=["title", "kind"])
     auditlog.register(ProjectEvent, exclude_fields=["emailed_at"])
     auditlog.register(SelectionScore)
     # Actions: who changed an action's status, dates or public consent (progress notes are
