@@ -137,8 +137,6 @@ TEMPLATES = [
             ],
             # Filters every template uses without {% load %}: dates in GOV.UK style, role names.
             "builtins": ["cip.templatetags.govuk", "teams.templatetags.team_roles"],
-            # {% has_perm %} asks the rules as the views do, not user.has_perm (superusers).
-            "libraries": {"rules": "cip.templatetags.permissions"},
         },
     },
 ]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 import rules
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
@@ -124,3 +128,21 @@ def test_get_for_user_accepts_a_queryset(perms) -> None:
             perm="tests.touch",
             slug="editable",
         )
+
+
+def test_no_template_loads_django_rules_own_tags() -> None:
+    """Its {% has_perm %} asks user.has_perm, which lets superusers through; pages load
+    cip/templatetags/permissions.py instead, which asks the rules as the views do."""
+    from django.conf import settings  # noqa: PLC0415
+
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    roots += [Path(app.path) / "templates" for app in apps.get_app_configs()]
+    loads_rules = re.compile(r"\{%\s*load\s[^%]*\brules\b")
+    offenders = [
+        str(path)
+        for root in roots
+        if root.is_dir() and ".venv" not in root.parts
+        for path in root.rglob("*.html")
+        if loads_rules.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, "Use {% load permissions %} in: " + ", ".join(offenders)

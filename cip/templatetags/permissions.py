@@ -1,4 +1,4 @@
-"""`{% load rules %}` in this project: django-rules' tags, asking the rules themselves.
+"""`{% load permissions %}`: django-rules' template tags, asking the rules themselves.
 
 django-rules' own `has_perm` tag asks `user.has_perm`, which lets superusers through every
 permission, while the views ask `rules.has_perm` (see safety/rules.py). Pages would then offer an
