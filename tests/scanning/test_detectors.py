@@ -8,6 +8,8 @@ from safety.scanning.detectors import classify, count_matches
 from safety.scanning.freetext import TextScrubber
 from safety.scanning.names import NameIndex
 from safety.scanning.patterns import (
+    PII_TYPE_LABELS,
+    PII_TYPES,
     is_email,
     is_nhs,
     is_ni,
@@ -21,6 +23,10 @@ from safety.scanning.patterns import (
 )
 
 TODAY = dt.date(2025, 6, 1)
+
+
+def test_every_type_the_scanner_reports_has_a_name_people_read():
+    assert set(PII_TYPE_LABELS) == set(PII_TYPES)
 
 
 @pytest.mark.parametrize("value", ["943 476 5919", "9434765919", "401 023 2137", "401-023-2137"])
